@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs the test suite in tiers with Node's built-in test runner (TypeScript via tsx).
+//   node scripts/run-tests.mjs            all tiers
+//   node scripts/run-tests.mjs unit       one tier (unit | integration | e2e)
+//   node scripts/run-tests.mjs path...    given files
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
+const tiers = ["unit", "integration", "e2e"];
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...findTests(full));
+    else if (name.endsWith(".test.ts")) out.push(full);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const selected = args.length === 0 ? tiers : args;
+let files = [];
+for (const arg of selected) {
+  if (tiers.includes(arg)) files.push(...findTests(join(root, "test", arg)), ...findTests(join(root, "packages", "sdk", "test", arg)));
+  else files.push(resolve(arg));
+}
+if (files.length === 0) {
+  console.error(`no test files found for: ${selected.join(" ")}`);
+  process.exit(1);
+}
+const concurrency = process.env.C8S_TEST_CONCURRENCY ?? "2";
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  { stdio: "inherit", cwd: root },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,58 @@
+/**
+ * The one table of c8s error codes. Every error c8s raises carries one of these codes;
+ * the HTTP API maps them to statuses in `httpStatusForCode` and the SDK maps them back
+ * to typed errors. Codes are stable: add new ones, never rename.
+ */
+export const ERROR_CODES = {
+  // request / input
+  INVALID_ARGUMENT: 400,
+  VALIDATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  CONFLICT: 409,
+  // sandboxes
+  SANDBOX_NOT_FOUND: 404,
+  SANDBOX_NOT_RUNNING: 409,
+  SANDBOX_LIMIT_REACHED: 429,
+  SANDBOX_START_FAILED: 500,
+  EXEC_NOT_FOUND: 404,
+  EXEC_TIMEOUT: 408,
+  EXEC_FAILED: 500,
+  COMMAND_NOT_FOUND: 400,
+  // files
+  FILE_NOT_FOUND: 404,
+  PATH_OUTSIDE_SANDBOX: 400,
+  FILE_TOO_LARGE: 413,
+  NOT_A_DIRECTORY: 400,
+  IS_A_DIRECTORY: 400,
+  TAR_INVALID: 400,
+  // runtimes / host
+  RUNTIME_UNAVAILABLE: 503,
+  ISOLATION_UNAVAILABLE: 503,
+  IMAGE_NOT_FOUND: 404,
+  IMAGE_PULL_FAILED: 502,
+  // pipelines
+  PIPELINE_INVALID: 400,
+  RUN_NOT_FOUND: 404,
+  STEP_NOT_FOUND: 404,
+  ARTIFACT_NOT_FOUND: 404,
+  SECRET_NOT_FOUND: 404,
+  WEBHOOK_SIGNATURE_INVALID: 401,
+  // store / internal
+  STORE_ERROR: 500,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusForCode(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
+}

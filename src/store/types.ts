@@ -1,0 +1,131 @@
+/**
+ * The store contract. Repositories speak in c8s domain records; no driver type (PGlite,
+ * pg) leaks through. One schema and one set of migrations run on PGlite (embedded
+ * default) and PostgreSQL (production); one store test suite runs against both.
+ *
+ * Later features add repositories here (runs, steps, secrets, sessions, files).
+ */
+import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
+
+export type SandboxState = "creating" | "running" | "stopping" | "terminated";
+
+export interface SandboxRecord {
+  id: string;
+  owner: string;
+  runtime: RuntimeName;
+  state: SandboxState;
+  /** The validated public create request (image, env names, limits, timeouts, labels). */
+  spec: Record<string, unknown>;
+  labels: Record<string, string>;
+  handle: SandboxHandle | null;
+  createdAt: string;
+  startedAt: string | null;
+  lastActivityAt: string;
+  /** When the TTL ends it. */
+  expiresAt: string | null;
+  idleTimeoutMs: number | null;
+  endedAt: string | null;
+  terminationReason: TerminationReason | null;
+  terminationMessage: string | null;
+}
+
+export type ExecState = "running" | "finished";
+
+export interface ExecRecord {
+  id: string;
+  sandboxId: string;
+  command: string[];
+  tty: boolean;
+  state: ExecState;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  reason: ExecEndReason | null;
+  durationMs: number | null;
+}
+
+export type SandboxEventType =
+  | "sandbox.created"
+  | "sandbox.started"
+  | "sandbox.ready"
+  | "sandbox.terminated"
+  | "exec.started"
+  | "exec.finished";
+
+export interface SandboxEvent {
+  /** Global, strictly increasing; a client resumes a stream from the last seq it saw. */
+  seq: number;
+  sandboxId: string;
+  type: SandboxEventType;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  /** sha256 of the token; the token itself is never stored. */
+  hash: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface SandboxFilter {
+  state?: SandboxState | SandboxState[];
+  owner?: string;
+  labels?: Record<string, string>;
+  limit?: number;
+}
+
+export interface SandboxRepository {
+  insert(record: SandboxRecord): Promise<void>;
+  get(id: string): Promise<SandboxRecord | null>;
+  list(filter?: SandboxFilter): Promise<SandboxRecord[]>;
+  /** Applies a partial update; returns the new record or null if it does not exist. */
+  update(id: string, patch: Partial<Omit<SandboxRecord, "id">>): Promise<SandboxRecord | null>;
+  /** Atomic compare-and-set on `state`: null when the current state is not `from`. */
+  transition(
+    id: string,
+    from: SandboxState | SandboxState[],
+    patch: Partial<Omit<SandboxRecord, "id">> & { state: SandboxState },
+  ): Promise<SandboxRecord | null>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface ExecRepository {
+  insert(record: ExecRecord): Promise<void>;
+  get(id: string): Promise<ExecRecord | null>;
+  listBySandbox(sandboxId: string, limit?: number): Promise<ExecRecord[]>;
+  finish(id: string, patch: Pick<ExecRecord, "endedAt" | "exitCode" | "signal" | "reason" | "durationMs">): Promise<void>;
+  /** Marks every running exec of these sandboxes finished with the given reason (crash recovery). */
+  finishAllRunning(sandboxIds: string[], reason: ExecEndReason, at: string): Promise<number>;
+}
+
+export interface EventRepository {
+  append(event: Omit<SandboxEvent, "seq">): Promise<SandboxEvent>;
+  /** Events with seq > afterSeq, oldest first. */
+  list(options: { afterSeq?: number; sandboxId?: string; limit?: number }): Promise<SandboxEvent[]>;
+}
+
+export interface TokenRepository {
+  insert(record: TokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  list(): Promise<TokenRecord[]>;
+  revoke(id: string, at: string): Promise<boolean>;
+  markUsed(id: string, at: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface Store {
+  readonly kind: "pglite" | "postgres";
+  readonly sandboxes: SandboxRepository;
+  readonly execs: ExecRepository;
+  readonly events: EventRepository;
+  readonly tokens: TokenRepository;
+  /** Runs pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
