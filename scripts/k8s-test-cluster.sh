@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane for c8s tests, with no container engine.
+#
+#   scripts/k8s-test-cluster.sh build    build the binaries into the cache (once per version set)
+#   scripts/k8s-test-cluster.sh start    build if needed, then start the cluster (idempotent)
+#   scripts/k8s-test-cluster.sh env      print `export KUBECONFIG=...`
+#   scripts/k8s-test-cluster.sh status   exit 0 when the API server answers
+#   scripts/k8s-test-cluster.sh stop     stop and delete the cluster
+#
+# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd are built with
+# `go build` from the Go module proxy (wrapper module scripts/k8s/go.mod), KWOK from
+# scripts/k8s/kwok/go.mod. Binaries are cached outside the repository in
+# ${C8S_K8S_CACHE:-$HOME/.cache/c8s-k8s}/<versions>/bin and never committed.
+# Pods are simulated by KWOK: exec and logs through the API server run local processes
+# (ClusterExec/ClusterLogs in scripts/k8s/kwok.yaml); there is no container isolation.
+set -euo pipefail
+
+K8S_VERSION=v1.36.3
+ETCD_VERSION=v3.6.8
+KWOK_VERSION=v0.8.0
+CLUSTER=${C8S_K8S_CLUSTER:-c8s-test}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+wrapper="$here/k8s"
+cache_root=${C8S_K8S_CACHE:-$HOME/.cache/c8s-k8s}
+key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
+cache="$cache_root/$key"
+bin="$cache/bin"
+# kwokctl keeps its clusters under $KWOK_WORKDIR; keep it in the cache, keyed by versions.
+export KWOK_WORKDIR="$cache/kwok"
+kubeconfig="$KWOK_WORKDIR/clusters/$CLUSTER/kubeconfig.yaml"
+
+log() { printf '[k8s-test-cluster] %s\n' "$*" >&2; }
+
+go_env() {
+  # The checksum database is not reachable here; go.sum (committed) pins the hashes.
+  export GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+}
+
+build() {
+  if [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kube-scheduler" \
+    && -x "$bin/kubectl" && -x "$bin/etcd" && -x "$bin/kwok" && -x "$bin/kwokctl" ]]; then
+    return 0
+  fi
+  command -v go >/dev/null || { log "go is required to build the test cluster"; exit 1; }
+  go_env
+  mkdir -p "$bin"
+  local start=$SECONDS minor=${K8S_VERSION#v1.} date
+  minor=${minor%%.*}
+  date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  local ld="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit=c8s-go-proxy-build"
+  done
+  local jobs=${C8S_K8S_BUILD_JOBS:-2}
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    if [[ ! -x "$bin/$cmd" ]]; then
+      log "building $cmd $K8S_VERSION"
+      (cd "$wrapper" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "$ld" \
+        -o "$bin/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd") && mv "$bin/$cmd.tmp" "$bin/$cmd"
+    fi
+  done
+  if [[ ! -x "$bin/etcd" ]]; then
+    log "building etcd $ETCD_VERSION"
+    (cd "$wrapper" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "-s -w" \
+      -o "$bin/etcd.tmp" ./cmd/etcd) && mv "$bin/etcd.tmp" "$bin/etcd"
+  fi
+  for cmd in kwok kwokctl; do
+    if [[ ! -x "$bin/$cmd" ]]; then
+      log "building $cmd $KWOK_VERSION"
+      (cd "$wrapper/kwok" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "-s -w" \
+        -o "$bin/$cmd.tmp" "sigs.k8s.io/kwok/cmd/$cmd") && mv "$bin/$cmd.tmp" "$bin/$cmd"
+    fi
+  done
+  # KWOK's own stages, taken from the module that was just built (see scripts/k8s/kwok.yaml).
+  local kwok_dir
+  kwok_dir=$(cd "$wrapper/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  mkdir -p "$cache/stages"
+  cp "$kwok_dir/kustomize/stage/node/fast/node-initialize.yaml" \
+    "$kwok_dir/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
+    "$kwok_dir/kustomize/stage/pod/general/pod-create.yaml" \
+    "$kwok_dir/kustomize/stage/pod/general/pod-ready.yaml" \
+    "$kwok_dir/kustomize/stage/pod/general/pod-delete.yaml" \
+    "$kwok_dir/kustomize/stage/pod/general/pod-init-container-running.yaml" \
+    "$kwok_dir/kustomize/stage/pod/general/pod-init-container-completed.yaml" \
+    "$cache/stages/"
+  chmod -R u+w "$cache/stages"
+  log "built in $((SECONDS - start)) s into $bin"
+}
+
+kubectl_() { "$bin/kubectl" --kubeconfig "$kubeconfig" "$@"; }
+
+healthy() {
+  [[ -f "$kubeconfig" && -x "$bin/kubectl" ]] && kubectl_ get --raw /readyz >/dev/null 2>&1
+}
+
+# The kwokctl configuration: scripts/k8s/kwok.yaml plus the stages copied at build time.
+write_config() {
+  local config="$cache/kwok-config.yaml" logs="$cache/pod.log"
+  : >>"$logs"
+  sed -e "s|@LOGS_FILE@|$logs|" -e "s|@KUBECTL@|$bin/kubectl|" "$wrapper/kwok.yaml" >"$config"
+  for f in "$cache"/stages/*.yaml; do
+    printf -- '---\n' >>"$config"
+    cat "$f" >>"$config"
+  done
+  echo "$config"
+}
+
+wait_ready() {
+  local i
+  for i in $(seq 1 120); do
+    if healthy && kubectl_ get serviceaccount default -n default >/dev/null 2>&1 \
+      && [[ -n "$(kubectl_ get nodes -o name 2>/dev/null)" ]]; then
+      return 0
+    fi
+    sleep 1
+  done
+  log "the cluster did not become ready; logs: $KWOK_WORKDIR/clusters/$CLUSTER/logs"
+  return 1
+}
+
+start() {
+  build
+  if healthy; then
+    log "cluster $CLUSTER already running"
+    return 0
+  fi
+  local start=$SECONDS
+  if [[ -d "$KWOK_WORKDIR/clusters/$CLUSTER" ]]; then
+    log "restarting cluster $CLUSTER"
+    if ! "$bin/kwokctl" start cluster --name "$CLUSTER" >&2 || ! wait_ready; then
+      log "restart failed; recreating"
+      "$bin/kwokctl" delete cluster --name "$CLUSTER" --kubeconfig "" >&2 || true
+      rm -rf "$KWOK_WORKDIR/clusters/$CLUSTER"
+    fi
+  fi
+  if ! healthy; then
+    log "creating cluster $CLUSTER"
+    local config
+    config=$(write_config)
+    "$bin/kwokctl" create cluster --name "$CLUSTER" --runtime binary --config "$config" \
+      --kubeconfig "" --kube-version "$K8S_VERSION" \
+      --kube-apiserver-binary "$bin/kube-apiserver" \
+      --kube-controller-manager-binary "$bin/kube-controller-manager" \
+      --kube-scheduler-binary "$bin/kube-scheduler" \
+      --kwok-controller-binary "$bin/kwok" \
+      --etcd-binary "$bin/etcd" \
+      --timeout 5m --wait 2m >&2
+    wait_ready
+  fi
+  log "cluster $CLUSTER ready in $((SECONDS - start)) s; KUBECONFIG=$kubeconfig"
+}
+
+stop() {
+  if [[ -x "$bin/kwokctl" && -d "$KWOK_WORKDIR/clusters/$CLUSTER" ]]; then
+    "$bin/kwokctl" delete cluster --name "$CLUSTER" --kubeconfig "" >&2 || true
+  fi
+  rm -rf "$KWOK_WORKDIR/clusters/$CLUSTER"
+}
+
+case "${1:-}" in
+  build) build ;;
+  start) start ;;
+  stop) stop ;;
+  env) echo "export KUBECONFIG=$kubeconfig" ;;
+  status)
+    if healthy; then echo "running: KUBECONFIG=$kubeconfig"; else echo "not running"; exit 1; fi
+    ;;
+  *) echo "usage: $0 build|start|stop|env|status" >&2; exit 2 ;;
+esac
