@@ -1,0 +1,10 @@
+/** What the pipeline CLI commands need from their caller: streams, cwd, env, a cancel signal. */
+export interface PipelineCommandIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  /** The process environment, passed down by the entry point. */
+  env: Record<string, string | undefined>;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+}
