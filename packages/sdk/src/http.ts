@@ -1,0 +1,112 @@
+/** The SDK's one HTTP client: JSON and raw-byte requests, with API errors mapped by `errorFromApi`. */
+import { C8sSdkError, ConnectionError, TimeoutError, errorFromApi } from "./errors.ts";
+import type { ResolvedConnection } from "./options.ts";
+import { toWebSocketUrl } from "./options.ts";
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  json?: unknown;
+  body?: Uint8Array | ReadableStream<Uint8Array>;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Override the connection's request timeout (0 = none, for long downloads/streams). */
+  timeoutMs?: number;
+}
+
+export class ApiClient {
+  constructor(readonly connection: ResolvedConnection) {}
+
+  url(path: string, query: Query = {}): string {
+    const url = new URL(this.connection.url + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  wsUrl(path: string, query: Query = {}): string {
+    return toWebSocketUrl(this.url(path, query));
+  }
+
+  authHeaders(): Record<string, string> {
+    const token = this.connection.token;
+    return token === undefined ? {} : { authorization: `Bearer ${token}` };
+  }
+
+  /** Sends a request and returns the response; throws a typed error for non-2xx. */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.authHeaders() };
+    let body: RequestInit["body"] | undefined;
+    if (options.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.json);
+    } else if (options.body !== undefined) {
+      headers["content-type"] = options.contentType ?? "application/octet-stream";
+      body = options.body as RequestInit["body"];
+    }
+    const timeoutMs = options.timeoutMs ?? this.connection.requestTimeoutMs;
+    const signals: AbortSignal[] = [];
+    if (options.signal) signals.push(options.signal);
+    if (timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
+    const init: RequestInit & { duplex?: "half" } = {
+      method,
+      headers,
+      body: body ?? null,
+      signal: signals.length === 0 ? null : AbortSignal.any(signals),
+    };
+    if (options.body instanceof ReadableStream) init.duplex = "half";
+    let res: Response;
+    try {
+      res = await fetch(this.url(path, options.query), init);
+    } catch (error) {
+      throw transportError(error, method, this.connection.url, timeoutMs);
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => "");
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = { error: { message: text.slice(0, 500) || undefined } };
+      }
+      throw errorFromApi(res.status, parsed);
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const res = await this.request(method, path, options);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async bytes(method: string, path: string, options: RequestOptions = {}): Promise<Uint8Array> {
+    const res = await this.request(method, path, options);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+}
+
+function transportError(error: unknown, method: string, url: string, timeoutMs: number): C8sSdkError {
+  if (error instanceof C8sSdkError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === "TimeoutError") {
+    return new TimeoutError(`${method} request to ${url} timed out after ${timeoutMs} ms`, {
+      code: "REQUEST_TIMEOUT",
+      hint: "The server is slow or stuck; raise requestTimeoutMs or check the server.",
+      cause: error,
+    });
+  }
+  if (name === "AbortError") {
+    return new C8sSdkError(`${method} request to ${url} was aborted`, { code: "ABORTED", cause: error });
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  return new ConnectionError(
+    `cannot reach the c8s server at ${url}: ${cause?.code ?? cause?.message ?? String(error)}`,
+    {
+      code: "CONNECTION_FAILED",
+      hint: "Start it with `c8s serve`, or point C8S_URL at the right address.",
+      cause: error,
+    },
+  );
+}

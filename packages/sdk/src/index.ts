@@ -1,0 +1,40 @@
+/** @c8s/sdk — create sandboxes, run commands, move files, open terminals on a c8s server. */
+export { Sandbox, type SandboxListOptions } from "./sandbox.ts";
+export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
+export { Files, type FileData } from "./files.ts";
+export { Pty, PtyHandle, DEFAULT_SHELL, type PtyCreateOptions, type PtySize } from "./pty.ts";
+export { parseServerSentEvents, type EventsOptions } from "./events.ts";
+export {
+  resolveConnection,
+  connectionFromEnv,
+  DEFAULT_URL,
+  type ConnectionOptions,
+  type ResolvedConnection,
+} from "./options.ts";
+export {
+  C8sSdkError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  InvalidArgumentError,
+  RateLimitError,
+  TimeoutError,
+  SandboxError,
+  ConnectionError,
+  CommandExitError,
+  errorFromApi,
+  type C8sSdkErrorOptions,
+} from "./errors.ts";
+export type {
+  SandboxInfo,
+  SandboxState,
+  SandboxCreateOptions,
+  ExecInfo,
+  FileEntry,
+  FileType,
+  SandboxEvent,
+  CommandResult,
+  OutputChunk,
+  OutputStream,
+  ExitInfo,
+} from "./types.ts";
