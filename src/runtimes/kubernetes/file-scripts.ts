@@ -1,0 +1,171 @@
+/**
+ * File operations inside a pod, as POSIX sh scripts run over exec (pure builders). Every
+ * script resolves the path with `readlink -f` inside the sandbox and refuses anything that
+ * does not land in the workdir or /tmp — so a symlink cannot lead out — and reports failures
+ * as exit statuses that `fileErrorFor` maps to c8s codes.
+ */
+import { posix } from "node:path";
+import { C8sError } from "../../errors/index.ts";
+import type { FileEntry, FileType } from "../types.ts";
+
+export const FILE_EXIT = { notFound: 44, isDirectory: 45, notDirectory: 46, outside: 47, notEmpty: 48 } as const;
+
+/** The sandbox path a request names: relative paths resolve against the workdir. */
+export function sandboxPath(workdir: string, path: string): string {
+  if (path.includes("\0")) {
+    throw new C8sError("INVALID_ARGUMENT", "the path contains a NUL byte", { details: { path } });
+  }
+  const absolute = posix.resolve(workdir, path);
+  if (!isAllowed(workdir, absolute)) {
+    throw new C8sError("PATH_OUTSIDE_SANDBOX", `${path} is outside the sandbox's workspace and /tmp`, {
+      details: { path, workdir },
+      hint: `Use a path under ${workdir} or /tmp.`,
+    });
+  }
+  return absolute;
+}
+
+export function isAllowed(workdir: string, absolute: string): boolean {
+  return [workdir, "/tmp"].some((root) => absolute === root || absolute.startsWith(root === "/" ? "/" : `${root}/`));
+}
+
+/** Shell prelude: $W is the workdir, $P the path; `resolve` sets $R to the real path or exits. */
+function prelude(mustExist: boolean): string {
+  const check = `case "$R" in "$W"|"$W"/*|/tmp|/tmp/*) ;; *) exit ${FILE_EXIT.outside} ;; esac`;
+  const missing = mustExist ? `[ -e "$P" ] || [ -L "$P" ] || exit ${FILE_EXIT.notFound}; ` : "";
+  return (
+    `W=$1; P=$2; shift 2; ${missing}` +
+    `d=$(dirname -- "$P"); b=$(basename -- "$P"); ` +
+    `[ -d "$d" ] || { [ -e "$d" ] && exit ${FILE_EXIT.notDirectory}; exit ${FILE_EXIT.notFound}; }; ` +
+    `D=$(readlink -f -- "$d") || exit ${FILE_EXIT.notFound}; ` +
+    `if [ "$b" = / ]; then R=$D; else R=\${D%/}/$b; fi; ${check}; ` +
+    `if [ -L "$R" ]; then T=$(readlink -f -- "$R") || T=; [ -n "$T" ] && { R2=$R; R=$T; ${check}; R=$R2; }; fi; `
+  );
+}
+
+/** The path itself resolved through symlinks (for reads and directory operations). */
+const followLink = `if [ -L "$R" ]; then R=$(readlink -f -- "$R") || exit ${FILE_EXIT.notFound}; fi; `;
+
+function script(body: string, mustExist: boolean): string {
+  return prelude(mustExist) + body;
+}
+
+export function readScript(): string {
+  return script(
+    `${followLink}[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; [ -e "$R" ] || exit ${FILE_EXIT.notFound}; exec cat -- "$R"`,
+    true,
+  );
+}
+
+export function writeScript(mode: number | undefined): string {
+  const chmod = mode === undefined ? "" : `chmod ${(mode & 0o7777).toString(8)} -- "$R" || exit 1; `;
+  return script(`[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; cat >"$R" || exit 1; ${chmod}exit 0`, false);
+}
+
+const ENTRY = `printf '%s\\t%s\\t%s\\0' "$(stat -c '%f %s %Y' -- "$f")" "$n" "$(if [ -L "$f" ]; then readlink -- "$f"; fi)"`;
+
+export function listScript(): string {
+  return script(
+    `${followLink}[ -e "$R" ] || exit ${FILE_EXIT.notFound}; [ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; ` +
+      `for f in "$R"/* "$R"/.[!.]* "$R"/..?*; do [ -e "$f" ] || [ -L "$f" ] || continue; n=\${f##*/}; ${ENTRY}; done`,
+    true,
+  );
+}
+
+export function statScript(): string {
+  return script(`f=$R; n=$b; ${ENTRY}`, true);
+}
+
+export function mkdirScript(recursive: boolean): string {
+  return recursive
+    ? script(`[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R"`, false)
+    : script(`[ -d "$R" ] && exit 0; mkdir -- "$R"`, false);
+}
+
+export function removeScript(recursive: boolean): string {
+  return recursive
+    ? script(`[ "$R" = "$W" ] && exec sh -c 'rm -rf -- "$1"/* "$1"/.[!.]* "$1"/..?*' sh "$R"; rm -rf -- "$R"`, true)
+    : script(
+        `if [ -d "$R" ] && [ ! -L "$R" ]; then rmdir -- "$R" 2>/dev/null || exit ${FILE_EXIT.notEmpty}; else rm -f -- "$R"; fi`,
+        true,
+      );
+}
+
+export function tarOutScript(): string {
+  return script(`${followLink}[ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; exec tar -C "$R" -cf - .`, true);
+}
+
+export function tarInScript(): string {
+  return script(
+    `${followLink}[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R" && exec tar -C "$R" -xf -`,
+    false,
+  );
+}
+
+/** argv of a file script: workdir and path are positional parameters, never spliced. */
+export function fileCommand(scriptText: string, workdir: string, path: string): string[] {
+  return ["/bin/sh", "-c", scriptText, "c8s-files", workdir, path];
+}
+
+export function fileErrorFor(exitCode: number | null, path: string, stderr: string): C8sError {
+  switch (exitCode) {
+    case FILE_EXIT.notFound:
+      return new C8sError("FILE_NOT_FOUND", `${path} does not exist in the sandbox`, { details: { path } });
+    case FILE_EXIT.isDirectory:
+      return new C8sError("IS_A_DIRECTORY", `${path} is a directory`, { details: { path } });
+    case FILE_EXIT.notDirectory:
+      return new C8sError("NOT_A_DIRECTORY", `${path} (or one of its parents) is not a directory`, {
+        details: { path },
+      });
+    case FILE_EXIT.outside:
+      return new C8sError("PATH_OUTSIDE_SANDBOX", `${path} resolves outside the sandbox's workspace and /tmp`, {
+        details: { path },
+        hint: "Symlinks may not lead out of the workspace or /tmp.",
+      });
+    case FILE_EXIT.notEmpty:
+      return new C8sError("CONFLICT", `${path} is a directory that is not empty`, {
+        details: { path },
+        hint: "Pass recursive: true to remove it with its contents.",
+      });
+    default:
+      return new C8sError("EXEC_FAILED", `file operation on ${path} failed: ${stderr.trim() || `exit ${exitCode}`}`, {
+        details: { path, exitCode, stderr: stderr.slice(0, 2000) },
+      });
+  }
+}
+
+/** Parses the NUL-separated `mode size mtime \t name \t target` records of list/stat. */
+export function parseEntries(output: Buffer, directory: string): FileEntry[] {
+  const entries: FileEntry[] = [];
+  for (const record of output.toString("utf8").split("\0")) {
+    if (record === "") continue;
+    const [statPart, name, target] = record.split("\t");
+    const [modeHex, size, mtime] = (statPart ?? "").split(" ");
+    if (name === undefined || modeHex === undefined) continue;
+    const raw = Number.parseInt(modeHex, 16);
+    const entry: FileEntry = {
+      path: posix.join(directory, name),
+      name,
+      type: fileType(raw),
+      size: Number(size ?? 0),
+      mode: raw & 0o7777,
+      modifiedAt: new Date(Number(mtime ?? 0) * 1000).toISOString(),
+    };
+    if (entry.type === "symlink" && target !== undefined && target !== "") entry.linkTarget = target;
+    entries.push(entry);
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function fileType(mode: number): FileType {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return "file";
+    case 0o040000:
+      return "directory";
+    case 0o120000:
+      return "symlink";
+    default:
+      return "other";
+  }
+}

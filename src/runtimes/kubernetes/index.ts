@@ -1,0 +1,7 @@
+export {
+  createKubernetesRuntime,
+  loadKubeConfig,
+  type KubernetesRuntimeOptions,
+  type KubernetesLogger,
+} from "./runtime.ts";
+export { DEFAULT_SANDBOX_DEFAULTS, type KubernetesSandboxDefaults } from "./manifests.ts";

@@ -1,0 +1,370 @@
+/**
+ * The `kubernetes` runtime: a sandbox is a Job with one pod. Objects come from the pure
+ * builders in manifests.ts; readiness and termination come from watches (watch.ts); exec
+ * and files go through the pod `exec` subresource (exec.ts, files.ts). Kubernetes API
+ * errors become C8sErrors here, at the adapter edge (errors.ts).
+ */
+import type { Readable } from "node:stream";
+import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1Job, type V1Pod } from "@kubernetes/client-node";
+import { C8sError } from "../../errors/index.ts";
+import type {
+  ExecProcess,
+  OwnedSandbox,
+  Runtime,
+  RuntimeCapabilities,
+  SandboxExit,
+  SandboxHandle,
+  SandboxSpec,
+} from "../types.ts";
+import { isAlreadyExists, isNotFound, translateKubernetesError } from "./errors.ts";
+import { runToCompletion, startExec, type PodRef } from "./exec.ts";
+import { createPodFiles, type PodTarget } from "./files.ts";
+import {
+  buildJob,
+  buildNetworkPolicy,
+  buildWorkspaceClaim,
+  CONTAINER_NAME,
+  DEFAULT_SANDBOX_DEFAULTS,
+  objectNamesFor,
+  ownerSelector,
+  SANDBOX_ANNOTATION,
+  sandboxSelector,
+  type KubernetesSandboxDefaults,
+} from "./manifests.ts";
+import { isPodReady, jobEnd, jobsPath, podProgress, podsPath, podStartFailure, watchUntil } from "./watch.ts";
+
+export interface KubernetesLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface KubernetesRuntimeOptions {
+  /** Path to a kubeconfig file, or a KubeConfig already loaded. Omitted with `inCluster`: the pod's account. */
+  kubeconfig?: string | KubeConfig | undefined;
+  /** Use the in-cluster ServiceAccount (KUBERNETES_SERVICE_HOST and the mounted token). */
+  inCluster?: boolean | undefined;
+  /** Namespace the sandboxes live in. */
+  namespace: string;
+  /** This c8s instance's owner label; `listOwned` selects on it. */
+  owner: string;
+  defaults?: Partial<KubernetesSandboxDefaults> | undefined;
+  /** How long `create` waits for the pod to become Ready. Default 120 s. */
+  startTimeoutMs?: number | undefined;
+  /** Shown in capabilities().notes, e.g. that pods are simulated by KWOK. */
+  notes?: string[] | undefined;
+  logger?: KubernetesLogger | undefined;
+}
+
+interface KubernetesRef extends Record<string, unknown> {
+  namespace: string;
+  job: string;
+  pod: string;
+  workdir: string;
+  networkPolicy: string | null;
+  pvc: string | null;
+}
+
+export function loadKubeConfig(options: Pick<KubernetesRuntimeOptions, "kubeconfig" | "inCluster">): KubeConfig {
+  if (options.kubeconfig instanceof KubeConfig) return options.kubeconfig;
+  const kubeConfig = new KubeConfig();
+  try {
+    if (options.inCluster === true) kubeConfig.loadFromCluster();
+    else if (typeof options.kubeconfig === "string") kubeConfig.loadFromFile(options.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  } catch (error) {
+    throw new C8sError("CONFIG_INVALID", `cannot load the Kubernetes configuration: ${(error as Error).message}`, {
+      hint: "Pass a readable kubeconfig (KUBECONFIG) or run c8s inside the cluster with its ServiceAccount.",
+      cause: error,
+    });
+  }
+  if (kubeConfig.getCurrentCluster() === null) {
+    throw new C8sError("CONFIG_INVALID", "the Kubernetes configuration names no cluster", {
+      hint: "Set a current-context in the kubeconfig.",
+    });
+  }
+  return kubeConfig;
+}
+
+export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runtime {
+  const kubeConfig = loadKubeConfig(options);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const batch = kubeConfig.makeApiClient(BatchV1Api);
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+  const namespace = options.namespace;
+  const defaults: KubernetesSandboxDefaults = { ...DEFAULT_SANDBOX_DEFAULTS, ...options.defaults };
+  const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+  const closing = new AbortController();
+  /** Sandboxes this process destroyed: their exit reason is `killed` and they refuse execs. */
+  const destroyed = new Set<string>();
+  /** Env of sandboxes created by this process, merged under each exec's env. */
+  const sandboxEnv = new Map<string, Record<string, string>>();
+  const running = new Map<string, Set<ExecProcess>>();
+
+  const refOf = (handle: SandboxHandle): KubernetesRef => {
+    const ref = handle.ref as Partial<KubernetesRef>;
+    if (destroyed.has(handle.id) || typeof ref.pod !== "string" || typeof ref.job !== "string") {
+      throw new C8sError("SANDBOX_NOT_FOUND", `sandbox ${handle.id} does not exist on Kubernetes`, {
+        details: { sandboxId: handle.id },
+        hint: "It was destroyed or reached its TTL; create a new sandbox.",
+      });
+    }
+    return ref as KubernetesRef;
+  };
+  const podRef = (ref: KubernetesRef): PodRef => ({
+    namespace: ref.namespace,
+    pod: ref.pod,
+    container: CONTAINER_NAME,
+  });
+
+  const edge = async <T>(action: string, sandboxId: string | undefined, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw translateKubernetesError(error, {
+        action,
+        sandboxId,
+        notFound: sandboxId === undefined ? "NOT_FOUND" : "SANDBOX_NOT_FOUND",
+      });
+    }
+  };
+
+  const ignoreMissing = async (call: () => Promise<unknown>): Promise<void> => {
+    try {
+      await call();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  };
+
+  const waitReady = async (spec: SandboxSpec, jobName: string): Promise<string> => {
+    const timeout = AbortSignal.timeout(startTimeoutMs);
+    let last: V1Pod | undefined;
+    try {
+      return await watchUntil<V1Pod, string>(
+        kubeConfig,
+        podsPath(namespace),
+        { labelSelector: sandboxSelector(spec.id) },
+        ({ type, object }) => {
+          if (type === "DELETED") return undefined;
+          last = object;
+          const failure = podStartFailure(object);
+          if (failure !== null) {
+            throw new C8sError(
+              failure.image ? "IMAGE_PULL_FAILED" : "SANDBOX_START_FAILED",
+              `sandbox ${spec.id} failed to start: ${failure.message}`,
+              {
+                details: { sandboxId: spec.id, job: jobName, pod: object.metadata?.name },
+                hint: failure.image
+                  ? "Check the image name and that the cluster can pull it."
+                  : "See the pod's events with kubectl describe pod.",
+              },
+            );
+          }
+          return isPodReady(object) ? object.metadata?.name : undefined;
+        },
+        AbortSignal.any([timeout, closing.signal]),
+      );
+    } catch (error) {
+      if (error instanceof C8sError) throw error;
+      if (timeout.aborted) {
+        throw new C8sError(
+          "SANDBOX_START_FAILED",
+          `sandbox ${spec.id} was not ready after ${startTimeoutMs} ms: ${podProgress(last)}`,
+          {
+            details: { sandboxId: spec.id, job: jobName, namespace },
+            hint: "Check node capacity, the image, and the namespace's Pod Security and quota.",
+          },
+        );
+      }
+      throw translateKubernetesError(error, { action: `watch the pod of sandbox ${spec.id}`, sandboxId: spec.id });
+    }
+  };
+
+  const removeObjects = async (names: ReturnType<typeof objectNamesFor>, sandboxId: string): Promise<void> => {
+    await edge(`delete the objects of sandbox ${sandboxId}`, undefined, async () => {
+      await ignoreMissing(() =>
+        batch.deleteNamespacedJob({
+          name: names.job,
+          namespace,
+          propagationPolicy: "Background",
+          gracePeriodSeconds: 0,
+        }),
+      );
+      await ignoreMissing(() =>
+        core.deleteCollectionNamespacedPod({
+          namespace,
+          labelSelector: sandboxSelector(sandboxId),
+          gracePeriodSeconds: 0,
+        }),
+      );
+      await ignoreMissing(() => networking.deleteNamespacedNetworkPolicy({ name: names.networkPolicy, namespace }));
+      if (defaults.persistentWorkspace !== undefined) {
+        await ignoreMissing(() => core.deleteNamespacedPersistentVolumeClaim({ name: names.pvc, namespace }));
+      }
+    });
+  };
+
+  const runtime: Runtime = {
+    name: "kubernetes",
+
+    capabilities(): Promise<RuntimeCapabilities> {
+      return Promise.resolve({
+        name: "kubernetes",
+        isolated: true,
+        tty: true,
+        limits: { memory: "kubernetes", pids: null, cpu: "kubernetes" },
+        network: { none: true, host: true, group: true },
+        images: true,
+        persistentWorkspace: defaults.persistentWorkspace !== undefined,
+        notes: [
+          "pids and file-size limits are node-level settings on Kubernetes (kubelet podPidsLimit), not per sandbox",
+          "network isolation is a NetworkPolicy: it needs a CNI that enforces policies",
+          ...(options.notes ?? []),
+        ],
+      });
+    },
+
+    async create(spec) {
+      const names = objectNamesFor(spec.id);
+      const job = buildJob(spec, namespace, defaults);
+      const policy = buildNetworkPolicy(spec, namespace);
+      const claim = buildWorkspaceClaim(spec, namespace, defaults);
+      try {
+        await edge(`create the objects of sandbox ${spec.id}`, undefined, async () => {
+          // The policy exists before the pod does: no window with open egress.
+          if (policy !== null) await networking.createNamespacedNetworkPolicy({ namespace, body: policy });
+          if (claim !== null) {
+            try {
+              await core.createNamespacedPersistentVolumeClaim({ namespace, body: claim });
+            } catch (error) {
+              if (!isAlreadyExists(error)) throw error; // a persistent workspace outlives its sandboxes
+            }
+          }
+          await batch.createNamespacedJob({ namespace, body: job });
+        });
+        const pod = await waitReady(spec, names.job);
+        sandboxEnv.set(spec.id, { ...spec.env });
+        const ref: KubernetesRef = {
+          namespace,
+          job: names.job,
+          pod,
+          workdir: spec.workdir,
+          networkPolicy: policy === null ? null : names.networkPolicy,
+          pvc: claim === null ? null : names.pvc,
+        };
+        options.logger?.info("sandbox ready", { sandboxId: spec.id, job: names.job, pod });
+        return { id: spec.id, runtime: "kubernetes", ref };
+      } catch (error) {
+        await removeObjects(names, spec.id).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    async exec(handle, request) {
+      const ref = refOf(handle);
+      const env = { ...(sandboxEnv.get(handle.id) ?? {}), ...(request.env ?? {}) };
+      const process = await edge(`exec in sandbox ${handle.id}`, handle.id, () =>
+        startExec(kubeConfig, podRef(ref), {
+          command: request.command,
+          cwd: request.cwd ?? ref.workdir,
+          env,
+          tty: request.tty,
+          timeoutMs: request.timeoutMs,
+          signal: request.signal,
+        }),
+      );
+      const set = running.get(handle.id) ?? new Set<ExecProcess>();
+      running.set(handle.id, set);
+      set.add(process);
+      void process.result.finally(() => set.delete(process));
+      return process;
+    },
+
+    files: createPodFiles({
+      target: (handle): PodTarget => {
+        const ref = refOf(handle);
+        return { ref: podRef(ref), workdir: ref.workdir };
+      },
+      run: async (ref, execOptions) => {
+        const { result, stdout, stderr } = await edge("run a file operation", undefined, () =>
+          runToCompletion(kubeConfig, ref, execOptions),
+        );
+        return { exitCode: result.exitCode, stdout, stderr };
+      },
+      stream: async (ref, execOptions, input?: Readable) => {
+        const process = await edge("run a file operation", undefined, () => startExec(kubeConfig, ref, execOptions));
+        if (input === undefined) await process.closeStdin();
+        const errors: Buffer[] = [];
+        process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
+        return {
+          stdout: process.stdout,
+          done: process.result.then((r) => ({ exitCode: r.exitCode, stderr: Buffer.concat(errors).toString("utf8") })),
+        };
+      },
+    }),
+
+    async waitExit(handle): Promise<SandboxExit> {
+      const ref = handle.ref as Partial<KubernetesRef>;
+      const jobName = typeof ref.job === "string" ? ref.job : objectNamesFor(handle.id).job;
+      if (destroyed.has(handle.id)) return { reason: "killed" };
+      const exit = await watchUntil<V1Job, SandboxExit>(
+        kubeConfig,
+        jobsPath(namespace),
+        { fieldSelector: `metadata.name=${jobName}` },
+        ({ type, object }) => {
+          if (type === "DELETED") {
+            return destroyed.has(handle.id)
+              ? { reason: "killed" }
+              : { reason: "error", message: "the Job was deleted outside c8s" };
+          }
+          const end = jobEnd(object);
+          if (end === null) return undefined;
+          if (end.reason === "DeadlineExceeded") return { reason: "ttl", message: end.message };
+          return end.failed
+            ? { reason: "error", message: `${end.reason}: ${end.message}` }
+            : { reason: "exit", message: end.reason };
+        },
+        closing.signal,
+      ).catch((error: unknown) => {
+        if (closing.signal.aborted)
+          return { reason: "interrupted", message: "the runtime was closed" } satisfies SandboxExit;
+        throw translateKubernetesError(error, {
+          action: `watch the Job of sandbox ${handle.id}`,
+          sandboxId: handle.id,
+        });
+      });
+      return exit;
+    },
+
+    async destroy(handle) {
+      const names = objectNamesFor(handle.id);
+      destroyed.add(handle.id);
+      sandboxEnv.delete(handle.id);
+      const execs = [...(running.get(handle.id) ?? [])];
+      running.delete(handle.id);
+      await Promise.all(execs.map((p) => p.kill("SIGKILL").catch(() => undefined)));
+      await removeObjects(names, handle.id);
+      options.logger?.info("sandbox destroyed", { sandboxId: handle.id, job: names.job });
+    },
+
+    async listOwned(owner): Promise<OwnedSandbox[]> {
+      const jobs = await edge("list the sandboxes' Jobs", undefined, () =>
+        batch.listNamespacedJob({ namespace, labelSelector: ownerSelector(owner) }),
+      );
+      return jobs.items.flatMap((job) => {
+        const id = job.metadata?.annotations?.[SANDBOX_ANNOTATION];
+        const name = job.metadata?.name;
+        if (id === undefined || name === undefined) return [];
+        const workdir = job.spec?.template.spec?.containers[0]?.workingDir ?? "/workspace";
+        const ref: KubernetesRef = { namespace, job: name, pod: "", workdir, networkPolicy: null, pvc: null };
+        return [{ id, handle: { id, runtime: "kubernetes" as const, ref } }];
+      });
+    },
+
+    close() {
+      closing.abort();
+      return Promise.resolve();
+    },
+  };
+  return runtime;
+}
