@@ -77,6 +77,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   SANDBOX_LIMIT_REACHED: "The namespace's ResourceQuota is exhausted: destroy sandboxes or raise the quota.",
   INVALID_ARGUMENT: "The API server rejected the object; see details.message (admission or validation).",
   RATE_LIMITED: "The API server is throttling requests; retry later.",
+  CONFLICT: "An object with this name already exists or changed meanwhile; retry, or destroy the old sandbox first.",
 };
 
 export function translateKubernetesError(error: unknown, context: TranslateContext): C8sError {

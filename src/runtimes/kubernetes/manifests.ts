@@ -59,7 +59,8 @@ const DNS_LABEL_MAX = 63;
 export function objectNamesFor(sandboxId: string): SandboxObjectNames {
   let base = `c8s-${sandboxId.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`.replace(/-+$/g, "");
   // Leave room for the "-net"/"-ws" suffixes; keep names unique with a hash when cut.
-  if (base.length > DNS_LABEL_MAX - 4) base = `${base.slice(0, DNS_LABEL_MAX - 13)}-${shortHash(sandboxId)}`;
+  if (base.length > DNS_LABEL_MAX - 4)
+    base = `${base.slice(0, DNS_LABEL_MAX - 4 - 11).replace(/-+$/, "")}-${shortHash(sandboxId)}`;
   return { job: base, networkPolicy: `${base}-net`, pvc: `${base}-ws` };
 }
 

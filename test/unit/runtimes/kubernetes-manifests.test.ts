@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { C8sError } from "../../../src/errors/index.ts";
+import {
+  buildJob,
+  buildNetworkPolicy,
+  buildWorkspaceClaim,
+  cpuQuantity,
+  DEFAULT_SANDBOX_DEFAULTS,
+  labelValue,
+  memoryQuantity,
+  objectNamesFor,
+  ownerSelector,
+  sandboxLabels,
+} from "../../../src/runtimes/kubernetes/manifests.ts";
+import type { SandboxSpec } from "../../../src/runtimes/types.ts";
+
+const MiB = 1024 * 1024;
+
+function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  return {
+    id: "sbx_01HX7ABC",
+    owner: "c8s-test",
+    env: { FOO: "bar" },
+    workdir: "/workspace",
+    mounts: [],
+    network: { mode: "none" },
+    limits: { memoryBytes: 1024 * MiB, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * MiB },
+    labels: {},
+    ...overrides,
+  };
+}
+
+describe("quantities", () => {
+  const cpu: Array<[number, string]> = [
+    [500, "500m"],
+    [1000, "1"],
+    [2500, "2500m"],
+    [250, "250m"],
+  ];
+  for (const [millis, expected] of cpu)
+    test(`cpu ${millis} → ${expected}`, () => assert.equal(cpuQuantity(millis), expected));
+  const memory: Array<[number, string]> = [
+    [512 * MiB, "512Mi"],
+    [1024 * MiB, "1Gi"],
+    [1536 * MiB, "1536Mi"],
+    [4096, "4Ki"],
+    [1000, "1000"],
+  ];
+  for (const [bytes, expected] of memory)
+    test(`memory ${bytes} → ${expected}`, () => assert.equal(memoryQuantity(bytes), expected));
+});
+
+describe("names and labels", () => {
+  const names: Array<[string, string]> = [
+    ["sbx_01HX7ABC", "c8s-sbx-01hx7abc"],
+    ["SBX__weird..id", "c8s-sbx-weird-id"],
+  ];
+  for (const [id, job] of names) {
+    test(`job name for ${id}`, () => {
+      const n = objectNamesFor(id);
+      assert.equal(n.job, job);
+      assert.equal(n.networkPolicy, `${job}-net`);
+      assert.equal(n.pvc, `${job}-ws`);
+    });
+  }
+  test("long ids are cut to a DNS label and stay unique", () => {
+    const a = objectNamesFor(`sbx_${"a".repeat(100)}`);
+    const b = objectNamesFor(`sbx_${"a".repeat(99)}b`);
+    assert.ok(a.networkPolicy.length <= 63 && a.pvc.length <= 63);
+    assert.match(a.job, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    assert.notEqual(a.job, b.job);
+  });
+  const values: Array<[string, RegExp]> = [
+    ["sbx_01HX", /^sbx_01HX$/],
+    ["team/alice@example.com", /^team-alice-example.com-[0-9a-f]{10}$/],
+    ["x".repeat(80), /^x{52}-[0-9a-f]{10}$/],
+  ];
+  for (const [value, pattern] of values)
+    test(`label value for ${value.slice(0, 20)}`, () => assert.match(labelValue(value), pattern));
+  test("sandbox labels carry managed-by, owner and sandbox id over user labels", () => {
+    const labels = sandboxLabels(spec({ labels: { team: "a", "c8s.dev/sandbox": "spoof" } }));
+    assert.deepEqual(labels, {
+      team: "a",
+      "app.kubernetes.io/managed-by": "c8s",
+      "c8s.dev/owner": "c8s-test",
+      "c8s.dev/sandbox": "sbx_01HX7ABC",
+    });
+    assert.equal(ownerSelector("c8s-test"), "app.kubernetes.io/managed-by=c8s,c8s.dev/owner=c8s-test");
+  });
+  test("an invalid user label is an INVALID_ARGUMENT error with a hint", () => {
+    assert.throws(
+      () => sandboxLabels(spec({ labels: { "bad key!": "x" } })),
+      (error: unknown) => error instanceof C8sError && error.code === "INVALID_ARGUMENT" && error.hint !== undefined,
+    );
+  });
+});
+
+describe("buildJob", () => {
+  const job = buildJob(spec(), "sandboxes", DEFAULT_SANDBOX_DEFAULTS);
+  const pod = job.spec?.template.spec;
+  const container = pod?.containers[0];
+
+  test("one pod, never retried, collected 60 s after it finishes, bounded by the TTL", () => {
+    assert.equal(job.metadata?.namespace, "sandboxes");
+    assert.equal(job.spec?.backoffLimit, 0);
+    assert.equal(job.spec?.completions, 1);
+    assert.equal(job.spec?.parallelism, 1);
+    assert.equal(job.spec?.ttlSecondsAfterFinished, 60);
+    assert.equal(job.spec?.activeDeadlineSeconds, 7200);
+    assert.equal(pod?.restartPolicy, "Never");
+  });
+
+  test("passes Pod Security restricted", () => {
+    assert.equal(pod?.automountServiceAccountToken, false);
+    assert.equal(pod?.securityContext?.runAsNonRoot, true);
+    assert.equal(pod?.securityContext?.seccompProfile?.type, "RuntimeDefault");
+    assert.ok((pod?.securityContext?.runAsUser ?? 0) > 0);
+    assert.equal(container?.securityContext?.allowPrivilegeEscalation, false);
+    assert.deepEqual(container?.securityContext?.capabilities?.drop, ["ALL"]);
+    assert.equal(container?.securityContext?.capabilities?.add, undefined);
+    assert.equal(container?.securityContext?.privileged, false);
+    assert.equal(pod?.hostNetwork, undefined);
+    assert.ok(pod?.volumes?.every((v) => v.hostPath === undefined));
+  });
+
+  test("requests from the defaults, limits from the spec", () => {
+    assert.deepEqual(container?.resources?.requests, { cpu: "500m", memory: "512Mi" });
+    assert.deepEqual(container?.resources?.limits, { cpu: "1", memory: "1Gi" });
+  });
+
+  test("requests never exceed small limits", () => {
+    const small = buildJob(
+      spec({ limits: { memoryBytes: 256 * MiB, pids: 64, cpuMillis: 250, fileSizeBytes: MiB } }),
+      "ns",
+      DEFAULT_SANDBOX_DEFAULTS,
+    );
+    const resources = small.spec?.template.spec?.containers[0]?.resources;
+    assert.deepEqual(resources?.requests, { cpu: "250m", memory: "256Mi" });
+    assert.deepEqual(resources?.limits, { cpu: "250m", memory: "256Mi" });
+  });
+
+  test("workdir and /tmp are writable volumes; env and image are set", () => {
+    assert.equal(container?.image, DEFAULT_SANDBOX_DEFAULTS.image);
+    assert.equal(container?.workingDir, "/workspace");
+    assert.deepEqual(container?.env, [{ name: "FOO", value: "bar" }]);
+    assert.deepEqual(
+      container?.volumeMounts?.map((m) => m.mountPath),
+      ["/workspace", "/tmp"],
+    );
+    assert.ok(pod?.volumes?.some((v) => v.name === "workspace" && v.emptyDir !== undefined));
+  });
+
+  test("the labels select the pod and the owner", () => {
+    assert.equal(job.metadata?.labels?.["c8s.dev/owner"], "c8s-test");
+    assert.equal(job.spec?.template.metadata?.labels?.["c8s.dev/sandbox"], "sbx_01HX7ABC");
+    assert.equal(job.metadata?.annotations?.["c8s.dev/sandbox-id"], "sbx_01HX7ABC");
+  });
+
+  const variants: Array<
+    [string, Partial<typeof DEFAULT_SANDBOX_DEFAULTS>, Partial<SandboxSpec>, (j: ReturnType<typeof buildJob>) => void]
+  > = [
+    [
+      "runtimeClassName",
+      { runtimeClassName: "gvisor" },
+      {},
+      (j) => assert.equal(j.spec?.template.spec?.runtimeClassName, "gvisor"),
+    ],
+    ["no runtimeClassName by default", {}, {}, (j) => assert.equal(j.spec?.template.spec?.runtimeClassName, undefined)],
+    [
+      "service account",
+      { serviceAccountName: "c8s-sandbox" },
+      {},
+      (j) => assert.equal(j.spec?.template.spec?.serviceAccountName, "c8s-sandbox"),
+    ],
+    [
+      "image from the spec",
+      {},
+      { image: "python:3.12" },
+      (j) => assert.equal(j.spec?.template.spec?.containers[0]?.image, "python:3.12"),
+    ],
+    [
+      "persistent workspace",
+      { persistentWorkspace: { size: "1Gi" } },
+      {},
+      (j) =>
+        assert.deepEqual(j.spec?.template.spec?.volumes?.find((v) => v.name === "workspace")?.persistentVolumeClaim, {
+          claimName: "c8s-sbx-01hx7abc-ws",
+        }),
+    ],
+    [
+      "extra mounts are claims",
+      {},
+      { mounts: [{ source: "cache", target: "/cache", readOnly: true }] },
+      (j) => {
+        const s = j.spec?.template.spec;
+        assert.deepEqual(s?.volumes?.[2], {
+          name: "mount-0",
+          persistentVolumeClaim: { claimName: "cache", readOnly: true },
+        });
+        assert.deepEqual(s?.containers[0]?.volumeMounts?.[2], { name: "mount-0", mountPath: "/cache", readOnly: true });
+      },
+    ],
+    [
+      "network group label on the pod",
+      {},
+      { network: { mode: "group", group: "run-1" } },
+      (j) => assert.equal(j.spec?.template.metadata?.labels?.["c8s.dev/network-group"], "run-1"),
+    ],
+    [
+      "activeDeadlineSeconds from the TTL",
+      { activeDeadlineSeconds: 600 },
+      {},
+      (j) => assert.equal(j.spec?.activeDeadlineSeconds, 600),
+    ],
+  ];
+  for (const [name, defaults, specOverrides, check] of variants) {
+    test(name, () => check(buildJob(spec(specOverrides), "ns", { ...DEFAULT_SANDBOX_DEFAULTS, ...defaults })));
+  }
+});
+
+describe("buildNetworkPolicy", () => {
+  test("none: denies all ingress and egress of the sandbox pod", () => {
+    const policy = buildNetworkPolicy(spec(), "ns");
+    assert.deepEqual(policy?.spec?.policyTypes, ["Ingress", "Egress"]);
+    assert.deepEqual(policy?.spec?.egress, []);
+    assert.deepEqual(policy?.spec?.ingress, []);
+    assert.deepEqual(policy?.spec?.podSelector.matchLabels, { "c8s.dev/sandbox": "sbx_01HX7ABC" });
+    assert.equal(policy?.metadata?.name, "c8s-sbx-01hx7abc-net");
+  });
+  test("host: no policy at all", () => {
+    assert.equal(buildNetworkPolicy(spec({ network: { mode: "host" } }), "ns"), null);
+  });
+  test("group: only the group's pods and DNS", () => {
+    const policy = buildNetworkPolicy(spec({ network: { mode: "group", group: "run-1" } }), "ns");
+    const egress = policy?.spec?.egress ?? [];
+    assert.deepEqual(egress[0]?.to, [{ podSelector: { matchLabels: { "c8s.dev/network-group": "run-1" } } }]);
+    assert.deepEqual(
+      egress[1]?.ports?.map((p) => p.port),
+      [53, 53],
+    );
+    assert.deepEqual(policy?.spec?.ingress?.[0]?._from, [
+      { podSelector: { matchLabels: { "c8s.dev/network-group": "run-1" } } },
+    ]);
+  });
+});
+
+describe("buildWorkspaceClaim", () => {
+  test("none without a persistent workspace", () =>
+    assert.equal(buildWorkspaceClaim(spec(), "ns", DEFAULT_SANDBOX_DEFAULTS), null));
+  test("a ReadWriteOnce claim of the configured size and class", () => {
+    const claim = buildWorkspaceClaim(spec(), "ns", {
+      ...DEFAULT_SANDBOX_DEFAULTS,
+      persistentWorkspace: { size: "5Gi", storageClassName: "fast" },
+    });
+    assert.deepEqual(claim?.spec, {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "5Gi" } },
+      storageClassName: "fast",
+    });
+    assert.equal(claim?.metadata?.labels?.["c8s.dev/owner"], "c8s-test");
+  });
+});
