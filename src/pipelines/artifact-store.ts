@@ -1,0 +1,34 @@
+/**
+ * Where collected artifacts go. The engine-wide blob store (`src/blobs/`) will implement
+ * this; until it exists the run uses `DirectoryArtifactStore` under the run directory.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, join, normalize } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { C8sError } from "../errors/index.ts";
+
+export interface StoredArtifact {
+  key: string;
+  size: number;
+}
+
+export interface ArtifactStore {
+  /** Stores the bytes under a relative key such as `runs/<run>/artifacts/<step>/dist/app`. */
+  put(key: string, data: Readable): Promise<StoredArtifact>;
+}
+
+export class DirectoryArtifactStore implements ArtifactStore {
+  constructor(readonly root: string) {}
+
+  async put(key: string, data: Readable): Promise<StoredArtifact> {
+    const clean = normalize(key);
+    if (clean.startsWith("..") || clean.startsWith("/"))
+      throw new C8sError("INVALID_ARGUMENT", `artifact key escapes the store: ${key}`);
+    const path = join(this.root, clean);
+    await mkdir(dirname(path), { recursive: true });
+    await pipeline(data, createWriteStream(path));
+    return { key: clean, size: (await stat(path)).size };
+  }
+}

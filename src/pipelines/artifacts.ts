@@ -1,0 +1,82 @@
+/**
+ * Collects a step's declared artifacts from its sandbox after it succeeded, through the
+ * runtime-neutral `SandboxFiles` API (so it works the same on every runtime).
+ * A file is stored as itself, a directory as a tar, a glob as every file it matches.
+ */
+import { Readable } from "node:stream";
+import type { SandboxFiles, SandboxHandle } from "../runtimes/types.ts";
+import type { ArtifactStore, StoredArtifact } from "./artifact-store.ts";
+import { matchesGlob } from "./glob.ts";
+
+export interface CollectedArtifacts {
+  stored: (StoredArtifact & { path: string })[];
+  /** Patterns that matched nothing, or were refused (absolute, `..`). */
+  missing: string[];
+}
+
+const MAX_WALK = 10_000;
+const hasGlob = (s: string) => /[*?]/.test(s);
+
+function relativeJoin(base: string, name: string): string {
+  return base === "" || base === "." ? name : `${base}/${name}`;
+}
+
+async function walk(files: SandboxFiles, handle: SandboxHandle, workdir: string, base: string): Promise<string[]> {
+  const out: string[] = [];
+  const queue = [base];
+  while (queue.length > 0 && out.length < MAX_WALK) {
+    const dir = queue.shift() ?? "";
+    let entries;
+    try {
+      entries = await files.list(handle, `${workdir}/${dir}`.replace(/\/+$/, ""));
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const rel = relativeJoin(dir, entry.name);
+      if (entry.type === "directory") queue.push(rel);
+      else if (entry.type === "file") out.push(rel);
+    }
+  }
+  return out;
+}
+
+export async function collectArtifacts(options: {
+  files: SandboxFiles;
+  handle: SandboxHandle;
+  workdir: string;
+  patterns: readonly string[];
+  store: ArtifactStore;
+  keyPrefix: string;
+}): Promise<CollectedArtifacts> {
+  const { files, handle, workdir, store, keyPrefix } = options;
+  const result: CollectedArtifacts = { stored: [], missing: [] };
+  const put = async (path: string, data: Readable, suffix = "") => {
+    const stored = await store.put(`${keyPrefix}/${path}${suffix}`, data);
+    result.stored.push({ ...stored, path: `${path}${suffix}` });
+  };
+  for (const raw of options.patterns) {
+    const pattern = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      result.missing.push(raw);
+      continue;
+    }
+    if (!hasGlob(pattern)) {
+      try {
+        const entry = await files.stat(handle, `${workdir}/${pattern}`);
+        if (entry.type === "directory") await put(pattern, await files.tarOut(handle, `${workdir}/${pattern}`), ".tar");
+        else await put(pattern, Readable.from([await files.read(handle, `${workdir}/${pattern}`)]));
+      } catch {
+        result.missing.push(raw);
+      }
+      continue;
+    }
+    const segments = pattern.split("/");
+    const firstGlob = segments.findIndex(hasGlob);
+    const base = segments.slice(0, firstGlob).join("/");
+    const matches = (await walk(files, handle, workdir, base)).filter((p) => matchesGlob(p, pattern));
+    if (matches.length === 0) result.missing.push(raw);
+    for (const path of matches) await put(path, Readable.from([await files.read(handle, `${workdir}/${path}`)]));
+  }
+  return result;
+}
