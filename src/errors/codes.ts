@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   STORE_ERROR: 500,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
+  // clients (CLI/SDK): no server address known
+  SERVER_NOT_CONFIGURED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

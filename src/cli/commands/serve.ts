@@ -1,0 +1,107 @@
+/**
+ * `c8s serve`: starts the server (`startC8s` from src/app.ts), writes `$C8S_HOME/credentials.json`
+ * for the CLI/SDK on this machine, prints the URL (and the admin token on first start, once),
+ * optionally runs a demo sandbox, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { z } from "zod";
+import { configFromEnv, type ConfigInput } from "../../config/config.ts";
+import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { credentialsPath, readCredentials, writeCredentials } from "../credentials.ts";
+import { UsageError } from "../errors.ts";
+import { parseFlags } from "../flags.ts";
+import type { CliCommand, CliIo } from "../io.ts";
+import { loadApp, type RunningServer } from "../app-loader.ts";
+
+const usage = "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--demo]";
+
+/** The address a client on this machine uses (a wildcard bind is reached through loopback). */
+export function clientUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === "0.0.0.0" || u.hostname === "[::]" || u.hostname === "::") u.hostname = "127.0.0.1";
+  return u.toString().replace(/\/+$/, "");
+}
+
+async function runDemo(io: CliIo, url: string, token: string): Promise<void> {
+  const sandbox = await Sandbox.create({ url, token, labels: { demo: "true" } });
+  const result = await sandbox.commands.run("echo hello from $(hostname) && id -u && uname -sr", {
+    allowNonZeroExit: true,
+  });
+  io.stdout.write(`demo sandbox ${sandbox.sandboxId}: exit ${result.exitCode}\n${result.stdout}`);
+  if (result.stderr) io.stderr.write(result.stderr);
+  await sandbox.kill();
+}
+
+export const serveCommand: CliCommand = {
+  name: "serve",
+  summary: "Start the c8s server (embedded store, local sandboxes by default)",
+  usage,
+  async run(args, io) {
+    const { flags, positionals } = parseFlags(
+      args,
+      {
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+        runtime: { type: "string" },
+        "allow-unisolated": { type: "boolean" },
+        demo: { type: "boolean" },
+      },
+      z.object({
+        port: z.coerce.number().int().min(0).max(65535).optional(),
+        host: z.string().min(1).optional(),
+        runtime: z.enum(["local", "docker", "kubernetes"]).optional(),
+        "allow-unisolated": z.boolean().optional(),
+        demo: z.boolean().optional(),
+      }),
+      usage,
+    );
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, usage);
+    const overrides: Partial<ConfigInput> = {};
+    if (flags.port !== undefined) overrides.port = flags.port;
+    if (flags.host !== undefined) overrides.host = flags.host;
+    if (flags.runtime !== undefined) overrides.runtime = flags.runtime;
+    if (flags["allow-unisolated"]) overrides.allowUnisolated = true;
+    const config = configFromEnv(io.env, overrides);
+
+    const startC8s = await loadApp();
+    const server: RunningServer = await startC8s(config);
+    const url = clientUrl(server.url);
+    const path = credentialsPath({ ...io.env, C8S_HOME: config.home });
+    const previous = await readCredentials(path).catch(() => undefined);
+    const token = server.adminToken ?? previous?.token;
+    if (token !== undefined) await writeCredentials(path, { url, token });
+
+    io.stdout.write(`c8s listening on ${url} (runtime ${config.runtime}, home ${config.home})\n`);
+    if (server.adminToken !== undefined) {
+      io.stdout.write(
+        `admin token (shown once, saved to ${path}):\n  ${server.adminToken}\n` +
+          `use it elsewhere with: export C8S_URL=${url} C8S_TOKEN=<token>\n`,
+      );
+    } else if (token === undefined) {
+      io.stderr.write(
+        `warning: no admin token is known for this server and ${path} is missing; create a token with the API.\n`,
+      );
+    }
+    if (flags.demo && token !== undefined) {
+      await runDemo(io, url, token).catch((error: Error) => io.stderr.write(`demo failed: ${error.message}\n`));
+    }
+
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          io.stderr.write(`${signal} again: exiting now\n`);
+          process.exit(130);
+        }
+        stopping = true;
+        io.stderr.write(`${signal}: shutting down (again to force)\n`);
+        server.close().then(resolve, (error: Error) => {
+          io.stderr.write(`shutdown error: ${error.message}\n`);
+          resolve();
+        });
+      };
+      io.onSignal("SIGINT", () => stop("SIGINT"));
+      io.onSignal("SIGTERM", () => stop("SIGTERM"));
+    });
+    return 0;
+  },
+};

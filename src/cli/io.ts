@@ -1,0 +1,20 @@
+/** What every CLI command receives: streams, cwd, the environment (passed down by main.ts) and a cancel signal. */
+import type { PipelineCommandIo } from "../pipelines/cli-io.ts";
+
+export interface CliIo extends PipelineCommandIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  /** Registers a handler for a process signal; returns the function that removes it. */
+  onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
+}
+
+/**
+ * One `c8s <name>` command. `run` resolves to the process exit code and throws C8sError /
+ * C8sSdkError for failures (main.ts prints them as `error[CODE]: …` + `hint: …`).
+ */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,26 @@
+/**
+ * Every `c8s` command, in the order `c8s help` lists them.
+ * To add a command: create `commands/<name>.ts` exporting a `CliCommand` (see io.ts),
+ * import it here and add it to this list. Nothing else needs to change.
+ */
+import type { CliCommand } from "./io.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { sandboxCommand } from "./commands/sandbox.ts";
+import { doctorCommand } from "./commands/doctor.ts";
+import { lintCommand } from "./commands/lint.ts";
+import { schemaCommand } from "./commands/schema.ts";
+import { versionCommand } from "./commands/version.ts";
+
+export const commands: CliCommand[] = [
+  serveCommand,
+  sandboxCommand,
+  doctorCommand,
+  lintCommand,
+  schemaCommand,
+  versionCommand,
+  // run: the pipeline engineer's `commands/run.ts` goes here.
+];
+
+export function findCommand(name: string): CliCommand | undefined {
+  return commands.find((c) => c.name === name);
+}
