@@ -1,0 +1,203 @@
+/**
+ * One pipeline run without a server (`c8s run`, like `act`): plan → fresh clone → services →
+ * scheduled steps in sandboxes → artifacts, masked logs and `run.json` under the run
+ * directory. The server's runs API will drive the same pieces with its store and queue.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { C8sError, toC8sError } from "../errors/index.ts";
+import type { ResourceLimits, Runtime } from "../runtimes/types.ts";
+import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
+import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
+import { SecretMasker } from "./masking.ts";
+import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
+import { type RunningService, startServices, stopServices } from "./services.ts";
+import { SandboxStepExecutor } from "./sandbox-executor.ts";
+import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
+import type { PipelineFile } from "./schema.ts";
+
+export type LocalRunEvent =
+  | SchedulerEvent
+  | { type: "run"; state: "cloning" | "starting-services" | "running" | "finished"; runId: string; detail?: string }
+  | { type: "output"; source: string; stream: "stdout" | "stderr"; data: Buffer }
+  | { type: "service"; name: string; state: "ready" | "stopped" }
+  | { type: "artifact"; step: string; path: string; key: string; size: number };
+
+export interface LocalRunOptions {
+  pipeline: PipelineFile;
+  repository: RepositoryRef;
+  context: PlanContext;
+  runtime: Runtime;
+  /** Owner label on every sandbox of the run. */
+  owner: string;
+  /** Runs live in `<home>/runs/<runId>`. */
+  home: string;
+  /** Secret values by name (from --secret / --secret-file, later the secret store). */
+  secrets: Record<string, string>;
+  limits: ResourceLimits;
+  concurrency?: number | undefined;
+  failFast?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  artifactStore?: ArtifactStore | undefined;
+  /** Keep the clone after the run (default: removed). */
+  keepWorkspace?: boolean | undefined;
+  onEvent?: ((event: LocalRunEvent) => void) | undefined;
+  runId?: string | undefined;
+}
+
+export interface LocalRunResult extends RunResult {
+  runId: string;
+  runDir: string;
+  commit: string | undefined;
+  /** Log file of each step. */
+  logs: Record<string, string>;
+  artifacts: { step: string; path: string; key: string; size: number }[];
+  /** The last lines of a step's masked output. */
+  lastLines(step: string, count: number): string[];
+}
+
+export function newRunId(): string {
+  return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
+}
+
+/** Secrets the plan names that were not given: refused before anything starts. */
+export function missingSecrets(plan: Plan, secrets: Record<string, string>): string[] {
+  return plan.secrets.filter((name) => secrets[name] === undefined);
+}
+
+export async function runPipelineLocally(options: LocalRunOptions): Promise<LocalRunResult> {
+  const runId = options.runId ?? newRunId();
+  const runDir = join(options.home, "runs", runId);
+  const emit = (event: LocalRunEvent) => options.onEvent?.(event);
+  const plan = planPipeline(options.pipeline, options.context);
+  const missing = missingSecrets(plan, options.secrets);
+  if (missing.length > 0)
+    throw new C8sError(
+      "SECRET_NOT_FOUND",
+      `the pipeline needs secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`,
+      {
+        details: { missing },
+        hint: `Pass ${missing.map((m) => `--secret ${m}=VALUE`).join(" ")} or --secret-file FILE.`,
+      },
+    );
+  await mkdir(runDir, { recursive: true });
+  const masker = new SecretMasker(Object.values(options.secrets));
+  const workspaceDir = join(runDir, "workspace");
+  const artifacts: LocalRunResult["artifacts"] = [];
+  const caps = await options.runtime.capabilities();
+  const useImages = caps.images && options.runtime.name !== "local";
+  const network = plan.services.length > 0 ? { mode: "group" as const, group: runId } : { mode: "none" as const };
+  const baseEnv: Record<string, string> = {
+    CI: "true",
+    C8S: "true",
+    C8S_RUN_ID: runId,
+    C8S_PIPELINE: plan.name,
+    C8S_EVENT: options.context.event,
+    ...(options.context.branch ? { C8S_BRANCH: options.context.branch } : {}),
+  };
+  const onOutput = (source: string, stream: "stdout" | "stderr", data: Buffer) =>
+    emit({ type: "output", source, stream, data });
+  const executor = new SandboxStepExecutor({
+    runtime: options.runtime,
+    owner: options.owner,
+    runId,
+    workspaceDir,
+    workdir: "/workspace",
+    network,
+    useImages,
+    secrets: options.secrets,
+    baseEnv,
+    limits: options.limits,
+    masker,
+    logDir: join(runDir, "logs"),
+    artifacts: { store: options.artifactStore ?? new DirectoryArtifactStore(join(runDir, "artifacts")), keyPrefix: "" },
+    onOutput,
+    onArtifacts: (step, collected) => {
+      for (const a of collected.stored) {
+        const record = { step, path: a.path, key: a.key, size: a.size };
+        artifacts.push(record);
+        emit({ type: "artifact", ...record });
+      }
+    },
+  });
+
+  let services: RunningService[] = [];
+  let commit: string | undefined;
+  let result: RunResult;
+  const started = Date.now();
+  try {
+    emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
+    commit = (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
+    baseEnv["C8S_COMMIT"] = commit;
+    if (plan.services.length > 0) {
+      emit({ type: "run", state: "starting-services", runId });
+      services = await startServices(plan.services, {
+        runtime: options.runtime,
+        owner: options.owner,
+        runId,
+        workspaceDir,
+        workdir: "/workspace",
+        network,
+        useImages,
+        secrets: options.secrets,
+        baseEnv,
+        limits: options.limits,
+        masker,
+        onOutput,
+        signal: options.signal,
+      });
+      for (const s of services) emit({ type: "service", name: s.name, state: "ready" });
+    }
+    emit({ type: "run", state: "running", runId });
+    result = await runPlan(plan, executor, {
+      concurrency: options.concurrency,
+      failFast: options.failFast,
+      signal: options.signal,
+      onEvent: emit,
+    });
+  } catch (error) {
+    const failure = toC8sError(error);
+    const cancelled = options.signal?.aborted === true;
+    result = {
+      state: cancelled ? "cancelled" : "failed",
+      reason: cancelled ? "cancelled" : masker.maskString(failure.message),
+      steps: plan.steps.map((s) => ({
+        name: s.name,
+        state: cancelled ? "cancelled" : "skipped",
+        attempts: 0,
+        startedAt: undefined,
+        finishedAt: undefined,
+        durationMs: undefined,
+        exitCode: undefined,
+        reason: cancelled ? "cancelled" : "the run could not start",
+      })),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await stopServices(services, options.runtime);
+    for (const s of services) emit({ type: "service", name: s.name, state: "stopped" });
+    await executor.close();
+  }
+  const logs = Object.fromEntries(plan.steps.map((s) => [s.name, executor.logPath(s.name)]));
+  const summary = {
+    runId,
+    pipeline: plan.name,
+    repository: { url: options.repository.url, commit: commit ?? options.repository.commit },
+    context: options.context,
+    ...result,
+    artifacts,
+  };
+  await writeFile(join(runDir, "run.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  if (!options.keepWorkspace) await rm(workspaceDir, { recursive: true, force: true });
+  emit({ type: "run", state: "finished", runId, detail: result.state });
+  return {
+    ...result,
+    runId,
+    runDir,
+    commit,
+    logs,
+    artifacts,
+    lastLines: (step, count) => executor.tail(step).lastLines(count),
+  };
+}
