@@ -39,7 +39,7 @@ go_env() {
 
 build() {
   if [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kube-scheduler" \
-    && -x "$bin/kubectl" && -x "$bin/etcd" && -x "$bin/kwok" && -x "$bin/kwokctl" ]]; then
+    && -x "$bin/kubectl" && -x "$bin/etcd" && -x "$bin/kwok" && -x "$bin/kwokctl" && -f "$cache/stages/pod-ready.yaml" ]]; then
     return 0
   fi
   command -v go >/dev/null || { log "go is required to build the test cluster"; exit 1; }
@@ -99,7 +99,7 @@ healthy() {
 write_config() {
   local config="$cache/kwok-config.yaml" logs="$cache/pod.log"
   : >>"$logs"
-  sed -e "s|@LOGS_FILE@|$logs|" -e "s|@KUBECTL@|$bin/kubectl|" "$wrapper/kwok.yaml" >"$config"
+  sed -e "s|@LOGS_FILE@|$logs|" -e "s|@KUBECTL@|$bin/kubectl|" -e "s|@KUBE_VERSION@|$K8S_VERSION|" "$wrapper/kwok.yaml" >"$config"
   for f in "$cache"/stages/*.yaml; do
     printf -- '---\n' >>"$config"
     cat "$f" >>"$config"
@@ -111,7 +111,7 @@ wait_ready() {
   local i
   for i in $(seq 1 120); do
     if healthy && kubectl_ get serviceaccount default -n default >/dev/null 2>&1 \
-      && [[ -n "$(kubectl_ get nodes -o name 2>/dev/null)" ]]; then
+      && kubectl_ wait --for=condition=Ready node --all --timeout=1s >/dev/null 2>&1; then
       return 0
     fi
     sleep 1
@@ -140,13 +140,14 @@ start() {
     local config
     config=$(write_config)
     "$bin/kwokctl" create cluster --name "$CLUSTER" --runtime binary --config "$config" \
-      --kubeconfig "" --kube-version "$K8S_VERSION" \
+      --kubeconfig "" \
       --kube-apiserver-binary "$bin/kube-apiserver" \
       --kube-controller-manager-binary "$bin/kube-controller-manager" \
       --kube-scheduler-binary "$bin/kube-scheduler" \
       --kwok-controller-binary "$bin/kwok" \
       --etcd-binary "$bin/etcd" \
       --timeout 5m --wait 2m >&2
+    kubectl_ apply -f "$wrapper/node.yaml" >&2
     wait_ready
   fi
   log "cluster $CLUSTER ready in $((SECONDS - start)) s; KUBECONFIG=$kubeconfig"
