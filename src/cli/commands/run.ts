@@ -1,0 +1,164 @@
+/**
+ * `c8s run [file]`: runs a pipeline on this machine without a server (like `act`): a fresh
+ * clone of the repository at a commit (default: this checkout's HEAD through file://), each
+ * step in a sandbox, masked logs and artifacts under $C8S_HOME/runs/<id>. Exit 0 only if the
+ * run succeeded; Ctrl-C cancels and kills the step sandboxes.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { configFromEnv } from "../../config/config.ts";
+import { C8sError } from "../../errors/index.ts";
+import type { Runtime } from "../../runtimes/types.ts";
+import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
+import { currentCheckout } from "../../pipelines/git-workspace.ts";
+import { loadPipeline } from "../../pipelines/lint.ts";
+import { type LocalRunResult, runPipelineLocally } from "../../pipelines/local-run.ts";
+import { type PlanContext, planPipeline } from "../../pipelines/plan.ts";
+import { ProgressDisplay, renderSummary } from "../../pipelines/progress.ts";
+import { EVENTS, type PipelineEvent } from "../../pipelines/schema.ts";
+import { parseSecretFile, parseSecretFlag } from "../../pipelines/secret-file.ts";
+
+const USAGE = `c8s run [file] [--repo URL --commit REF] [--branch NAME] [--event push|pull_request|tag|manual]
+          [--secret NAME=VALUE]… [--secret-file FILE]… [--concurrency N] [--no-fail-fast]
+          [--logs] [--keep-workspace] [--json]
+  file defaults to .c8s.yaml; without --repo the current checkout's committed HEAD is run.`;
+
+/** Makes the runtime for `c8s run`; injectable so tests and other runtimes can pass their own. */
+export type RuntimeFactory = (config: ReturnType<typeof configFromEnv>) => Promise<Runtime>;
+
+async function defaultRuntimeFactory(config: ReturnType<typeof configFromEnv>): Promise<Runtime> {
+  // The local runtime is being written alongside; import it lazily so `lint`/`schema` never load it.
+  const path = "../../runtimes/local/index.ts";
+  let module: { createLocalRuntime?: (options: unknown) => Runtime | Promise<Runtime> };
+  try {
+    module = (await import(path)) as typeof module;
+  } catch (error) {
+    throw new C8sError("RUNTIME_UNAVAILABLE", "the local runtime is not available in this build", {
+      hint: "Build c8s with src/runtimes/local, or run the pipeline through a server.",
+      cause: error,
+    });
+  }
+  if (!module.createLocalRuntime)
+    throw new C8sError("RUNTIME_UNAVAILABLE", "src/runtimes/local has no createLocalRuntime");
+  return await module.createLocalRuntime({ config });
+}
+
+function parseRunArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: "string" },
+        commit: { type: "string" },
+        branch: { type: "string" },
+        event: { type: "string" },
+        secret: { type: "string", multiple: true },
+        "secret-file": { type: "string", multiple: true },
+        concurrency: { type: "string" },
+        "no-fail-fast": { type: "boolean" },
+        logs: { type: "boolean" },
+        "keep-workspace": { type: "boolean" },
+        json: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new C8sError("INVALID_ARGUMENT", (error as Error).message, { hint: USAGE });
+  }
+}
+
+export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeFactory) {
+  return {
+    name: "run",
+    summary: "Run a .c8s.yaml pipeline on this machine, each step in a sandbox",
+    usage: USAGE,
+    async run(args: string[], io: PipelineCommandIo): Promise<number> {
+      const { values, positionals } = parseRunArgs(args);
+      const file = positionals[0] ?? ".c8s.yaml";
+      const event = (values.event ?? "push") as PipelineEvent;
+      if (!EVENTS.includes(event))
+        throw new C8sError("INVALID_ARGUMENT", `unknown event '${event}'`, {
+          hint: `Use one of ${EVENTS.join(", ")}.`,
+        });
+      const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0))
+        throw new C8sError("INVALID_ARGUMENT", "--concurrency must be a positive integer", { hint: USAGE });
+
+      const pipeline = loadPipeline(await readFile(resolve(io.cwd, file)), { file });
+      const secrets: Record<string, string> = {};
+      for (const secretFile of values["secret-file"] ?? [])
+        Object.assign(secrets, parseSecretFile(await readFile(resolve(io.cwd, secretFile), "utf8"), secretFile));
+      for (const pair of values.secret ?? []) {
+        const [name, value] = parseSecretFlag(pair);
+        secrets[name] = value;
+      }
+
+      let repository: { url: string; commit: string };
+      let branch = values.branch;
+      if (values.repo !== undefined) {
+        repository = { url: values.repo, commit: values.commit ?? "HEAD" };
+      } else {
+        const checkout = await currentCheckout(io.cwd);
+        repository = { url: checkout.url, commit: values.commit ?? checkout.commit };
+        branch ??= checkout.branch;
+        if (checkout.dirty)
+          io.stderr.write("note: uncommitted changes are not part of the run (it uses the committed HEAD)\n");
+      }
+      const context: PlanContext = { event, branch };
+      const plan = planPipeline(pipeline, context);
+
+      const config = configFromEnv(io.env);
+      const runtime = await createRuntime(config);
+      const controller = new AbortController();
+      const cancel = () => controller.abort();
+      io.signal?.addEventListener("abort", cancel, { once: true });
+      const color = io.stdout.isTTY === true && io.env["NO_COLOR"] === undefined;
+      const display = values.json
+        ? undefined
+        : new ProgressDisplay(
+            io.stdout as never,
+            plan.steps.map((s) => s.name),
+            {
+              color,
+              showOutput: values.logs === true,
+            },
+          );
+      let result: LocalRunResult;
+      try {
+        result = await runPipelineLocally({
+          pipeline,
+          repository,
+          context,
+          runtime,
+          owner: "c8s-run",
+          home: config.home,
+          secrets,
+          limits: {
+            memoryBytes: config.defaults.memoryBytes,
+            pids: config.defaults.pids,
+            cpuMillis: config.defaults.cpuMillis,
+            fileSizeBytes: config.defaults.fileSizeBytes,
+          },
+          concurrency,
+          failFast: values["no-fail-fast"] !== true,
+          keepWorkspace: values["keep-workspace"] === true,
+          signal: controller.signal,
+          onEvent: (e) => display?.onEvent(e),
+        });
+      } finally {
+        display?.stop();
+        io.signal?.removeEventListener("abort", cancel);
+        await runtime.close().catch(() => undefined);
+      }
+      if (values.json) {
+        const { lastLines: _lastLines, ...plain } = result;
+        io.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
+      } else io.stdout.write(`${renderSummary(result, { color, tailLines: 15 }).join("\n")}\n`);
+      return result.state === "succeeded" ? 0 : result.state === "cancelled" ? 130 : 1;
+    },
+  };
+}
+
+export const runCommand = createRunCommand();
