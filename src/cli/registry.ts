@@ -8,17 +8,20 @@ import { serveCommand } from "./commands/serve.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { lintCommand } from "./commands/lint.ts";
+import { runCommand } from "./commands/run.ts";
 import { schemaCommand } from "./commands/schema.ts";
+import { runCommand } from "./commands/run.ts";
 import { versionCommand } from "./commands/version.ts";
 
 export const commands: CliCommand[] = [
   serveCommand,
   sandboxCommand,
   doctorCommand,
+  runCommand,
   lintCommand,
   schemaCommand,
   versionCommand,
-  // run: the pipeline engineer's `commands/run.ts` goes here.
+  runCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

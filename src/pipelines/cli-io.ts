@@ -7,4 +7,6 @@ export interface PipelineCommandIo {
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** Registers a process signal handler (Ctrl-C); returns its remover. */
+  onSignal?(signal: NodeJS.Signals, handler: () => void): () => void;
 }

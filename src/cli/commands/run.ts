@@ -114,6 +114,11 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
       const controller = new AbortController();
       const cancel = () => controller.abort();
       io.signal?.addEventListener("abort", cancel, { once: true });
+      const offSigint = io.onSignal?.("SIGINT", () => {
+        io.stderr.write("\ncancelling the run: killing step sandboxes…\n");
+        cancel();
+      });
+      const offSigterm = io.onSignal?.("SIGTERM", cancel);
       const color = io.stdout.isTTY === true && io.env["NO_COLOR"] === undefined;
       const display = values.json
         ? undefined
@@ -150,6 +155,8 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
       } finally {
         display?.stop();
         io.signal?.removeEventListener("abort", cancel);
+        offSigint?.();
+        offSigterm?.();
         await runtime.close().catch(() => undefined);
       }
       if (values.json) {
