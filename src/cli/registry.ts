@@ -8,7 +8,6 @@ import { serveCommand } from "./commands/serve.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { lintCommand } from "./commands/lint.ts";
-import { runCommand } from "./commands/run.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { runCommand } from "./commands/run.ts";
 import { versionCommand } from "./commands/version.ts";
@@ -17,7 +16,6 @@ export const commands: CliCommand[] = [
   serveCommand,
   sandboxCommand,
   doctorCommand,
-  runCommand,
   lintCommand,
   schemaCommand,
   versionCommand,
