@@ -1,0 +1,180 @@
+/**
+ * Pipeline runs for real: a real git repository (file://), a fresh clone, each step in a
+ * real bubblewrap sandbox of the local runtime, masked logs and artifacts on disk.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseConfig } from "../../../src/config/config.ts";
+import type { Runtime } from "../../../src/runtimes/types.ts";
+import { loadPipeline } from "../../../src/pipelines/lint.ts";
+import { type LocalRunEvent, runPipelineLocally } from "../../../src/pipelines/local-run.ts";
+import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
+
+const localRuntimePath = new URL("../../../src/runtimes/local/index.ts", import.meta.url);
+const skip = existsSync(localRuntimePath) ? false : "the local runtime (src/runtimes/local) has not landed yet";
+
+async function localRuntime(home: string): Promise<Runtime> {
+  const module = (await import(localRuntimePath.href)) as {
+    createLocalRuntime: (options: unknown) => Runtime | Promise<Runtime>;
+  };
+  return await module.createLocalRuntime({ config: parseConfig({ home }) });
+}
+
+const limits = { memoryBytes: 256 * 1024 * 1024, pids: 128, cpuMillis: 1000, fileSizeBytes: 64 * 1024 * 1024 };
+
+async function setup(files: Record<string, string>) {
+  const home = await mkdtemp(join(tmpdir(), "c8s-run-home-"));
+  const repo: TestRepository = await createTestRepository(files);
+  const runtime = await localRuntime(home);
+  const events: LocalRunEvent[] = [];
+  return {
+    home,
+    repo,
+    runtime,
+    events,
+    async run(yaml: string, extra: Partial<Parameters<typeof runPipelineLocally>[0]> = {}) {
+      return runPipelineLocally({
+        pipeline: loadPipeline(yaml),
+        repository: { url: repo.url, commit: repo.commits[repo.commits.length - 1] ?? "HEAD" },
+        context: { event: "push", branch: "main" },
+        runtime,
+        owner: "c8s-test-pipelines",
+        home,
+        secrets: {},
+        limits,
+        onEvent: (e) => events.push(e),
+        ...extra,
+      });
+    },
+    async cleanup() {
+      await runtime.close();
+      await repo.cleanup();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+void test(
+  "a DAG runs in a fresh clone shared by its steps; secrets are masked; artifacts collected",
+  { skip },
+  async (t) => {
+    const env = await setup({ "src/input.txt": "hello from git\n" });
+    t.after(() => env.cleanup());
+    const result = await env.run(
+      `version: v1alpha1
+name: dag
+steps:
+  - name: build
+    commands:
+      - mkdir -p out
+      - cat src/input.txt > out/result.txt
+      - echo "token=$TOKEN"
+      - printf '%s' "$TOKEN" | base64
+      - echo "::add-mask::runtime-value-123"
+      - echo "later runtime-value-123"
+    secrets: [TOKEN]
+    artifacts: [out/result.txt, "out/*.txt"]
+  - name: check
+    dependsOn: [build]
+    commands:
+      - test "$(cat out/result.txt)" = "hello from git"
+      - test "$C8S_STEP" = check
+`,
+      { secrets: { TOKEN: "sup3r-secret-token" } },
+    );
+    assert.equal(result.state, "succeeded", JSON.stringify(result.steps));
+    const log = await readFile(result.logs["build"] ?? "", "utf8");
+    assert.ok(!log.includes("sup3r-secret-token"), log);
+    assert.ok(!log.includes(Buffer.from("sup3r-secret-token").toString("base64")), log);
+    assert.ok(!log.includes("runtime-value-123"), log);
+    assert.match(log, /token=\*\*\*/);
+    assert.match(log, /later \*\*\*/);
+    assert.deepEqual(result.artifacts.map((a) => a.path).sort(), ["out/result.txt", "out/result.txt"]);
+    const stored = await readdir(join(result.runDir, "artifacts", "build", "out"));
+    assert.deepEqual(stored, ["result.txt"]);
+    const summary = JSON.parse(await readFile(join(result.runDir, "run.json"), "utf8")) as { state: string };
+    assert.equal(summary.state, "succeeded");
+    assert.ok(!existsSync(join(result.runDir, "workspace")), "the clone is removed after the run");
+    const outputs = env.events.filter((e) => e.type === "output");
+    assert.ok(outputs.length > 0);
+    assert.ok(outputs.every((e) => e.type === "output" && !e.data.toString().includes("sup3r-secret-token")));
+  },
+);
+
+void test(
+  "a failing step fails the run, cancels nothing else, skips dependents, keeps its last lines",
+  { skip },
+  async (t) => {
+    const env = await setup({ "a.txt": "x" });
+    t.after(() => env.cleanup());
+    const result = await env.run(`version: v1alpha1
+name: failing
+steps:
+  - name: bad
+    commands: ["echo about to fail", "exit 3", "echo never"]
+  - name: after
+    dependsOn: [bad]
+    commands: ["true"]
+`);
+    assert.equal(result.state, "failed");
+    const bad = result.steps.find((s) => s.name === "bad");
+    assert.equal(bad?.state, "failed");
+    assert.equal(bad?.exitCode, 3);
+    assert.equal(result.steps.find((s) => s.name === "after")?.state, "skipped");
+    assert.ok(result.lastLines("bad", 5).includes("about to fail"));
+    assert.ok(!result.lastLines("bad", 5).includes("never"));
+  },
+);
+
+void test("a step timeout kills the sandbox; Ctrl-C (abort) cancels the run", { skip }, async (t) => {
+  const env = await setup({ "a.txt": "x" });
+  t.after(() => env.cleanup());
+  const timedOut = await env.run(`version: v1alpha1
+name: slow
+steps:
+  - name: sleepy
+    timeout: 1s
+    commands: ["sleep 60"]
+`);
+  assert.equal(timedOut.steps[0]?.state, "timed-out");
+  assert.equal(timedOut.state, "failed");
+
+  const controller = new AbortController();
+  const running = env.run(
+    `version: v1alpha1
+name: cancel
+steps:
+  - name: forever
+    commands: ["echo started", "sleep 60"]
+`,
+    {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "output" && e.data.toString().includes("started")) controller.abort();
+      },
+    },
+  );
+  const cancelled = await running;
+  assert.equal(cancelled.state, "cancelled");
+  assert.equal(cancelled.steps[0]?.state, "cancelled");
+  assert.deepEqual(await env.runtime.listOwned("c8s-test-pipelines"), []);
+});
+
+void test("a missing secret is refused before anything runs", { skip }, async (t) => {
+  const env = await setup({ "a.txt": "x" });
+  t.after(() => env.cleanup());
+  await assert.rejects(
+    env.run(`version: v1alpha1
+name: s
+steps:
+  - name: a
+    secrets: [NOPE]
+    commands: ["true"]
+`),
+    { code: "SECRET_NOT_FOUND" },
+  );
+});
