@@ -42,6 +42,11 @@ export interface ScheduleOptions {
   /** Waits between retries; injectable so tests need not wait. Must reject or resolve early on abort. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
+  /**
+   * Steps that succeeded in an earlier run of the same plan and are not run again
+   * (re-run from the failed step). They start as `succeeded` with reason `reused`.
+   */
+  reuse?: ReadonlySet<string>;
 }
 
 const TERMINAL: ReadonlySet<StepState> = new Set(["succeeded", "failed", "cancelled", "skipped", "timed-out"]);
@@ -69,17 +74,19 @@ export async function runPlan(plan: Plan, executor: StepExecutor, options: Sched
   const started = now();
   const records = new Map<string, StepRecord>();
   const steps = new Map(plan.steps.map((s) => [s.name, s]));
-  for (const step of plan.steps)
+  for (const step of plan.steps) {
+    const reused = options.reuse?.has(step.name) === true && step.excluded === undefined;
     records.set(step.name, {
       name: step.name,
-      state: "queued",
+      state: reused ? "succeeded" : "queued",
       attempts: 0,
       startedAt: undefined,
       finishedAt: undefined,
       durationMs: undefined,
       exitCode: undefined,
-      reason: undefined,
+      reason: reused ? "reused" : undefined,
     });
+  }
   const emit = (record: StepRecord) => options.onEvent?.({ type: "step", step: { ...record } });
   const update = (name: string, patch: Partial<StepRecord>) => {
     const record = records.get(name);

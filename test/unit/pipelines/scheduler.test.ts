@@ -191,3 +191,11 @@ void test("every state change is reported as an event", async () => {
   const seen = events.flatMap((e) => (e.type === "step" ? [e.step.state] : []));
   assert.deepEqual([seen[0], seen[seen.length - 1]], ["running", "succeeded"]);
 });
+
+void test("re-run from the failed step: reused steps are not run again", async () => {
+  const executor = new FakeStepExecutor();
+  const result = await runPlan(plan(diamond), executor, { sleep: noWait, reuse: new Set(["a", "b"]) });
+  assert.equal(result.state, "succeeded");
+  assert.deepEqual(executor.started, ["c", "d"]);
+  assert.equal(result.steps.find((s) => s.name === "a")?.reason, "reused");
+});
