@@ -99,6 +99,8 @@ export function graphProblems(source: YamlSource, limits: GraphLimits = DEFAULT_
     });
   }
 
+  problems.push(...matrixReferenceProblems(source));
+
   let total = 0;
   for (const step of steps) {
     total += step.combinations;
@@ -157,4 +159,44 @@ export function findCycles(steps: readonly { name: string; dependsOn: { name: st
   };
   for (const name of deps.keys()) if (!state.has(name)) visit(name);
   return cycles;
+}
+
+const MATRIX_REF = /\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** `${{ matrix.KEY }}` must name a key of the step's own matrix. */
+function matrixReferenceProblems(source: YamlSource): LintProblem[] {
+  const problems: LintProblem[] = [];
+  const steps = (source.value as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return problems;
+  steps.forEach((step: unknown, index) => {
+    if (step === null || typeof step !== "object") return;
+    const record = step as Record<string, unknown>;
+    const matrix = record["matrix"];
+    const keys = matrix !== null && typeof matrix === "object" ? Object.keys(matrix) : [];
+    const check = (text: unknown, path: (string | number)[]) => {
+      if (typeof text !== "string") return;
+      for (const match of text.matchAll(MATRIX_REF)) {
+        const key = match[1] ?? "";
+        if (keys.includes(key)) continue;
+        problems.push({
+          code: "UNKNOWN_MATRIX_KEY",
+          message: `'${match[0]}' names no key of this step's matrix`,
+          hint:
+            keys.length === 0 ? "Add a matrix to the step or remove the reference." : `Use one of: ${keys.join(", ")}.`,
+          path,
+          ...locate(source, path),
+        });
+      }
+    };
+    check(record["image"], ["steps", index, "image"]);
+    check(record["workdir"], ["steps", index, "workdir"]);
+    const commands = record["commands"];
+    if (Array.isArray(commands)) commands.forEach((c, i) => check(c, ["steps", index, "commands", i]));
+    const artifacts = record["artifacts"];
+    if (Array.isArray(artifacts)) artifacts.forEach((a, i) => check(a, ["steps", index, "artifacts", i]));
+    const env = record["env"];
+    if (env !== null && typeof env === "object")
+      for (const [k, v] of Object.entries(env)) check(v, ["steps", index, "env", k]);
+  });
+  return problems;
 }

@@ -17,7 +17,8 @@ export type ProblemCode =
   | "SELF_DEPENDENCY"
   | "DEPENDENCY_CYCLE"
   | "MATRIX_TOO_LARGE"
-  | "TOO_MANY_STEPS";
+  | "TOO_MANY_STEPS"
+  | "UNKNOWN_MATRIX_KEY";
 
 export interface LintProblem {
   code: ProblemCode;

@@ -163,3 +163,12 @@ void test("formatProblem prints file:line:column: CODE message and the fix", () 
   const text = formatProblem("x.yaml", { code: "UNKNOWN_KEY", message: "m", hint: "h", path: [], line: 3, column: 7 });
   assert.equal(text, "x.yaml:3:7: UNKNOWN_KEY m\n    fix: h");
 });
+
+void test("matrix references must name a key of the step's matrix", () => {
+  const p = only(
+    `${head}steps:\n  - name: a\n    matrix: {node: [18]}\n    commands: ["echo \${{ matrix.node }} \${{ matrix.nod }}"]\n`,
+    "UNKNOWN_MATRIX_KEY",
+  );
+  assert.equal(p.line, 6);
+  assert.match(p.hint ?? "", /node/);
+});
