@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   SANDBOX_LIMIT_REACHED: 429,
   SANDBOX_START_FAILED: 500,
   EXEC_NOT_FOUND: 404,
+  /** An attach asked for output the exec's buffer no longer holds (or the exec is gone from memory). */
+  EXEC_OUTPUT_EXPIRED: 410,
   EXEC_TIMEOUT: 408,
   EXEC_FAILED: 500,
   COMMAND_NOT_FOUND: 400,

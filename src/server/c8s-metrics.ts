@@ -1,0 +1,127 @@
+/**
+ * c8s's own metrics, fed from the engine's lifecycle events (so sandboxes and execs started
+ * by pipelines count as much as those started over HTTP) and from the store at scrape time.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import type { SandboxEngineApi } from "../engine/types.ts";
+import type { SandboxEvent, Store } from "../store/types.ts";
+import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics.ts";
+
+const LIVE_STATES = ["creating", "running", "stopping"] as const;
+const CREATE_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const EXEC_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+export interface C8sMetrics {
+  readonly registry: MetricsRegistry;
+  readonly sandboxes: Gauge;
+  readonly createSeconds: Histogram;
+  readonly execSeconds: Histogram;
+  readonly terminations: Counter;
+  readonly httpRequests: Counter;
+  observeEvent(event: SandboxEvent): void;
+}
+
+function numberField(data: Record<string, unknown>, ...keys: string[]): number | undefined {
+  for (const key of keys) {
+    const v = data[key];
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+  }
+  return undefined;
+}
+
+function stringField(data: Record<string, unknown>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const v = data[key];
+    if (typeof v === "string" && v.length > 0) return v;
+  }
+  return undefined;
+}
+
+export function createC8sMetrics(store: Store): C8sMetrics {
+  const registry = new MetricsRegistry();
+  const sandboxes = registry.register(
+    new Gauge("c8s_sandboxes", "Sandboxes that are not terminated, by state.", async (gauge) => {
+      const live = await store.sandboxes.list({ state: [...LIVE_STATES] });
+      for (const state of LIVE_STATES) gauge.set({ state }, live.filter((s) => s.state === state).length);
+    }),
+  );
+  const createSeconds = registry.register(
+    new Histogram("c8s_sandbox_create_seconds", "Time from a sandbox's creation to ready.", CREATE_BUCKETS),
+  );
+  const execSeconds = registry.register(
+    new Histogram("c8s_exec_duration_seconds", "Exec duration, by end reason.", EXEC_BUCKETS),
+  );
+  const terminations = registry.register(
+    new Counter("c8s_sandbox_terminations_total", "Sandboxes ended, by termination reason."),
+  );
+  const httpRequests = registry.register(
+    new Counter("c8s_http_requests_total", "HTTP requests, by method, route and status."),
+  );
+
+  const createdAt = new Map<string, number>();
+  function observeEvent(event: SandboxEvent): void {
+    const at = Date.parse(event.at);
+    switch (event.type) {
+      case "sandbox.created":
+        createdAt.set(event.sandboxId, at);
+        return;
+      case "sandbox.ready": {
+        const start = createdAt.get(event.sandboxId);
+        createdAt.delete(event.sandboxId);
+        const ms = numberField(event.data, "createMs", "durationMs") ?? (start === undefined ? undefined : at - start);
+        if (ms !== undefined && ms >= 0) createSeconds.observe({}, ms / 1000);
+        return;
+      }
+      case "exec.finished": {
+        const ms = numberField(event.data, "durationMs");
+        if (ms !== undefined)
+          execSeconds.observe({ reason: stringField(event.data, "reason") ?? "unknown" }, ms / 1000);
+        return;
+      }
+      case "sandbox.terminated":
+        createdAt.delete(event.sandboxId);
+        terminations.inc({ reason: stringField(event.data, "reason", "terminationReason") ?? "unknown" });
+        return;
+      case "sandbox.started":
+      case "exec.started":
+        return;
+    }
+  }
+  return { registry, sandboxes, createSeconds, execSeconds, terminations, httpRequests, observeEvent };
+}
+
+/** The seq of the newest stored event (0 when there is none). */
+async function latestEventSeq(store: Store): Promise<number> {
+  let after = 0;
+  for (;;) {
+    const page = await store.events.list({ afterSeq: after, limit: 5000 });
+    const last = page.at(-1);
+    if (last === undefined) return after;
+    after = last.seq;
+    if (page.length < 5000) return after;
+  }
+}
+
+/** Follows new engine events into the metrics until `stop()`. */
+export function followEngineEvents(
+  engine: SandboxEngineApi,
+  store: Store,
+  metrics: C8sMetrics,
+  log: FastifyBaseLogger,
+): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const loop = (async () => {
+    try {
+      const afterSeq = await latestEventSeq(store);
+      for await (const event of engine.events({ afterSeq, signal: abort.signal })) metrics.observeEvent(event);
+    } catch (error) {
+      if (!abort.signal.aborted) log.warn({ err: error }, "metrics stopped following engine events");
+    }
+  })();
+  return {
+    async stop() {
+      abort.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/** Builds the OpenAPI 3.1 document from the route registry's zod schemas (pure). */
+import { z } from "zod";
+import type { RouteDoc, RouteRegistry } from "./route-registry.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  delete out["$schema"];
+  return out;
+}
+
+/** `/v1/sandboxes/:id` → `/v1/sandboxes/{id}`. */
+export function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+}
+
+function operationId(route: RouteDoc): string {
+  const words = route.url
+    .split("/")
+    .filter((p) => p.length > 0)
+    .map((p) => (p.startsWith(":") ? `by_${p.slice(1)}` : p.replace(/[^A-Za-z0-9]+/g, "_")));
+  return [route.method.toLowerCase(), ...words].join("_");
+}
+
+function parameters(schema: z.ZodObject | undefined, where: "path" | "query"): JsonSchema[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, "input");
+  const properties = (object["properties"] ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((object["required"] ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === "path" || required.has(name),
+    schema: property,
+  }));
+}
+
+function operation(route: RouteDoc): JsonSchema {
+  const op: JsonSchema = {
+    operationId: operationId(route),
+    summary: route.summary,
+    tags: [route.tag],
+    parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, doc]) => {
+        const response: JsonSchema = { description: doc.description };
+        if (doc.schema)
+          response["content"] = {
+            [doc.contentType ?? "application/json"]: { schema: jsonSchema(doc.schema, "output") },
+          };
+        else if (doc.contentType)
+          response["content"] = { [doc.contentType]: { schema: { type: "string", format: "binary" } } };
+        return [status, response];
+      }),
+    ),
+  };
+  if (route.auth === "none") op["security"] = [];
+  else if (route.auth === "admin") op["description"] = "Needs a token with the `admin` scope.";
+  if (route.websocket) op["x-websocket"] = true;
+  if (route.body && "raw" in route.body) {
+    op["requestBody"] = {
+      required: false,
+      description: route.body.description,
+      content: { [route.body.raw]: { schema: { type: "string", format: "binary" } } },
+    };
+  } else if (route.body) {
+    op["requestBody"] = {
+      required: true,
+      content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+    };
+  }
+  return op;
+}
+
+export function buildOpenApi(registry: RouteRegistry, version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of registry.routes) {
+    const path = openApiPath(route.url);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "c8s API",
+      version,
+      description: "Run untrusted code in isolated sandboxes. Errors are {error: {code, message, hint?, details}}.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths,
+  };
+}

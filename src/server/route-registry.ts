@@ -1,0 +1,105 @@
+/**
+ * Routes are declared once: the declaration both registers the Fastify handler (with zod
+ * parsing of params/query/body) and feeds /openapi.json, so the document cannot drift from
+ * what the server accepts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { parseInput } from "./validate.ts";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type AuthLevel = "none" | "token" | "admin";
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  /** Default `application/json` when a schema is given. */
+  contentType?: string;
+}
+
+export interface RouteDoc {
+  method: HttpMethod;
+  /** Fastify path, `:param` style. */
+  url: string;
+  summary: string;
+  tag: string;
+  auth: AuthLevel;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** A JSON body schema, or the content type of a raw body. */
+  body?: z.ZodType | { raw: string; description: string };
+  responses: Record<number, ResponseDoc>;
+  websocket?: boolean;
+}
+
+/** Route-level settings read by the auth hook. */
+export interface C8sRouteConfig {
+  auth: AuthLevel;
+  /** WebSocket routes accept `?access_token=` (browsers cannot set headers on a WebSocket). */
+  queryToken?: boolean;
+}
+
+export class RouteRegistry {
+  readonly routes: RouteDoc[] = [];
+  add(doc: RouteDoc): void {
+    this.routes.push(doc);
+  }
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<P, Q, B> {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface JsonRouteOptions<
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+> extends Omit<RouteDoc, "params" | "query" | "body"> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** A raw body (parsed by the scope's content-type parsers) is passed through unvalidated. */
+  rawBody?: { contentType: string; description: string };
+  bodyLimit?: number;
+  handler(ctx: RouteContext<Out<P>, Out<Q>, B extends z.ZodType ? z.output<B> : unknown>): Promise<unknown>;
+}
+
+/** Registers a route on `app` and documents it in `registry`. */
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(app: FastifyInstance, registry: RouteRegistry, options: JsonRouteOptions<P, Q, B>): void {
+  const { handler, bodyLimit, rawBody, params, query, body, ...doc } = options;
+  registry.add({
+    ...doc,
+    ...(params ? { params } : {}),
+    ...(query ? { query } : {}),
+    ...(body ? { body } : rawBody ? { body: { raw: rawBody.contentType, description: rawBody.description } } : {}),
+  });
+  const config: C8sRouteConfig = { auth: doc.auth };
+  app.route({
+    method: doc.method,
+    url: doc.url,
+    config,
+    ...(bodyLimit === undefined ? {} : { bodyLimit }),
+    handler: async (request, reply) => {
+      const ctx = {
+        request,
+        reply,
+        params: (params ? parseInput(params, request.params, "params") : undefined) as Out<P>,
+        query: (query ? parseInput(query, request.query ?? {}, "query") : undefined) as Out<Q>,
+        body: (body ? parseInput(body, request.body ?? {}, "body") : request.body) as B extends z.ZodType
+          ? z.output<B>
+          : unknown,
+      };
+      return handler(ctx);
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/** /v1/sandboxes: create, list, get, destroy. */
+import type { FastifyInstance } from "fastify";
+import {
+  createSandboxBody,
+  errorResponse,
+  listSandboxesQuery,
+  sandboxListResponse,
+  sandboxParams,
+  sandboxResponse,
+} from "../api-schemas.ts";
+import type { RouteDeps } from "../deps.ts";
+import { defineRoute } from "../route-registry.ts";
+import { toPublicSandbox } from "../serialize.ts";
+
+const TAG = "sandboxes";
+
+export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { engine, registry } = deps;
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/sandboxes",
+    summary: "Create a sandbox; returns when it is running.",
+    tag: TAG,
+    auth: "token",
+    body: createSandboxBody,
+    bodyLimit: deps.limits.jsonBytes,
+    responses: {
+      201: { description: "The running sandbox.", schema: sandboxResponse },
+      400: { description: "Invalid request.", schema: errorResponse },
+    },
+    handler: async ({ body, reply }) => {
+      const record = await engine.create(body);
+      return reply.status(201).send(toPublicSandbox(record));
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/sandboxes",
+    summary: "List sandboxes, newest first.",
+    tag: TAG,
+    auth: "token",
+    query: listSandboxesQuery,
+    responses: { 200: { description: "Matching sandboxes.", schema: sandboxListResponse } },
+    handler: async ({ query }) => {
+      const labels = query.label === undefined ? undefined : Object.fromEntries(query.label.map(splitLabel));
+      const records = await engine.list({
+        ...(query.state ? { state: query.state } : {}),
+        ...(labels ? { labels } : {}),
+        ...(query.limit ? { limit: query.limit } : {}),
+      });
+      return { sandboxes: records.map(toPublicSandbox) };
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/sandboxes/:id",
+    summary: "Get one sandbox.",
+    tag: TAG,
+    auth: "token",
+    params: sandboxParams,
+    responses: {
+      200: { description: "The sandbox.", schema: sandboxResponse },
+      404: { description: "No such sandbox.", schema: errorResponse },
+    },
+    handler: async ({ params }) => toPublicSandbox(await engine.get(params.id)),
+  });
+
+  defineRoute(app, registry, {
+    method: "DELETE",
+    url: "/v1/sandboxes/:id",
+    summary: "Destroy a sandbox (reason `killed`); idempotent.",
+    tag: TAG,
+    auth: "token",
+    params: sandboxParams,
+    responses: {
+      200: { description: "The terminated sandbox.", schema: sandboxResponse },
+      404: { description: "No such sandbox.", schema: errorResponse },
+    },
+    handler: async ({ params }) => toPublicSandbox(await engine.destroy(params.id)),
+  });
+}
+
+function splitLabel(pair: string): [string, string] {
+  const at = pair.indexOf("=");
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}

@@ -1,0 +1,101 @@
+/**
+ * buildServer: the HTTP API of docs/api.md as a Fastify instance (not listening). Routes
+ * live in `routes/` by resource; errors become responses in one handler; every `/v1` call is
+ * authenticated; requests are logged without tokens, query strings or bodies.
+ */
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { C8sConfig } from "../config/config.ts";
+import type { SandboxEngineApi } from "../engine/types.ts";
+import { C8sError } from "../errors/index.ts";
+import type { Store } from "../store/types.ts";
+import { createAuthHook } from "./auth.ts";
+import { createC8sMetrics, followEngineEvents, type C8sMetrics } from "./c8s-metrics.ts";
+import { bodyLimitsFor, type RouteDeps } from "./deps.ts";
+import { handleError } from "./http-errors.ts";
+import { RouteRegistry } from "./route-registry.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { execStreamRoutes } from "./routes/exec-stream.ts";
+import { execRoutes } from "./routes/exec.ts";
+import { fileRoutes } from "./routes/files.ts";
+import { sandboxRoutes } from "./routes/sandboxes.ts";
+import { systemRoutes } from "./routes/system.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+
+export interface BuildServerOptions {
+  engine: SandboxEngineApi;
+  store: Store;
+  config: C8sConfig;
+  /** A pino-compatible logger; omitted → Fastify's own at `config.logLevel`. */
+  logger?: FastifyBaseLogger;
+  version: string;
+  /** Cap for JSON bodies (default 8 MiB, never above `config.bodyLimitBytes`). */
+  jsonBodyLimitBytes?: number;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The server's metrics registry (exposed for tests and the composition root). */
+    c8sMetrics: C8sMetrics;
+    /** Every declared route, as documented in /openapi.json. */
+    c8sRoutes: RouteRegistry;
+  }
+}
+
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const { engine, store, config, version } = options;
+  const limits = bodyLimitsFor(config, options.jsonBodyLimitBytes);
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    bodyLimit: limits.jsonBytes,
+    disableRequestLogging: true,
+    trustProxy: false,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const registry = new RouteRegistry();
+  const metrics = createC8sMetrics(store);
+  const shutdown = new AbortController();
+  const deps: RouteDeps = { engine, store, config, version, registry, metrics, limits, shutdown: shutdown.signal };
+  app.decorate("c8sMetrics", metrics);
+  app.decorate("c8sRoutes", registry);
+  app.decorateRequest("auth", null);
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request) => {
+    throw new C8sError("NOT_FOUND", `no route ${request.method} ${request.url.split("?", 1)[0] ?? ""}`, {
+      hint: "The API is described at /openapi.json.",
+    });
+  });
+  app.addHook("onRequest", createAuthHook(store));
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    // The route pattern, never the URL: query strings may carry access_token.
+    request.log.info(
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request",
+    );
+  });
+
+  let follower: { stop(): Promise<void> } | undefined;
+  app.addHook("onReady", async () => {
+    follower = followEngineEvents(engine, store, metrics, app.log);
+  });
+  app.addHook("preClose", async () => {
+    shutdown.abort();
+    await follower?.stop();
+  });
+
+  void app.register(websocket, { options: { maxPayload: limits.jsonBytes } });
+  void app.register(async (scope) => {
+    await systemRoutes(scope, deps);
+    await sandboxRoutes(scope, deps);
+    await execRoutes(scope, deps);
+    await execStreamRoutes(scope, deps);
+    await fileRoutes(scope, deps);
+    await eventRoutes(scope, deps);
+    await tokenRoutes(scope, deps);
+  });
+  return app;
+}
