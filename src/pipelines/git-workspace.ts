@@ -4,7 +4,7 @@
  * tests and for `c8s run` in a checkout).
  */
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { C8sError } from "../errors/index.ts";
 
@@ -122,4 +122,15 @@ function gitMessage(error: unknown): string {
   const stderr = (error as { stderr?: string }).stderr;
   const text = stderr && stderr.trim() !== "" ? stderr : error instanceof Error ? error.message : String(error);
   return text.trim().split("\n").slice(-2).join(" ");
+}
+
+/**
+ * Steps run as an unprivileged uid that differs from the one that cloned: the shared
+ * workspace is made writable for them (it lives in the run's private directory).
+ */
+export async function shareWorkspace(dir: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    execFile("chmod", ["-R", "a+rwX", "--", dir], (error) => (error ? reject(error) : resolve())),
+  );
+  await chmod(dir, 0o777);
 }

@@ -4,12 +4,12 @@
  * directory. The server's runs API will drive the same pieces with its store and queue.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../runtimes/types.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
-import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
+import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts";
 import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
 import { type RunningService, startServices, stopServices } from "./services.ts";
@@ -94,6 +94,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     C8S_RUN_ID: runId,
     C8S_PIPELINE: plan.name,
     C8S_EVENT: options.context.event,
+    // The clone belongs to another uid than the step's: let git inside the step use it.
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "safe.directory",
+    GIT_CONFIG_VALUE_0: "*",
     ...(options.context.branch ? { C8S_BRANCH: options.context.branch } : {}),
   };
   const onOutput = (source: string, stream: "stdout" | "stderr", data: Buffer) =>
@@ -129,6 +133,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   try {
     emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
     commit = (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
+    await shareWorkspace(workspaceDir);
+    await chmod(runDir, 0o755);
     baseEnv["C8S_COMMIT"] = commit;
     if (plan.services.length > 0) {
       emit({ type: "run", state: "starting-services", runId });
