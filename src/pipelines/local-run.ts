@@ -134,7 +134,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
     commit = (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
     await shareWorkspace(workspaceDir);
-    await chmod(runDir, 0o755);
+    // Sandboxes run as other uids and must reach the workspace through these directories.
+    await chmod(join(options.home, "runs"), 0o711);
+    await chmod(runDir, 0o711);
     baseEnv["C8S_COMMIT"] = commit;
     if (plan.services.length > 0) {
       emit({ type: "run", state: "starting-services", runId });

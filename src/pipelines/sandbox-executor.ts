@@ -53,9 +53,13 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One shell script for a step: stop at the first failing command, echo each before it runs. */
+/**
+ * One shell script for a step: stop at the first failure, echo each command before it runs.
+ * `umask 0000`: steps of a run share the workspace but may run as different uids (the local
+ * runtime gives every sandbox its own), so what one step creates the next must be able to change.
+ */
 export function stepScript(commands: readonly string[]): string {
-  const lines = ["set -e"];
+  const lines = ["set -e", "umask 0000"];
   for (const command of commands) lines.push(`printf '%s\\n' ${shellQuote(`+ ${command}`)}`, command);
   return `${lines.join("\n")}\n`;
 }

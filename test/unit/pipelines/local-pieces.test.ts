@@ -9,7 +9,7 @@ void test("step scripts stop at the first failure and echo each command, quoted 
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(
     stepScript(["echo a", "echo 'b'"]),
-    `set -e\nprintf '%s\\n' '+ echo a'\necho a\nprintf '%s\\n' '+ echo '\\''b'\\'''\necho 'b'\n`,
+    `set -e\numask 0000\nprintf '%s\\n' '+ echo a'\necho a\nprintf '%s\\n' '+ echo '\\''b'\\'''\necho 'b'\n`,
   );
 });
 
