@@ -46,12 +46,7 @@ export interface ExecRecord {
 }
 
 export type SandboxEventType =
-  | "sandbox.created"
-  | "sandbox.started"
-  | "sandbox.ready"
-  | "sandbox.terminated"
-  | "exec.started"
-  | "exec.finished";
+  "sandbox.created" | "sandbox.started" | "sandbox.ready" | "sandbox.terminated" | "exec.started" | "exec.finished";
 
 export interface SandboxEvent {
   /** Global, strictly increasing; a client resumes a stream from the last seq it saw. */
@@ -84,6 +79,8 @@ export interface SandboxRepository {
   insert(record: SandboxRecord): Promise<void>;
   get(id: string): Promise<SandboxRecord | null>;
   list(filter?: SandboxFilter): Promise<SandboxRecord[]>;
+  /** How many records match (ignores `limit`). */
+  count(filter?: SandboxFilter): Promise<number>;
   /** Applies a partial update; returns the new record or null if it does not exist. */
   update(id: string, patch: Partial<Omit<SandboxRecord, "id">>): Promise<SandboxRecord | null>;
   /** Atomic compare-and-set on `state`: null when the current state is not `from`. */
@@ -99,7 +96,10 @@ export interface ExecRepository {
   insert(record: ExecRecord): Promise<void>;
   get(id: string): Promise<ExecRecord | null>;
   listBySandbox(sandboxId: string, limit?: number): Promise<ExecRecord[]>;
-  finish(id: string, patch: Pick<ExecRecord, "endedAt" | "exitCode" | "signal" | "reason" | "durationMs">): Promise<void>;
+  finish(
+    id: string,
+    patch: Pick<ExecRecord, "endedAt" | "exitCode" | "signal" | "reason" | "durationMs">,
+  ): Promise<void>;
   /** Marks every running exec of these sandboxes finished with the given reason (crash recovery). */
   finishAllRunning(sandboxIds: string[], reason: ExecEndReason, at: string): Promise<number>;
 }
@@ -127,5 +127,7 @@ export interface Store {
   readonly tokens: TokenRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,40 @@
+/** The one Store implementation, over any SqlClient. */
+import { SqlEventRepository } from "./event-repository.ts";
+import { SqlExecRepository } from "./exec-repository.ts";
+import { runMigrations } from "./migrate.ts";
+import { SqlSandboxRepository } from "./sandbox-repository.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { SqlTokenRepository } from "./token-repository.ts";
+import type { Store } from "./types.ts";
+
+export class SqlStore implements Store {
+  readonly sandboxes: SqlSandboxRepository;
+  readonly execs: SqlExecRepository;
+  readonly events: SqlEventRepository;
+  readonly tokens: SqlTokenRepository;
+  private closed = false;
+
+  constructor(
+    readonly kind: "pglite" | "postgres",
+    private readonly db: SqlClient,
+  ) {
+    this.sandboxes = new SqlSandboxRepository(db);
+    this.execs = new SqlExecRepository(db);
+    this.events = new SqlEventRepository(db);
+    this.tokens = new SqlTokenRepository(db);
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.db);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.close();
+  }
+}
