@@ -104,7 +104,10 @@ export function wrapCommand(options: {
   tty: boolean;
 }): string[] {
   const pid = pidFile(options.execId);
-  const envArgs = Object.entries(options.env).map(([key, value]) => `${key}=${value}`);
+  const envArgs = [
+    ...Object.entries(options.env).map(([key, value]) => `${key}=${value}`),
+    `${EXEC_ID_ENV}=${options.execId}`,
+  ];
   const enter =
     `mkdir -p /tmp/.c8s-exec 2>/dev/null; ` +
     `cd -- "$1" 2>/dev/null || { echo "c8s: cannot enter $1" >&2; exit ${CWD_FAILED_EXIT}; }; shift; `;
@@ -117,14 +120,26 @@ export function wrapCommand(options: {
   return ["/bin/sh", "-c", script, "c8s-exec", options.cwd, "--", ...envArgs, ...options.command];
 }
 
-/** Signals the process group recorded by `wrapCommand` (or the pid, with a TTY). */
+/** Every process an exec starts inherits this variable: how a kill finds escaped descendants. */
+export const EXEC_ID_ENV = "C8S_EXEC_ID";
+
+/**
+ * Signals the process group recorded by `wrapCommand` (or the pid, with a TTY), then every
+ * process whose environment carries the exec's id — children that called setsid or
+ * double-forked out of the group too. Twice, for processes forked while the first pass ran.
+ */
 export function killCommand(execId: string, signal: string): string[] {
   const sig = signal.replace(/^SIG/, "");
   const pid = pidFile(execId);
+  const marker = `${EXEC_ID_ENV}=${execId}`;
+  const sweep =
+    `for d in /proc/[0-9]*; do [ "\${d#/proc/}" = "$$" ] && continue; ` +
+    `if tr '\\0' '\\n' <"$d/environ" 2>/dev/null | grep -qxF '${marker}'; then kill -${sig} "\${d#/proc/}" 2>/dev/null; fi; done`;
   return [
     "/bin/sh",
     "-c",
-    `p=$(cat '${pid}' 2>/dev/null) || exit 0; kill -${sig} -"$p" 2>/dev/null || kill -${sig} "$p" 2>/dev/null; exit 0`,
+    `p=$(cat '${pid}' 2>/dev/null) && { kill -${sig} -"$p" 2>/dev/null || kill -${sig} "$p" 2>/dev/null; }; ` +
+      `${sweep}; ${sweep}; exit 0`,
   ];
 }
 

@@ -227,7 +227,7 @@ export async function runToCompletion(
       await process.writeStdin(options.input.subarray(offset, offset + chunkSize));
     }
   }
-  await process.closeStdin();
+  await process.closeStdin().catch(() => undefined);
   const result = await process.result;
   return { result, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
 }

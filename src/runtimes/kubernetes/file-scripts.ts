@@ -6,27 +6,14 @@
  */
 import { posix } from "node:path";
 import { C8sError } from "../../errors/index.ts";
+import { normalizeSandboxPath } from "../files/index.ts";
 import type { FileEntry, FileType } from "../types.ts";
 
 export const FILE_EXIT = { notFound: 44, isDirectory: 45, notDirectory: 46, outside: 47, notEmpty: 48 } as const;
 
-/** The sandbox path a request names: relative paths resolve against the workdir. */
+/** The sandbox path a request names, by the shared policy (relative → against the workdir). */
 export function sandboxPath(workdir: string, path: string): string {
-  if (path.includes("\0")) {
-    throw new C8sError("INVALID_ARGUMENT", "the path contains a NUL byte", { details: { path } });
-  }
-  const absolute = posix.resolve(workdir, path);
-  if (!isAllowed(workdir, absolute)) {
-    throw new C8sError("PATH_OUTSIDE_SANDBOX", `${path} is outside the sandbox's workspace and /tmp`, {
-      details: { path, workdir },
-      hint: `Use a path under ${workdir} or /tmp.`,
-    });
-  }
-  return absolute;
-}
-
-export function isAllowed(workdir: string, absolute: string): boolean {
-  return [workdir, "/tmp"].some((root) => absolute === root || absolute.startsWith(root === "/" ? "/" : `${root}/`));
+  return normalizeSandboxPath(workdir, path);
 }
 
 /** Shell prelude: $W is the workdir, $P the path; `resolve` sets $R to the real path or exits. */
@@ -59,7 +46,7 @@ export function readScript(): string {
 
 export function writeScript(mode: number | undefined): string {
   const chmod = mode === undefined ? "" : `chmod ${(mode & 0o7777).toString(8)} -- "$R" || exit 1; `;
-  return script(`[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; cat >"$R" || exit 1; ${chmod}exit 0`, false);
+  return script(`[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; head -c "$1" >"$R" || exit 1; ${chmod}exit 0`, false);
 }
 
 const ENTRY = `printf '%s\\t%s\\t%s\\0' "$(stat -c '%f %s %Y' -- "$f")" "$n" "$(if [ -L "$f" ]; then readlink -- "$f"; fi)"`;
@@ -97,14 +84,18 @@ export function tarOutScript(): string {
 
 export function tarInScript(): string {
   return script(
-    `${followLink}[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R" && exec tar -C "$R" -xf -`,
+    `${followLink}[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R" && head -c "$1" | tar -C "$R" -xf -`,
     false,
   );
 }
 
-/** argv of a file script: workdir and path are positional parameters, never spliced. */
-export function fileCommand(scriptText: string, workdir: string, path: string): string[] {
-  return ["/bin/sh", "-c", scriptText, "c8s-files", workdir, path];
+/**
+ * argv of a file script: workdir, path and the input's length are positional parameters,
+ * never spliced. Inputs are read with `head -c LENGTH`, not to end of file: a node agent that
+ * never closes an exec's stdin (KWOK's does not) cannot hang a write.
+ */
+export function fileCommand(scriptText: string, workdir: string, path: string, inputLength?: number): string[] {
+  return ["/bin/sh", "-c", scriptText, "c8s-files", workdir, path, ...(inputLength === undefined ? [] : [String(inputLength)])];
 }
 
 export function fileErrorFor(exitCode: number | null, path: string, stderr: string): C8sError {

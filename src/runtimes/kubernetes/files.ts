@@ -1,13 +1,11 @@
 /**
  * SandboxFiles for pods: every operation is one exec of a script from file-scripts.ts; bulk
- * transfers move as tar over exec. Tar streams coming in are checked entry by entry for
- * tar-slip before one byte reaches the pod.
+ * transfers move as tar over exec. Paths follow the shared policy (../files/path-policy.ts);
+ * tar streams coming in pass the shared tar-slip guard before one byte reaches the pod.
  */
 import { posix } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tarStream from "tar-stream";
-import { C8sError } from "../../errors/index.ts";
+import { readAndValidateTar } from "../files/index.ts";
 import type { FileEntry, SandboxFiles, SandboxHandle } from "../types.ts";
 import type { PodRef, StartExecOptions } from "./exec.ts";
 import {
@@ -49,7 +47,7 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     const { ref, workdir } = executor.target(handle);
     const absolute = sandboxPath(workdir, path);
     const result = await executor.run(ref, {
-      command: fileCommand(script, workdir, absolute),
+      command: fileCommand(script, workdir, absolute, input?.length),
       cwd: "/",
       env: {},
       input,
@@ -107,9 +105,9 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     tarIn: async (handle, path, tar) => {
       const { ref, workdir } = executor.target(handle);
       const absolute = sandboxPath(workdir, path);
-      const checked = await checkedTar(tar);
+      const checked = await readAndValidateTar(tar);
       const result = await executor.run(ref, {
-        command: fileCommand(tarInScript(), workdir, absolute),
+        command: fileCommand(tarInScript(), workdir, absolute, checked.length),
         cwd: "/",
         env: {},
         input: checked,
@@ -117,73 +115,4 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
       if (result.exitCode !== 0) throw fileErrorFor(result.exitCode, path, result.stderr.toString("utf8"));
     },
   };
-}
-
-/** The tar-slip guard: no absolute names, no `..`, no links that point outside the target. */
-export function tarEntryProblem(header: {
-  name: string;
-  type?: string | null;
-  linkname?: string | null;
-}): string | null {
-  const name = header.name;
-  if (name.startsWith("/") || name.includes("\0")) return `absolute or invalid entry name ${JSON.stringify(name)}`;
-  const normal = posix.normalize(name);
-  if (normal === ".." || normal.startsWith("../")) return `entry ${JSON.stringify(name)} escapes the target directory`;
-  if ((header.type === "symlink" || header.type === "link") && header.linkname != null) {
-    const link = header.linkname;
-    if (link.startsWith("/")) return `link ${JSON.stringify(name)} points to the absolute path ${JSON.stringify(link)}`;
-    const base = header.type === "symlink" ? posix.dirname(normal) : ".";
-    const resolved = posix.normalize(posix.join(base, link));
-    if (resolved === ".." || resolved.startsWith("../"))
-      return `link ${JSON.stringify(name)} points outside the target directory`;
-  }
-  const allowed = [
-    "file",
-    "directory",
-    "symlink",
-    "link",
-    "contiguous-file",
-    "pax-header",
-    "pax-global-header",
-    null,
-    undefined,
-  ];
-  if (!allowed.includes(header.type)) return `entry ${JSON.stringify(name)} has unsupported type ${header.type}`;
-  return null;
-}
-
-/** Reads a tar stream, rejects it as a whole on the first bad entry, returns the checked bytes re-packed. */
-async function checkedTar(input: Readable): Promise<Buffer> {
-  const extract = tarStream.extract();
-  const pack = tarStream.pack();
-  const chunks: Buffer[] = [];
-  pack.on("data", (chunk: unknown) => {
-    chunks.push(chunk as Buffer);
-  });
-  const packed = new Promise<void>((resolve, reject) => {
-    pack.once("end", resolve);
-    pack.once("error", reject);
-  });
-  extract.on("entry", (header, stream, next) => {
-    const problem = tarEntryProblem(header);
-    if (problem !== null) {
-      stream.resume();
-      next(new C8sError("TAR_INVALID", `the tar stream was rejected: ${problem}`, { details: { entry: header.name } }));
-      return;
-    }
-    const entry = pack.entry({ ...header }, (error) => next(error ?? undefined));
-    stream.pipe(entry);
-  });
-  try {
-    await pipeline(input, extract);
-  } catch (error) {
-    pack.destroy();
-    if (error instanceof C8sError) throw error;
-    throw new C8sError("TAR_INVALID", `the tar stream could not be read: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  pack.finalize();
-  await packed;
-  return Buffer.concat(chunks);
 }

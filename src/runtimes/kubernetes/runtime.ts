@@ -50,6 +50,11 @@ export interface KubernetesRuntimeOptions {
   defaults?: Partial<KubernetesSandboxDefaults> | undefined;
   /** How long `create` waits for the pod to become Ready. Default 120 s. */
   startTimeoutMs?: number | undefined;
+  /**
+   * Pods simulated by KWOK have no filesystem of their own (exec runs on the node): create
+   * then makes the workdir with one exec. Real clusters mount it as a volume; leave unset.
+   */
+  prepareWorkdir?: boolean | undefined;
   /** Shown in capabilities().notes, e.g. that pods are simulated by KWOK. */
   notes?: string[] | undefined;
   logger?: KubernetesLogger | undefined;
@@ -244,6 +249,20 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         });
         const pod = await waitReady(spec, names.job);
         sandboxEnv.set(spec.id, { ...spec.env });
+        if (options.prepareWorkdir === true) {
+          const { result, stderr } = await edge(`prepare the workdir of sandbox ${spec.id}`, spec.id, () =>
+            runToCompletion(kubeConfig, { namespace, pod, container: CONTAINER_NAME }, {
+              command: ["mkdir", "-p", spec.workdir],
+              cwd: "/",
+              env: {},
+            }),
+          );
+          if (result.exitCode !== 0) {
+            throw new C8sError("SANDBOX_START_FAILED", `cannot make the workdir ${spec.workdir}: ${stderr.toString("utf8")}`, {
+              details: { sandboxId: spec.id },
+            });
+          }
+        }
         const ref: KubernetesRef = {
           namespace,
           job: names.job,

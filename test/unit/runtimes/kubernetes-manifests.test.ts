@@ -225,7 +225,7 @@ describe("buildNetworkPolicy", () => {
     assert.deepEqual(policy?.spec?.policyTypes, ["Ingress", "Egress"]);
     assert.deepEqual(policy?.spec?.egress, []);
     assert.deepEqual(policy?.spec?.ingress, []);
-    assert.deepEqual(policy?.spec?.podSelector.matchLabels, { "c8s.dev/sandbox": "sbx_01HX7ABC" });
+    assert.deepEqual(policy?.spec?.podSelector?.matchLabels, { "c8s.dev/sandbox": "sbx_01HX7ABC" });
     assert.equal(policy?.metadata?.name, "c8s-sbx-01hx7abc-net");
   });
   test("host: no policy at all", () => {
