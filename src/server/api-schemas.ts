@@ -1,17 +1,24 @@
 /**
  * zod schemas of the HTTP API: request bodies, queries and path parameters (parsed at the
- * edge with `.strict()`), and the response shapes (used for /openapi.json). The sandbox
- * and exec inputs mirror `CreateSandboxInput`/`ExecInput` in `engine/types.ts`.
+ * edge, strict: unknown fields are rejected), and the response shapes (for /openapi.json).
+ * Sandbox and exec inputs are the engine's own schemas (`engine/schemas.ts`), so the API
+ * and the engine cannot disagree about what a valid request is.
  */
 import { z } from "zod";
+import {
+  createSandboxSchema,
+  execInputSchema,
+  killExecSchema,
+  mkdirSchema,
+  runExecBodySchema,
+  sandboxStateSchema,
+  signalSchema,
+  ttySizeSchema,
+} from "../engine/schemas.ts";
+
+export { signalSchema, ttySizeSchema };
 
 const MAX_ID = 200;
-const envMap = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"),
-  z.string(),
-);
-const labelMap = z.record(z.string().min(1).max(63), z.string().max(255));
-const positiveInt = z.number().int().positive();
 const queryBool = z.enum(["true", "false"]).transform((v) => v === "true");
 const queryInt = (min: number, max: number) =>
   z
@@ -19,21 +26,7 @@ const queryInt = (min: number, max: number) =>
     .regex(/^\d+$/, "must be a non-negative integer")
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
-
-export const SIGNALS = [
-  "SIGTERM",
-  "SIGKILL",
-  "SIGINT",
-  "SIGHUP",
-  "SIGQUIT",
-  "SIGUSR1",
-  "SIGUSR2",
-  "SIGSTOP",
-  "SIGCONT",
-] as const;
-export const signalSchema = z.enum(SIGNALS);
-export const sandboxStates = ["creating", "running", "stopping", "terminated"] as const;
-
+const sandboxStates = sandboxStateSchema.options;
 // ---------- path parameters ----------
 export const sandboxParams = z.object({ id: z.string().min(1).max(MAX_ID) }).strict();
 export const execParams = z
@@ -42,21 +35,7 @@ export const execParams = z
 export const tokenParams = z.object({ id: z.string().min(1).max(MAX_ID) }).strict();
 
 // ---------- sandboxes ----------
-export const createSandboxBody = z
-  .object({
-    image: z.string().min(1).max(1024).optional(),
-    env: envMap.optional(),
-    labels: labelMap.optional(),
-    ttlMs: positiveInt.optional(),
-    idleTimeoutMs: positiveInt.optional(),
-    network: z.enum(["none", "host"]).optional(),
-    limits: z
-      .object({ memoryBytes: positiveInt.optional(), pids: positiveInt.optional(), cpuMillis: positiveInt.optional() })
-      .strict()
-      .optional(),
-    workdir: z.string().startsWith("/", "must be an absolute path").max(4096).optional(),
-  })
-  .strict();
+export const createSandboxBody = createSandboxSchema;
 
 export const listSandboxesQuery = z
   .object({
@@ -75,33 +54,11 @@ export const listSandboxesQuery = z
   .strict();
 
 // ---------- exec ----------
-const command = z
-  .array(z.string().max(128 * 1024))
-  .min(1, "must name a program")
-  .max(4096);
-const execCommon = {
-  command,
-  env: envMap.optional(),
-  cwd: z.string().min(1).max(4096).optional(),
-  timeoutMs: positiveInt.optional(),
-};
-export const ttySizeSchema = z
-  .object({ rows: z.number().int().min(1).max(1000), cols: z.number().int().min(1).max(1000) })
-  .strict();
-
-export const runExecBody = z
-  .object({ ...execCommon, stdin: z.string().optional(), stdinBase64: z.base64().optional() })
-  .strict()
-  .refine((b) => b.stdin === undefined || b.stdinBase64 === undefined, {
-    message: "give either stdin or stdinBase64, not both",
-    path: ["stdinBase64"],
-  });
+export const runExecBody = runExecBodySchema;
 export const runExecQuery = z.object({ encoding: z.enum(["utf8", "base64"]).optional() }).strict();
 
-export const startExecBody = z
-  .object({ ...execCommon, tty: ttySizeSchema.optional(), stdin: z.boolean().optional() })
-  .strict();
-export const killExecBody = z.object({ signal: signalSchema.optional() }).strict();
+export const startExecBody = execInputSchema;
+export const killExecBody = killExecSchema;
 export const stdinQuery = z.object({ eof: queryBool.optional() }).strict();
 export const attachQuery = z
   .object({ cursor: queryInt(0, Number.MAX_SAFE_INTEGER).optional(), access_token: z.string().optional() })
@@ -109,9 +66,7 @@ export const attachQuery = z
 export const streamQuery = z.object({ access_token: z.string().optional() }).strict();
 
 /** Client → server WebSocket frames. */
-export const streamStartMessage = z
-  .object({ type: z.literal("start"), ...execCommon, tty: ttySizeSchema.optional(), stdin: z.boolean().optional() })
-  .strict();
+export const streamStartMessage = z.strictObject({ type: z.literal("start"), ...execInputSchema.shape });
 export const clientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stdin"), data: z.base64() }).strict(),
   z.object({ type: z.literal("stdin_eof") }).strict(),
@@ -135,7 +90,7 @@ export const writeFileQuery = z
   })
   .strict();
 export const removeQuery = z.object({ path: sandboxPath, recursive: queryBool.optional() }).strict();
-export const mkdirBody = z.object({ path: sandboxPath, recursive: z.boolean().optional() }).strict();
+export const mkdirBody = mkdirSchema;
 
 // ---------- events ----------
 export const eventsQuery = z
