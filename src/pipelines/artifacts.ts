@@ -41,6 +41,13 @@ async function walk(files: SandboxFiles, handle: SandboxHandle, workdir: string,
   return out;
 }
 
+async function isDirectory(files: SandboxFiles, handle: SandboxHandle, path: string): Promise<boolean> {
+  return files.list(handle, path).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function collectArtifacts(options: {
   files: SandboxFiles;
   handle: SandboxHandle;
@@ -62,12 +69,20 @@ export async function collectArtifacts(options: {
       continue;
     }
     if (!hasGlob(pattern)) {
-      try {
-        const entry = await files.stat(handle, `${workdir}/${pattern}`);
-        if (entry.type === "directory") await put(pattern, await files.tarOut(handle, `${workdir}/${pattern}`), ".tar");
-        else await put(pattern, Readable.from([await files.read(handle, `${workdir}/${pattern}`)]));
-      } catch {
-        result.missing.push(raw);
+      // Read first (most artifacts are files); a directory is stored as a tar.
+      const path = `${workdir}/${pattern}`;
+      const file = await files.read(handle, path).then(
+        (data) => ({ data }),
+        (error: unknown) => ({ error }),
+      );
+      if ("data" in file) await put(pattern, Readable.from([file.data]));
+      else {
+        const tar = await files.tarOut(handle, path).catch(() => null);
+        if (tar !== null && (await isDirectory(files, handle, path))) await put(pattern, tar, ".tar");
+        else {
+          tar?.destroy();
+          result.missing.push(raw);
+        }
       }
       continue;
     }

@@ -4,8 +4,8 @@
  * directory. The server's runs API will drive the same pieces with its store and queue.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../runtimes/types.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
@@ -57,6 +57,28 @@ export interface LocalRunResult extends RunResult {
   lastLines(step: string, count: number): string[];
 }
 
+async function traversableByOthers(path: string): Promise<boolean> {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const info = await stat(dir).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * Where the run's clone lives. Steps may run as other uids (the local runtime gives each
+ * sandbox its own when c8s runs as root), so the path must be traversable by them: under the
+ * run directory when it is, else under /var/lib/c8s/runs (as the local runtime does).
+ */
+export async function chooseWorkspaceDir(runDir: string, runId: string): Promise<string> {
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!root || (await traversableByOthers(runDir))) return join(runDir, "workspace");
+  const base = "/var/lib/c8s/runs";
+  await mkdir(join(base, runId), { recursive: true, mode: 0o711 });
+  for (const dir of ["/var/lib/c8s", base, join(base, runId)]) await chmod(dir, 0o711);
+  return join(base, runId, "workspace");
+}
+
 export function newRunId(): string {
   return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
 }
@@ -83,7 +105,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     );
   await mkdir(runDir, { recursive: true });
   const masker = new SecretMasker(Object.values(options.secrets));
-  const workspaceDir = join(runDir, "workspace");
+  const workspaceDir = await chooseWorkspaceDir(runDir, runId);
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.runtime.capabilities();
   const useImages = caps.images && options.runtime.name !== "local";
@@ -134,9 +156,6 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
     commit = (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
     await shareWorkspace(workspaceDir);
-    // Sandboxes run as other uids and must reach the workspace through these directories.
-    await chmod(join(options.home, "runs"), 0o711);
-    await chmod(runDir, 0o711);
     baseEnv["C8S_COMMIT"] = commit;
     if (plan.services.length > 0) {
       emit({ type: "run", state: "starting-services", runId });
@@ -197,7 +216,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     artifacts,
   };
   await writeFile(join(runDir, "run.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  if (!options.keepWorkspace) await rm(workspaceDir, { recursive: true, force: true });
+  if (!options.keepWorkspace) {
+    await rm(workspaceDir, { recursive: true, force: true });
+    if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
+  }
   emit({ type: "run", state: "finished", runId, detail: result.state });
   return {
     ...result,

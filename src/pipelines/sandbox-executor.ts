@@ -197,7 +197,7 @@ export class SandboxStepExecutor implements StepExecutor {
           workdir: o.workdir,
           patterns: step.artifacts,
           store: o.artifacts.store,
-          keyPrefix: `${o.artifacts.keyPrefix}/${logFileName(step.name).replace(/\.log$/, "")}`,
+          keyPrefix: [o.artifacts.keyPrefix, logFileName(step.name).replace(/\.log$/, "")].filter(Boolean).join("/"),
         });
         for (const missing of collected.missing)
           emit("stderr", Buffer.from(`warning: artifact '${missing}' matched no file\n`));

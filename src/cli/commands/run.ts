@@ -5,7 +5,7 @@
  * run succeeded; Ctrl-C cancels and kills the step sandboxes.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
@@ -41,7 +41,10 @@ async function defaultRuntimeFactory(config: ReturnType<typeof configFromEnv>): 
   }
   if (!module.createLocalRuntime)
     throw new C8sError("RUNTIME_UNAVAILABLE", "src/runtimes/local has no createLocalRuntime");
-  return await module.createLocalRuntime({ config });
+  return await module.createLocalRuntime({
+    stateDir: join(config.home, "local"),
+    allowUnisolated: config.allowUnisolated,
+  });
 }
 
 function parseRunArgs(args: string[]) {

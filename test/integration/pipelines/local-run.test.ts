@@ -8,20 +8,19 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseConfig } from "../../../src/config/config.ts";
 import type { Runtime } from "../../../src/runtimes/types.ts";
 import { loadPipeline } from "../../../src/pipelines/lint.ts";
 import { type LocalRunEvent, runPipelineLocally } from "../../../src/pipelines/local-run.ts";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
 
-const localRuntimePath = new URL("../../../src/runtimes/local/index.ts", import.meta.url);
+const localRuntimePath = new URL("../../../src/runtimes/local/local-runtime.ts", import.meta.url);
 const skip = existsSync(localRuntimePath) ? false : "the local runtime (src/runtimes/local) has not landed yet";
 
 async function localRuntime(home: string): Promise<Runtime> {
   const module = (await import(localRuntimePath.href)) as {
     createLocalRuntime: (options: unknown) => Runtime | Promise<Runtime>;
   };
-  return await module.createLocalRuntime({ config: parseConfig({ home }) });
+  return await module.createLocalRuntime({ stateDir: join(home, "local") });
 }
 
 const limits = { memoryBytes: 256 * 1024 * 1024, pids: 128, cpuMillis: 1000, fileSizeBytes: 64 * 1024 * 1024 };
@@ -99,6 +98,7 @@ steps:
     const summary = JSON.parse(await readFile(join(result.runDir, "run.json"), "utf8")) as { state: string };
     assert.equal(summary.state, "succeeded");
     assert.ok(!existsSync(join(result.runDir, "workspace")), "the clone is removed after the run");
+  assert.ok(!existsSync(join("/var/lib/c8s/runs", result.runId)), "the clone is removed after the run");
     const outputs = env.events.filter((e) => e.type === "output");
     assert.ok(outputs.length > 0);
     assert.ok(outputs.every((e) => e.type === "output" && !e.data.toString().includes("sup3r-secret-token")));
