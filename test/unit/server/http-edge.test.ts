@@ -20,8 +20,8 @@ function validationField(fn: () => unknown): string {
   assert.fail("expected a validation error");
 }
 
-describe("input validation", () => {
-  it("names an unknown field, nested too", () => {
+void describe("input validation", () => {
+  void it("names an unknown field, nested too", () => {
     assert.equal(
       validationField(() => parseInput(createSandboxBody, { imagee: "x" }, "body")),
       "imagee",
@@ -32,14 +32,14 @@ describe("input validation", () => {
     );
   });
 
-  it("names a field of the wrong type", () => {
+  void it("names a field of the wrong type", () => {
     assert.equal(
       validationField(() => parseInput(createSandboxBody, { ttlMs: "soon" }, "body")),
       "ttlMs",
     );
   });
 
-  it("parses query strings: octal modes, integers, booleans", () => {
+  void it("parses query strings: octal modes, integers, booleans", () => {
     assert.deepEqual(parseInput(writeFileQuery, { path: "a", mode: "0755" }, "query"), { path: "a", mode: 0o755 });
     assert.deepEqual(parseInput(eventsQuery, { after: "12", follow: "true" }, "query"), { after: 12, follow: true });
     assert.equal(
@@ -56,7 +56,7 @@ describe("input validation", () => {
     );
   });
 
-  it("keeps the message free of the rejected value", () => {
+  void it("keeps the message free of the rejected value", () => {
     const schema = z.object({ secret: z.number() }).strict();
     try {
       parseInput(schema, { secret: "hunter2" }, "body");
@@ -68,8 +68,8 @@ describe("input validation", () => {
   });
 });
 
-describe("error translation", () => {
-  it("turns Fastify's body-too-large into PAYLOAD_TOO_LARGE naming the limit", () => {
+void describe("error translation", () => {
+  void it("turns Fastify's body-too-large into PAYLOAD_TOO_LARGE naming the limit", () => {
     const fst = Object.assign(new Error("Request body is too large"), {
       code: "FST_ERR_CTP_BODY_TOO_LARGE",
       statusCode: 413,
@@ -81,38 +81,38 @@ describe("error translation", () => {
     assert.match(e.message, /1024-byte limit/);
   });
 
-  it("turns a JSON syntax error into VALIDATION_FAILED on the body", () => {
+  void it("turns a JSON syntax error into VALIDATION_FAILED on the body", () => {
     const syntax = Object.assign(new SyntaxError("Unexpected token"), { statusCode: 400 });
     const e = toHttpError(syntax);
     assert.equal(e.code, "VALIDATION_FAILED");
     assert.equal(e.details["field"], "body");
   });
 
-  it("hides the message of unexpected errors", () => {
+  void it("hides the message of unexpected errors", () => {
     const e = toHttpError(new Error("db password is x"));
     assert.equal(e.code, "INTERNAL");
     assert.doesNotMatch(e.message, /password/);
   });
 
-  it("keeps C8sErrors as they are", () => {
+  void it("keeps C8sErrors as they are", () => {
     const original = new C8sError("SANDBOX_NOT_FOUND", "no sandbox");
     assert.equal(toHttpError(original), original);
   });
 });
 
-describe("small helpers", () => {
-  it("tokens are random and hashed with sha256", () => {
+void describe("small helpers", () => {
+  void it("tokens are random and hashed with sha256", () => {
     const a = generateToken();
     assert.notEqual(a, generateToken());
     assert.match(a, /^c8s_[A-Za-z0-9_-]{43}$/);
     assert.equal(hashToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
-  it("OpenAPI paths use braces", () => {
+  void it("OpenAPI paths use braces", () => {
     assert.equal(openApiPath("/v1/sandboxes/:id/execs/:execId/attach"), "/v1/sandboxes/{id}/execs/{execId}/attach");
   });
 
-  it("SSE frames carry id, event and data", () => {
+  void it("SSE frames carry id, event and data", () => {
     const frame = sseFrame({ seq: 7, sandboxId: "s", type: "sandbox.created", at: "t", data: {} });
     assert.equal(
       frame,

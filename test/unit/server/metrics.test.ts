@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Counter, Gauge, Histogram, MetricsRegistry, formatLabels } from "../../../src/server/metrics.ts";
 
-describe("metrics registry", () => {
-  it("renders counters with labels in the text format", async () => {
+void describe("metrics registry", () => {
+  void it("renders counters with labels in the text format", async () => {
     const registry = new MetricsRegistry();
     const c = registry.register(new Counter("c8s_things_total", "Things."));
     c.inc({ reason: "oom" });
@@ -16,11 +16,11 @@ describe("metrics registry", () => {
     assert.ok(text.endsWith("\n"));
   });
 
-  it("refuses to decrement a counter", () => {
+  void it("refuses to decrement a counter", () => {
     assert.throws(() => new Counter("x", "x").inc({}, -1), RangeError);
   });
 
-  it("collects gauges at render time", async () => {
+  void it("collects gauges at render time", async () => {
     let calls = 0;
     const registry = new MetricsRegistry();
     registry.register(
@@ -33,7 +33,7 @@ describe("metrics registry", () => {
     assert.match(await registry.render(), /^c8s_sandboxes\{state="running"\} 20$/m);
   });
 
-  it("histograms have cumulative buckets, +Inf, sum and count", async () => {
+  void it("histograms have cumulative buckets, +Inf, sum and count", async () => {
     const registry = new MetricsRegistry();
     const h = registry.register(new Histogram("lat_seconds", "Latency.", [1, 0.1]));
     h.observe({}, 0.05);
@@ -47,11 +47,11 @@ describe("metrics registry", () => {
     assert.match(text, /^lat_seconds_count 3$/m);
   });
 
-  it("escapes label values", () => {
+  void it("escapes label values", () => {
     assert.equal(formatLabels({ a: 'x"y\\z\nw' }), '{a="x\\"y\\\\z\\nw"}');
   });
 
-  it("rejects a metric registered twice", () => {
+  void it("rejects a metric registered twice", () => {
     const registry = new MetricsRegistry();
     registry.register(new Counter("dup", "d"));
     assert.throws(() => registry.register(new Counter("dup", "d")));
