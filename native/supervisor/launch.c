@@ -1,0 +1,64 @@
+/* Host-side launcher: joins cgroups (by writing its pid to each cgroup.procs), sets rlimits,
+ * drops to an unprivileged uid/gid and execs the given program (bwrap). Doing this in one
+ * exec avoids a shell and leaves no window where the sandbox runs outside its cgroups. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "supervisor.h"
+
+static int write_pid(const char *path) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+  int ok = write(fd, buf, (size_t)n) == n;
+  close(fd);
+  return ok ? 0 : -1;
+}
+
+static void set_limit(int resource, const char *value) {
+  struct rlimit rl;
+  rl.rlim_cur = rl.rlim_max = strtoull(value, NULL, 10);
+  if (setrlimit(resource, &rl) != 0) { perror("c8s launch: setrlimit"); _exit(125); }
+}
+
+int launch_main(int argc, char **argv) {
+  long uid = -1, gid = -1;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) { i++; break; }
+    if (i + 1 >= argc) break;
+    const char *v = argv[++i];
+    if (strcmp(a, "--cgroup-procs") == 0) {
+      if (write_pid(v) != 0) { fprintf(stderr, "c8s launch: cannot join cgroup %s: %s\n", v, strerror(errno)); return 125; }
+    } else if (strcmp(a, "--netns") == 0) {
+      int fd = open(v, O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+        fprintf(stderr, "c8s launch: cannot join network namespace %s: %s\n", v, strerror(errno));
+        return 125;
+      }
+      close(fd);
+    } else if (strcmp(a, "--uid") == 0) uid = strtol(v, NULL, 10);
+    else if (strcmp(a, "--gid") == 0) gid = strtol(v, NULL, 10);
+    else if (strcmp(a, "--rlimit-nproc") == 0) set_limit(RLIMIT_NPROC, v);
+    else if (strcmp(a, "--rlimit-fsize") == 0) set_limit(RLIMIT_FSIZE, v);
+    else if (strcmp(a, "--rlimit-as") == 0) set_limit(RLIMIT_AS, v);
+    else { fprintf(stderr, "c8s launch: unknown option %s\n", a); return 125; }
+  }
+  if (i >= argc) { fprintf(stderr, "c8s launch: no program\n"); return 125; }
+  if (gid >= 0) {
+    if (setgroups(0, NULL) != 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) { perror("c8s launch: setgid"); return 125; }
+  }
+  if (uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) { perror("c8s launch: setuid"); return 125; }
+  execvp(argv[i], argv + i);
+  fprintf(stderr, "c8s launch: cannot run %s: %s\n", argv[i], strerror(errno));
+  return 127;
+}

@@ -1,0 +1,132 @@
+/**
+ * Pure launch-spec builder for a local sandbox: from a SandboxSpec and facts about the host
+ * to the argv that starts it (`supervisor launch … -- bwrap … -- supervisor serve …`).
+ * No I/O here: `host-facts.ts` gathers the facts, this file only decides.
+ */
+import { posix } from "node:path";
+import type { SandboxSpec } from "../types.ts";
+
+/** Where the supervisor lives and listens inside every sandbox. */
+export const SANDBOX_SUPERVISOR_PATH = "/.c8s/bin/supervisor";
+export const SANDBOX_RUN_DIR = "/.c8s/run";
+export const SANDBOX_SOCKET_PATH = `${SANDBOX_RUN_DIR}/sock`;
+/** Uid/gid the sandbox's processes see themselves as. */
+export const SANDBOX_UID = 1000;
+
+export interface HostFacts {
+  /** System directories that exist on the host as real directories, e.g. /usr, /etc, /opt. */
+  systemDirs: string[];
+  /** Top-level symlinks of a merged-/usr host, e.g. { "/bin": "usr/bin", "/lib": "usr/lib" }. */
+  rootSymlinks: Record<string, string>;
+  /** Secrets under the system dirs that exist and must be masked (files → /dev/null, dirs → tmpfs). */
+  maskFiles: string[];
+  maskDirs: string[];
+  /** bwrap understands --disable-userns (0.8+). */
+  bwrapDisableUserns: boolean;
+}
+
+export interface LaunchLayout {
+  /** Host path of the supervisor binary (bound read-only into the sandbox). */
+  supervisorPath: string;
+  /** Host directory bound at /.c8s/run (the socket lives there). */
+  runDir: string;
+  /** Host directory bound at spec.workdir. */
+  workspaceDir: string;
+  /** Host uid/gid to run bwrap as (null: stay as the current user). */
+  hostUid: number | null;
+  hostGid: number | null;
+  /** cgroup.procs files to join before bwrap starts. */
+  cgroupProcs: string[];
+  /** rlimits applied by the launcher (fallback when cgroups are not usable). */
+  rlimits: { nproc?: number; fsize?: number };
+  /** For network mode "group": the network namespace file to join (/run/netns/…). */
+  netnsPath?: string | undefined;
+}
+
+export const DEFAULT_SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
+export const SECRET_FILES = [
+  "/etc/shadow",
+  "/etc/shadow-",
+  "/etc/gshadow",
+  "/etc/gshadow-",
+  "/etc/security/opasswd",
+  "/etc/sudoers",
+];
+export const SECRET_DIRS = ["/etc/ssl/private", "/etc/sudoers.d", "/etc/ssh", "/etc/c8s"];
+
+/** bwrap arguments (without the program): namespaces, root, mounts, workspace. */
+export function buildBwrapArgs(spec: SandboxSpec, facts: HostFacts, layout: LaunchLayout): string[] {
+  const args: string[] = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"];
+  if (spec.network.mode === "none") args.push("--unshare-net");
+  if (facts.bwrapDisableUserns) args.push("--disable-userns");
+  args.push("--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID));
+  args.push("--hostname", spec.hostname ?? "sandbox");
+  args.push("--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL", "--clearenv");
+  if (spec.image !== undefined) {
+    args.push("--ro-bind", spec.image, "/");
+  } else {
+    for (const dir of facts.systemDirs) args.push("--ro-bind", dir, dir);
+    for (const [link, target] of Object.entries(facts.rootSymlinks)) args.push("--symlink", target, link);
+    for (const file of facts.maskFiles) args.push("--ro-bind", "/dev/null", file);
+    for (const dir of facts.maskDirs) args.push("--tmpfs", dir, "--remount-ro", dir);
+  }
+  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  const workdir = posix.normalize(spec.workdir);
+  if (workdir !== "/tmp") args.push("--bind", layout.workspaceDir, workdir);
+  for (const mount of spec.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
+  args.push("--ro-bind", layout.supervisorPath, SANDBOX_SUPERVISOR_PATH);
+  args.push("--bind", layout.runDir, SANDBOX_RUN_DIR);
+  // bwrap builds the root on a tmpfs; make it read-only once every mount point exists.
+  args.push("--remount-ro", "/", "--chdir", workdir);
+  return args;
+}
+
+/** The full argv: the launcher (cgroups, rlimits, uid drop, netns) then bwrap then the supervisor. */
+export function buildLaunchArgv(
+  spec: SandboxSpec,
+  facts: HostFacts,
+  layout: LaunchLayout,
+  bwrapPath = "bwrap",
+): string[] {
+  const launch: string[] = [layout.supervisorPath, "launch"];
+  for (const procs of layout.cgroupProcs) launch.push("--cgroup-procs", procs);
+  if (layout.netnsPath !== undefined) launch.push("--netns", layout.netnsPath);
+  if (layout.rlimits.nproc !== undefined) launch.push("--rlimit-nproc", String(layout.rlimits.nproc));
+  if (layout.rlimits.fsize !== undefined) launch.push("--rlimit-fsize", String(layout.rlimits.fsize));
+  if (layout.hostGid !== null) launch.push("--gid", String(layout.hostGid));
+  if (layout.hostUid !== null) launch.push("--uid", String(layout.hostUid));
+  return [
+    ...launch,
+    "--",
+    bwrapPath,
+    ...buildBwrapArgs(spec, facts, layout),
+    "--",
+    SANDBOX_SUPERVISOR_PATH,
+    "serve",
+    SANDBOX_SOCKET_PATH,
+  ];
+}
+
+/** The unisolated mode's argv: the launcher (limits only) then the supervisor on the host. */
+export function buildUnisolatedArgv(layout: LaunchLayout): string[] {
+  const launch: string[] = [layout.supervisorPath, "launch"];
+  for (const procs of layout.cgroupProcs) launch.push("--cgroup-procs", procs);
+  if (layout.rlimits.fsize !== undefined) launch.push("--rlimit-fsize", String(layout.rlimits.fsize));
+  return [...launch, "--", layout.supervisorPath, "serve", posix.join(layout.runDir, "sock")];
+}
+
+/** Environment of every exec: defaults, then the sandbox env, then the exec env. */
+export function buildExecEnv(
+  spec: Pick<SandboxSpec, "env" | "workdir">,
+  execEnv: Record<string, string> | undefined,
+  tty: boolean,
+): Record<string, string> {
+  return {
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: spec.workdir,
+    LANG: "C.UTF-8",
+    ...(tty ? { TERM: "xterm-256color" } : {}),
+    ...spec.env,
+    ...(execEnv ?? {}),
+  };
+}

@@ -1,0 +1,360 @@
+/**
+ * The `local` runtime: one bubblewrap sandbox per SandboxSpec, a resident supervisor inside
+ * (pid 1) that starts every exec, cgroup limits where the host allows them, a per-sandbox
+ * host uid when c8s runs as root. See docs in ./README.md.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { chown, mkdir, rm } from "node:fs/promises";
+import { join, posix } from "node:path";
+import { C8sError } from "../../errors/index.ts";
+import type {
+  ExecProcess,
+  ExecRequest,
+  OwnedSandbox,
+  Runtime,
+  RuntimeCapabilities,
+  SandboxExit,
+  SandboxHandle,
+  SandboxSpec,
+} from "../types.ts";
+import {
+  buildExecEnv,
+  buildLaunchArgv,
+  buildUnisolatedArgv,
+  type LaunchLayout,
+  SANDBOX_SUPERVISOR_PATH,
+} from "./bwrap-args.ts";
+import { createSandboxCgroups, destroyCgroups, readOomKills } from "./cgroups.ts";
+import { createLocalFiles } from "./local-files.ts";
+import { startExec } from "./local-exec.ts";
+import { killIfOurs, killUidProcesses } from "./host-processes.ts";
+import { ensureNetns, netnsName, removeNetns } from "./network-groups.ts";
+import {
+  checkSandboxId,
+  ensureBase,
+  listMetas,
+  pickUid,
+  readMeta,
+  type SandboxMeta,
+  writeMeta,
+} from "./sandbox-meta.ts";
+import { type LocalHost, probeLocalHost, type LocalRuntimeOptions } from "./local-host.ts";
+
+export type { LocalRuntimeOptions } from "./local-host.ts";
+
+interface LiveSandbox {
+  meta: SandboxMeta;
+  spec: SandboxSpec;
+  child: ChildProcess;
+  socketPath: string;
+  oomFile: string | null;
+  exit: Promise<SandboxExit>;
+  exited: boolean;
+  destroying: Promise<void> | null;
+  execs: Set<ExecProcess>;
+}
+
+const UID_BASE = 2_000_000;
+const UID_SPAN = 1_000_000;
+
+export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
+  let hostPromise: Promise<LocalHost> | null = null;
+  const host = (): Promise<LocalHost> => (hostPromise ??= probeLocalHost(options));
+  const live = new Map<string, LiveSandbox>();
+  const ended = new Map<string, SandboxExit>();
+  const groupMembers = new Map<string, Set<string>>();
+
+  function remember(id: string, exit: SandboxExit): void {
+    ended.set(id, exit);
+    if (ended.size > 2000) ended.delete(ended.keys().next().value as string);
+  }
+
+  function running(handle: SandboxHandle): LiveSandbox {
+    const s = live.get(handle.id);
+    if (!s) {
+      throw new C8sError(
+        ended.has(handle.id) ? "SANDBOX_NOT_RUNNING" : "SANDBOX_NOT_FOUND",
+        `Sandbox ${handle.id} is not running on this runtime.`,
+        {
+          details: { sandboxId: handle.id },
+          hint: "Create a new sandbox.",
+        },
+      );
+    }
+    if (s.exited || s.destroying) {
+      throw new C8sError("SANDBOX_NOT_RUNNING", `Sandbox ${handle.id} has ended.`, {
+        details: { sandboxId: handle.id },
+        hint: "Create a new sandbox.",
+      });
+    }
+    return s;
+  }
+
+  async function execIn(s: LiveSandbox, request: ExecRequest): Promise<ExecProcess> {
+    if (request.command.length === 0)
+      throw new C8sError("INVALID_ARGUMENT", "The command is empty.", { hint: "Pass at least the program name." });
+    const workdir = s.meta.workdir;
+    const cwd = request.cwd === undefined ? workdir : posix.resolve(workdir, request.cwd);
+    const oomBefore = await readOomKills(s.oomFile);
+    const proc = await startExec({
+      socketPath: s.socketPath,
+      sandboxId: s.meta.id,
+      frame: {
+        argv: request.command,
+        env: buildExecEnv({ env: s.spec.env, workdir }, request.env, request.tty !== undefined),
+        cwd,
+        tty: request.tty,
+      },
+      timeoutMs: request.timeoutMs,
+      signal: request.signal,
+      hooks: {
+        classifyUnrequestedKill: async () => {
+          if ((await readOomKills(s.oomFile)) > oomBefore) return "oom";
+          return "killed";
+        },
+        onEnd: () => s.execs.delete(proc),
+      },
+    });
+    s.execs.add(proc);
+    return proc;
+  }
+
+  const files = createLocalFiles({
+    workdir: (h) => running(h).meta.workdir,
+    helperPath: (h) => (running(h).meta.isolated ? SANDBOX_SUPERVISOR_PATH : (h.ref["supervisorPath"] as string)),
+    exec: (h, argv) => execIn(running(h), { command: argv }),
+  });
+
+  async function launch(
+    spec: SandboxSpec,
+    meta: SandboxMeta,
+    h: LocalHost,
+    layout: LaunchLayout,
+  ): Promise<ChildProcess> {
+    const argv = meta.isolated
+      ? buildLaunchArgv(spec, h.facts, layout, h.bwrapPath ?? "bwrap")
+      : buildUnisolatedArgv(layout);
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: meta.isolated ? {} : { PATH: "/usr/local/bin:/usr/bin:/bin" },
+      cwd: meta.isolated ? "/" : meta.workspaceDir,
+    });
+    let stderr = "";
+    child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number | null, signal: string | null): void =>
+        reject(
+          new C8sError(
+            "SANDBOX_START_FAILED",
+            `The sandbox did not start (exit ${code ?? signal}): ${stderr.trim() || "no output"}`,
+            {
+              details: { sandboxId: spec.id, argv },
+              hint: "Run `c8s doctor` to check bubblewrap, user namespaces and cgroups on this host.",
+            },
+          ),
+        );
+      child.once("error", (error) =>
+        reject(new C8sError("SANDBOX_START_FAILED", `Cannot start the sandbox: ${error.message}`, { cause: error })),
+      );
+      child.once("exit", onExit);
+      child.stdout?.once("data", () => {
+        child.off("exit", onExit);
+        resolve();
+      });
+    });
+    return child;
+  }
+
+  async function cleanup(meta: SandboxMeta): Promise<void> {
+    await killIfOurs(meta.pid, meta.runDir);
+    await killUidProcesses(meta.uid);
+    await destroyCgroups(meta.cgroups);
+    if (meta.netns !== null) {
+      const members = groupMembers.get(meta.netns);
+      members?.delete(meta.id);
+      if (!members || members.size === 0) {
+        groupMembers.delete(meta.netns);
+        await removeNetns(meta.netns);
+      }
+    }
+    if (!meta.ownsWorkspace) await rm(meta.runDir, { recursive: true, force: true });
+    await rm(meta.dir, { recursive: true, force: true });
+  }
+
+  return {
+    name: "local",
+
+    async capabilities(): Promise<RuntimeCapabilities> {
+      return (await host()).capabilities;
+    },
+
+    async create(spec: SandboxSpec): Promise<SandboxHandle> {
+      checkSandboxId(spec.id);
+      const h = await host();
+      if (!h.bwrapPath && !options.allowUnisolated) throw h.isolationError();
+      const isolated = h.bwrapPath !== null;
+      if (live.has(spec.id) || (await readMeta(join(h.baseDir, spec.id)))) {
+        throw new C8sError("CONFLICT", `Sandbox ${spec.id} already exists.`, { details: { sandboxId: spec.id } });
+      }
+      await ensureBase(h.baseDir);
+      const dir = join(h.baseDir, spec.id);
+      await mkdir(dir, { mode: 0o711 });
+      const used = new Set([...live.values()].map((s) => s.meta.uid).filter((u): u is number => u !== null));
+      const uid = h.perSandboxUids ? pickUid(used, UID_BASE, UID_SPAN) : null;
+      const workspaceDir = spec.workspaceSource ?? join(dir, "workspace");
+      const meta: SandboxMeta = {
+        id: spec.id,
+        owner: spec.owner,
+        dir,
+        workspaceDir,
+        runDir: join(dir, "run"),
+        workdir: isolated ? posix.normalize(spec.workdir) : workspaceDir,
+        uid,
+        pid: null,
+        cgroups: [],
+        netns: spec.network.mode === "group" ? netnsName(spec.network.group) : null,
+        isolated,
+        ownsWorkspace: spec.workspaceSource === undefined,
+        createdAt: new Date().toISOString(),
+        labels: spec.labels,
+      };
+      await writeMeta(meta);
+      try {
+        await mkdir(meta.runDir, { mode: 0o700 });
+        if (meta.ownsWorkspace) await mkdir(workspaceDir, { mode: 0o700 });
+        if (uid !== null) {
+          await chown(meta.runDir, uid, uid);
+          if (meta.ownsWorkspace) await chown(workspaceDir, uid, uid);
+        }
+        const cgroups = h.cgroupsUsable ? await createSandboxCgroups(h.cgroups, spec.id, spec.limits) : null;
+        meta.cgroups = cgroups?.dirs ?? [];
+        let netnsFile: string | undefined;
+        if (meta.netns !== null) {
+          netnsFile = await ensureNetns(meta.netns);
+          const members = groupMembers.get(meta.netns) ?? new Set<string>();
+          members.add(spec.id);
+          groupMembers.set(meta.netns, members);
+        }
+        await writeMeta(meta);
+        const layout: LaunchLayout = {
+          supervisorPath: h.supervisorPath,
+          runDir: meta.runDir,
+          workspaceDir,
+          hostUid: uid,
+          hostGid: uid,
+          cgroupProcs: cgroups?.procs ?? [],
+          rlimits: {
+            ...(uid !== null && cgroups?.kind.pids == null ? { nproc: spec.limits.pids } : {}),
+            fsize: spec.limits.fileSizeBytes,
+          },
+          netnsPath: netnsFile,
+        };
+        const child = await launch(spec, meta, h, layout);
+        meta.pid = child.pid ?? null;
+        await writeMeta(meta);
+        const sandbox: LiveSandbox = {
+          meta,
+          spec,
+          child,
+          socketPath: join(meta.runDir, "sock"),
+          oomFile: cgroups?.oomFile ?? null,
+          exited: false,
+          destroying: null,
+          execs: new Set(),
+          exit: Promise.resolve({ reason: "error" }),
+        };
+        sandbox.exit = new Promise<SandboxExit>((resolve) => {
+          child.once("exit", (code, signal) => {
+            sandbox.exited = true;
+            void (async () => {
+              let exit: SandboxExit;
+              if (sandbox.destroying) exit = { reason: "killed" };
+              else if ((await readOomKills(sandbox.oomFile)) > 0 && (signal === "SIGKILL" || code !== 0)) {
+                exit = { reason: "oom", message: "the sandbox's memory limit was hit and its supervisor was killed" };
+              } else if (signal !== null) exit = { reason: "signal", message: `the sandbox was killed by ${signal}` };
+              else exit = { reason: "exit", message: `the sandbox supervisor exited with code ${code}` };
+              remember(spec.id, exit);
+              resolve(exit);
+            })();
+          });
+        });
+        live.set(spec.id, sandbox);
+        return {
+          id: spec.id,
+          runtime: "local",
+          ref: { dir, pid: meta.pid, uid, isolated, supervisorPath: h.supervisorPath },
+        };
+      } catch (error) {
+        await cleanup(meta).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    async exec(handle, request) {
+      return execIn(running(handle), request);
+    },
+
+    files,
+
+    async waitExit(handle) {
+      const s = live.get(handle.id);
+      if (s) return s.exit;
+      return ended.get(handle.id) ?? { reason: "killed", message: "the sandbox is not running on this runtime" };
+    },
+
+    async destroy(handle) {
+      const s = live.get(handle.id);
+      if (s) {
+        s.destroying ??= (async () => {
+          try {
+            s.child.kill("SIGKILL");
+          } catch {
+            // already gone
+          }
+          await Promise.all([destroyCgroups(s.meta.cgroups), killUidProcesses(s.meta.uid)]);
+          await s.exit;
+          await Promise.all([...s.execs].map((e) => e.result.catch(() => undefined)));
+          await cleanup(s.meta);
+          live.delete(handle.id);
+          remember(handle.id, { reason: "killed" });
+        })();
+        return s.destroying;
+      }
+      const h = await host();
+      const refDir = typeof handle.ref["dir"] === "string" ? handle.ref["dir"] : join(h.baseDir, handle.id);
+      const meta = await readMeta(refDir);
+      if (meta && meta.id === handle.id) {
+        await cleanup(meta);
+        remember(handle.id, { reason: "killed" });
+      }
+    },
+
+    async listOwned(owner) {
+      const h = await host();
+      const out: OwnedSandbox[] = [];
+      for (const meta of await listMetas(h.baseDir)) {
+        if (meta.owner !== owner) continue;
+        if (live.get(meta.id)?.destroying) continue;
+        out.push({
+          id: meta.id,
+          handle: {
+            id: meta.id,
+            runtime: "local",
+            ref: {
+              dir: meta.dir,
+              pid: meta.pid,
+              uid: meta.uid,
+              isolated: meta.isolated,
+              supervisorPath: h.supervisorPath,
+            },
+          },
+        });
+      }
+      return out;
+    },
+
+    async close() {
+      // Sandboxes stay up (the engine decides); nothing runtime-wide to release.
+    },
+  };
+}
