@@ -98,7 +98,7 @@ steps:
     const summary = JSON.parse(await readFile(join(result.runDir, "run.json"), "utf8")) as { state: string };
     assert.equal(summary.state, "succeeded");
     assert.ok(!existsSync(join(result.runDir, "workspace")), "the clone is removed after the run");
-  assert.ok(!existsSync(join("/var/lib/c8s/runs", result.runId)), "the clone is removed after the run");
+    assert.ok(!existsSync(join("/var/lib/c8s/runs", result.runId)), "the clone is removed after the run");
     const outputs = env.events.filter((e) => e.type === "output");
     assert.ok(outputs.length > 0);
     assert.ok(outputs.every((e) => e.type === "output" && !e.data.toString().includes("sup3r-secret-token")));
@@ -177,4 +177,64 @@ steps:
 `),
     { code: "SECRET_NOT_FOUND" },
   );
+});
+
+void test("services share the run's network group and are ready before steps start", { skip }, async (t) => {
+  const env = await setup({ "a.txt": "x" });
+  t.after(() => env.cleanup());
+  const result = await env.run(`version: v1alpha1
+name: with-service
+services:
+  - name: pong
+    commands:
+      - python3 -c "import socketserver as s;h=type('H',(s.StreamRequestHandler,),{'handle':lambda self:self.wfile.write(b'PONG-FROM-SERVICE\\\\n')});s.TCPServer(('127.0.0.1',6391),h).serve_forever()"
+    readiness:
+      command: python3 -c "import socket;socket.create_connection(('127.0.0.1',6391),1)"
+      interval: 100ms
+      timeout: 20s
+steps:
+  - name: client
+    commands:
+      - python3 -c "import socket;print(socket.create_connection(('127.0.0.1',6391)).recv(64).decode().strip())"
+`);
+  assert.equal(result.state, "succeeded", JSON.stringify(result.steps));
+  assert.ok(result.lastLines("client", 3).includes("PONG-FROM-SERVICE"));
+  assert.ok(env.events.some((e) => e.type === "service" && e.name === "pong" && e.state === "ready"));
+  assert.deepEqual(await env.runtime.listOwned("c8s-test-pipelines"), [], "services are destroyed after the run");
+});
+
+void test("a service that never gets ready fails the run with its reason", { skip }, async (t) => {
+  const env = await setup({ "a.txt": "x" });
+  t.after(() => env.cleanup());
+  const result = await env.run(`version: v1alpha1
+name: bad-service
+services:
+  - name: never
+    commands: ["sleep 30"]
+    readiness: { command: "false", interval: 100ms, timeout: 1s }
+steps:
+  - name: a
+    commands: ["true"]
+`);
+  assert.equal(result.state, "failed");
+  assert.match(result.reason ?? "", /service 'never' was not ready/);
+  assert.equal(result.steps[0]?.state, "skipped");
+});
+
+void test("a retry re-runs a flaky step in a fresh sandbox on the same workspace", { skip }, async (t) => {
+  const env = await setup({ "a.txt": "x" });
+  t.after(() => env.cleanup());
+  const result = await env.run(`version: v1alpha1
+name: flaky
+steps:
+  - name: flaky
+    retries: { count: 2, backoff: 100ms }
+    commands:
+      - if [ ! -f .tried ]; then touch .tried; echo first attempt fails; exit 1; fi
+      - echo second attempt passes
+`);
+  assert.equal(result.state, "succeeded", JSON.stringify(result.steps));
+  assert.equal(result.steps[0]?.attempts, 2);
+  const log = await readFile(result.logs["flaky"] ?? "", "utf8");
+  assert.match(log, /first attempt fails[\s\S]*--- attempt 2 ---[\s\S]*second attempt passes/);
 });

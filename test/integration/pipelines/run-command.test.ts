@@ -1,0 +1,72 @@
+/** `c8s run` end to end through its command object: the example DAG on the real local runtime. */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { test } from "node:test";
+import { createRunCommand } from "../../../src/cli/commands/run.ts";
+import type { Runtime } from "../../../src/runtimes/types.ts";
+import { createTestRepository } from "../../fixtures/git.ts";
+
+const localRuntimePath = new URL("../../../src/runtimes/local/local-runtime.ts", import.meta.url);
+const skip = existsSync(localRuntimePath) ? false : "the local runtime (src/runtimes/local) has not landed yet";
+
+void test("c8s run runs examples/ci-dag.c8s.yaml: services, secrets, artifacts; exit 0", { skip }, async (t) => {
+  const example = await readFile(new URL("../../../examples/ci-dag.c8s.yaml", import.meta.url), "utf8");
+  const repo = await createTestRepository({ ".c8s.yaml": example, "README.md": "demo\n" });
+  const home = await mkdtemp(join(tmpdir(), "c8s-run-cli-"));
+  t.after(async () => {
+    await repo.cleanup();
+    await rm(home, { recursive: true, force: true });
+  });
+  const { createLocalRuntime } = (await import(localRuntimePath.href)) as {
+    createLocalRuntime: (o: { stateDir: string }) => Runtime;
+  };
+  const command = createRunCommand(async (config) => createLocalRuntime({ stateDir: join(config.home, "local") }));
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => chunks.push(c));
+  stderr.on("data", (c: Buffer) => chunks.push(c));
+  const code = await command.run(["--secret", "DEPLOY_TOKEN=tok-9f8e7d6c5b", "--logs"], {
+    stdout,
+    stderr,
+    cwd: repo.dir,
+    env: { C8S_HOME: home },
+  });
+  const output = Buffer.concat(chunks).toString();
+  assert.equal(code, 0, output);
+  assert.match(output, /\[integration\] PONG/);
+  assert.match(output, /token is \*\*\* \(masked in logs\)/);
+  assert.ok(!output.includes("tok-9f8e7d6c5b"));
+  assert.match(output, /package: out\/app\.tar\.gz/);
+  assert.match(output, /✓ deploy/, "deploy runs on a push to main");
+  const runId = /run (run_\w+) succeeded/.exec(output)?.[1] ?? "";
+  const logs = join(home, "runs", runId, "logs");
+  for (const step of ["prepare", "package"]) assert.ok(existsSync(join(logs, `${step}.log`)), step);
+  assert.ok(!(await readFile(join(logs, "package.log"), "utf8")).includes("tok-9f8e7d6c5b"));
+});
+
+void test("c8s run exits 1 on a failed run and names the failing step", { skip }, async (t) => {
+  const repo = await createTestRepository({
+    ".c8s.yaml": "version: v1alpha1\nname: f\nsteps:\n  - name: boom\n    commands: ['echo about to fail', 'exit 7']\n",
+  });
+  const home = await mkdtemp(join(tmpdir(), "c8s-run-cli-"));
+  t.after(async () => {
+    await repo.cleanup();
+    await rm(home, { recursive: true, force: true });
+  });
+  const { createLocalRuntime } = (await import(localRuntimePath.href)) as {
+    createLocalRuntime: (o: { stateDir: string }) => Runtime;
+  };
+  const command = createRunCommand(async (config) => createLocalRuntime({ stateDir: join(config.home, "local") }));
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => chunks.push(c));
+  const code = await command.run([], { stdout, stderr: new PassThrough(), cwd: repo.dir, env: { C8S_HOME: home } });
+  const output = Buffer.concat(chunks).toString();
+  assert.equal(code, 1);
+  assert.match(output, /boom: failed \(exit code 7\) — last lines:\n.*\n\s+about to fail/);
+});
