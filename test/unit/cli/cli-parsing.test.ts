@@ -9,7 +9,7 @@ import { describeError, formatError, UsageError } from "../../../src/cli/errors.
 import { parseBytes, parseDuration, parseFlags, parsePairs } from "../../../src/cli/flags.ts";
 import { execExitCode, parseCpLocation, relativeTime, table } from "../../../src/cli/format.ts";
 import { safeEntryPath } from "../../../src/cli/tar.ts";
-import { formatChecks, toCheckViews } from "../../../src/cli/commands/doctor.ts";
+import { formatChecks } from "../../../src/cli/commands/doctor.ts";
 import { clientUrl } from "../../../src/cli/commands/serve.ts";
 import { main } from "../../../src/cli/dispatch.ts";
 import type { CliIo } from "../../../src/cli/io.ts";
@@ -94,26 +94,21 @@ void test("tar entries may not escape the destination", () => {
   }
 });
 
-void test("doctor rows: status, fix shown only for problems", () => {
-  const checks = toCheckViews({
+void test("doctor output: every check with its status, the fix only under problems, a verdict", () => {
+  const text = formatChecks({
+    ok: false,
+    isolated: false,
     checks: [
-      { name: "bwrap", status: "ok", message: "0.8.0" },
-      { name: "cgroups", status: "warn", message: "v1 only", fix: "enable v2", required: false },
-      { name: "userns", status: "fail", message: "disabled", fix: "sysctl -w kernel.unprivileged_userns_clone=1" },
+      { id: "bwrap", title: "bubblewrap", status: "ok", detail: "0.8.0", fix: "unused" },
+      { id: "cg", title: "cgroups", status: "warn", detail: "v1 only", fix: "enable v2" },
+      { id: "userns", title: "user namespaces", status: "fail", detail: "disabled", fix: "sysctl -w kernel.x=1" },
     ],
   });
-  assert.deepEqual(
-    checks.map((c) => [c.status, c.required]),
-    [
-      ["ok", true],
-      ["warn", false],
-      ["fail", true],
-    ],
-  );
-  const text = formatChecks(checks);
-  assert.match(text, /^ok {4}bwrap/m);
-  assert.match(text, /fix: sysctl/);
-  assert.doesNotMatch(text, /fix: .*\n.*bwrap/);
+  assert.match(text, /^ok {4}bubblewrap {7}0\.8\.0$/m);
+  assert.match(text, /^warn  cgroups .*\n +fix: enable v2$/m);
+  assert.match(text, /^fail  user namespaces .*\n +fix: sysctl -w kernel\.x=1$/m);
+  assert.doesNotMatch(text, /unused/);
+  assert.match(text, /FAILED/);
 });
 
 void test("a wildcard bind is reached through loopback", () => {
