@@ -105,8 +105,8 @@ void test("doctor output: every check with its status, the fix only under proble
     ],
   });
   assert.match(text, /^ok {4}bubblewrap {7}0\.8\.0$/m);
-  assert.match(text, /^warn  cgroups .*\n +fix: enable v2$/m);
-  assert.match(text, /^fail  user namespaces .*\n +fix: sysctl -w kernel\.x=1$/m);
+  assert.match(text, /^warn {2}cgroups .*\n +fix: enable v2$/m);
+  assert.match(text, /^fail {2}user namespaces .*\n +fix: sysctl -w kernel\.x=1$/m);
   assert.doesNotMatch(text, /unused/);
   assert.match(text, /FAILED/);
 });
