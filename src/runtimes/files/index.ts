@@ -1,4 +1,11 @@
-export { allowedRoots, isAllowedPath, isWithin, normalizeSandboxPath, symlinkEscape } from "./path-policy.ts";
+export {
+  allowedRoots,
+  isAllowedPath,
+  isWithin,
+  normalizeSandboxPath,
+  normalizeWorkdir,
+  symlinkEscape,
+} from "./path-policy.ts";
 export {
   normalizeEntryPath,
   readAndValidateTar,

@@ -7,9 +7,15 @@
 import { posix } from "node:path";
 import { C8sError } from "../../errors/index.ts";
 
+/** A workdir as an absolute path without a trailing slash ("/w/" → "/w"). */
+export function normalizeWorkdir(workdir: string): string {
+  const normalized = posix.normalize(workdir);
+  return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
+}
+
 /** The directories file operations may reach: the workspace and /tmp. */
 export function allowedRoots(workdir: string): string[] {
-  const root = posix.normalize(workdir);
+  const root = normalizeWorkdir(workdir);
   return root === "/tmp" ? [root] : [root, "/tmp"];
 }
 
@@ -41,7 +47,7 @@ export function normalizeSandboxPath(workdir: string, path: string): string {
   }
   if (path.includes("\0")) throw outside(path.replaceAll("\0", "\\0"), workdir, "it contains a NUL byte");
   if (path.length > 4096) throw new C8sError("INVALID_ARGUMENT", "The path is longer than 4096 characters.");
-  const joined = path.startsWith("/") ? path : posix.join(workdir, path);
+  const joined = path.startsWith("/") ? path : posix.join(normalizeWorkdir(workdir), path);
   // posix.normalize keeps leading `..` only for relative paths; joined is absolute, so a `..`
   // above `/` collapses to `/`. Detect climbing explicitly instead of trusting that.
   const segments: string[] = [];

@@ -4,6 +4,7 @@
  * No I/O here: `host-facts.ts` gathers the facts, this file only decides.
  */
 import { posix } from "node:path";
+import { normalizeWorkdir } from "../files/path-policy.ts";
 import type { SandboxSpec } from "../types.ts";
 
 /** Where the supervisor lives and listens inside every sandbox. */
@@ -71,7 +72,7 @@ export function buildBwrapArgs(spec: SandboxSpec, facts: HostFacts, layout: Laun
     for (const dir of facts.maskDirs) args.push("--tmpfs", dir, "--remount-ro", dir);
   }
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
-  const workdir = posix.normalize(spec.workdir);
+  const workdir = normalizeWorkdir(spec.workdir);
   if (workdir !== "/tmp") args.push("--bind", layout.workspaceDir, workdir);
   for (const mount of spec.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
   args.push("--ro-bind", layout.supervisorPath, SANDBOX_SUPERVISOR_PATH);

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chown, mkdir, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { C8sError } from "../../errors/index.ts";
+import { normalizeWorkdir } from "../files/path-policy.ts";
 import type {
   ExecProcess,
   ExecRequest,
@@ -208,7 +209,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
         dir,
         workspaceDir,
         runDir: join(dir, "run"),
-        workdir: isolated ? posix.normalize(spec.workdir) : workspaceDir,
+        workdir: isolated ? normalizeWorkdir(spec.workdir) : workspaceDir,
         uid,
         pid: null,
         cgroups: [],

@@ -106,8 +106,10 @@ void test("TarSlipChecker rejects every slip", () => {
 
 async function tarOf(entries: Array<{ name: string; type?: "file" | "symlink"; linkname?: string }>): Promise<Buffer> {
   const p = pack();
-  for (const e of entries)
-    p.entry({ name: e.name, type: e.type ?? "file", linkname: e.linkname }, e.type === "symlink" ? undefined : "x");
+  for (const e of entries) {
+    if (e.type === "symlink") p.entry({ name: e.name, type: "symlink", linkname: e.linkname });
+    else p.entry({ name: e.name, type: "file" }, "x");
+  }
   p.finalize();
   const chunks: Buffer[] = [];
   for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
