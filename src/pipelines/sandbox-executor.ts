@@ -189,7 +189,12 @@ export class SandboxStepExecutor implements StepExecutor {
       await process.closeStdin().catch(() => undefined);
       const [result] = await Promise.all([process.result, pumpMasked(process, o.masker, emit)]);
       if (result.reason !== "exit" || result.exitCode !== 0)
-        return { outcome: "failed", exitCode: result.exitCode, reason: describeExecEnd(result) };
+        return {
+          outcome: "failed",
+          exitCode: result.exitCode,
+          reason: describeExecEnd(result),
+          timedOut: result.reason === "timeout",
+        };
       if (o.artifacts && step.artifacts.length > 0) {
         const collected = await collectArtifacts({
           files: o.runtime.files,

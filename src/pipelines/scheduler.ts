@@ -150,6 +150,7 @@ export async function runPlan(plan: Plan, executor: StepExecutor, options: Sched
         clearTimeout(timer);
         stopAll.signal.removeEventListener("abort", relay);
       }
+      if (result.timedOut === true && result.outcome !== "succeeded") timedOut = true;
       if (stopAll.signal.aborted && !timedOut) {
         const cause = stop?.state === "timed-out" ? "the run timed out" : stop?.message;
         update(step.name, { state: "cancelled", exitCode: result.exitCode, reason: cause });

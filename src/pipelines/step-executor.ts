@@ -25,6 +25,8 @@ export interface AttemptResult {
   exitCode?: number | null;
   /** Human-readable why, e.g. `exit code 2`, `oom`, `sandbox failed to start: …`. */
   reason?: string;
+  /** The runtime's own exec timeout ended it (the scheduler's timer may not have fired yet). */
+  timedOut?: boolean;
 }
 
 export interface StepExecutor {

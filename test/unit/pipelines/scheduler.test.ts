@@ -199,3 +199,10 @@ void test("re-run from the failed step: reused steps are not run again", async (
   assert.deepEqual(executor.started, ["c", "d"]);
   assert.equal(result.steps.find((s) => s.name === "a")?.reason, "reused");
 });
+
+void test("a timeout reported by the runtime marks the step timed-out too", async () => {
+  const executor = new FakeStepExecutor({ a: ["runtime-timeout"] });
+  const result = await runPlan(plan([{ name: "a" }]), executor, { sleep: noWait });
+  assert.equal(result.steps[0]?.state, "timed-out");
+  assert.match(result.reason ?? "", /'a' timed out/);
+});
