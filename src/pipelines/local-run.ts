@@ -13,7 +13,8 @@ import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts"
 import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
 import { type RunningService, startServices, stopServices } from "./services.ts";
-import { SandboxStepExecutor } from "./sandbox-executor.ts";
+import type { OutputBuffer } from "../engine/output-buffer.ts";
+import { SandboxStepExecutor, type StepOutputChunk } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
 import type { PipelineFile } from "./schema.ts";
 
@@ -55,6 +56,8 @@ export interface LocalRunResult extends RunResult {
   artifacts: { step: string; path: string; key: string; size: number }[];
   /** The last lines of a step's masked output. */
   lastLines(step: string, count: number): string[];
+  /** A step's masked output chunks with sequence numbers (bounded; readers resume at a cursor). */
+  output(step: string): OutputBuffer<StepOutputChunk>;
 }
 
 async function traversableByOthers(path: string): Promise<boolean> {
@@ -181,7 +184,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       concurrency: options.concurrency,
       failFast: options.failFast,
       signal: options.signal,
-      onEvent: emit,
+      onEvent: (event) => {
+        if (event.type === "step" && !["queued", "running"].includes(event.step.state))
+          executor.endOutput(event.step.name);
+        emit(event);
+      },
     });
   } catch (error) {
     const failure = toC8sError(error);
@@ -204,6 +211,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   } finally {
     await stopServices(services, options.runtime);
     for (const s of services) emit({ type: "service", name: s.name, state: "stopped" });
+    for (const step of plan.steps) executor.endOutput(step.name);
     await executor.close();
   }
   const logs = Object.fromEntries(plan.steps.map((s) => [s.name, executor.logPath(s.name)]));
@@ -229,5 +237,6 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     logs,
     artifacts,
     lastLines: (step, count) => executor.tail(step).lastLines(count),
+    output: (step) => executor.output(step),
   };
 }

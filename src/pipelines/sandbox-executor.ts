@@ -20,7 +20,15 @@ import { type CollectedArtifacts, collectArtifacts } from "./artifacts.ts";
 import type { MaskingStream, SecretMasker } from "./masking.ts";
 import type { PlannedStep } from "./plan.ts";
 import type { AttemptResult, StepAttempt, StepExecutor } from "./step-executor.ts";
+import { OutputBuffer } from "../engine/output-buffer.ts";
 import { LogFile, logFileName, LogTail } from "./step-logs.ts";
+
+/** One masked chunk of a step's output. */
+export interface StepOutputChunk {
+  stream: "stdout" | "stderr";
+  attempt: number;
+  data: Buffer;
+}
 
 export type OutputListener = (source: string, stream: "stdout" | "stderr", masked: Buffer) => void;
 
@@ -46,6 +54,8 @@ export interface SandboxExecutorOptions {
   artifacts?: { store: ArtifactStore; keyPrefix: string } | undefined;
   onOutput?: OutputListener | undefined;
   onArtifacts?: ((step: string, collected: CollectedArtifacts) => void) | undefined;
+  /** Bytes of output kept per step for live readers (default 1 MiB). */
+  bufferBytes?: number | undefined;
 }
 
 /** `'it''s'` quoting for /bin/sh. */
@@ -105,9 +115,33 @@ export function pumpMasked(
 
 export class SandboxStepExecutor implements StepExecutor {
   private readonly tails = new Map<string, LogTail>();
+  private readonly buffers = new Map<string, OutputBuffer<StepOutputChunk>>();
   private readonly logs = new Map<string, LogFile>();
 
   constructor(private readonly options: SandboxExecutorOptions) {}
+
+  /**
+   * The step's masked output as sequenced chunks in a bounded buffer: live readers attach at
+   * a cursor (`read(cursor)`) and resume without gaps — what the server's log streams will serve.
+   * Ended by `endOutput` once the step is final (retries append to the same buffer).
+   */
+  output(step: string): OutputBuffer<StepOutputChunk> {
+    let buffer = this.buffers.get(step);
+    if (!buffer)
+      this.buffers.set(
+        step,
+        (buffer = new OutputBuffer<StepOutputChunk>({
+          maxBytes: this.options.bufferBytes ?? 1024 * 1024,
+          sizeOf: (c) => c.data.length,
+        })),
+      );
+    return buffer;
+  }
+
+  endOutput(step: string): void {
+    const buffer = this.output(step);
+    if (!buffer.isEnded) buffer.end();
+  }
 
   /** The masked tail of a step's output (for failure summaries). */
   tail(step: string): LogTail {
@@ -157,6 +191,8 @@ export class SandboxStepExecutor implements StepExecutor {
       if (masked.length === 0) return;
       log.write(masked);
       tail.push(masked);
+      const buffer = this.output(step.name);
+      if (!buffer.isEnded) buffer.push({ stream, attempt: attempt.number, data: masked });
       o.onOutput?.(step.name, stream, masked);
     };
     if (attempt.number > 1) emit("stderr", Buffer.from(`--- attempt ${attempt.number} ---\n`));

@@ -163,7 +163,7 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
         await runtime.close().catch(() => undefined);
       }
       if (values.json) {
-        const { lastLines: _lastLines, ...plain } = result;
+        const { lastLines: _lastLines, output: _output, ...plain } = result;
         io.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
       } else io.stdout.write(`${renderSummary(result, { color, tailLines: 15 }).join("\n")}\n`);
       return result.state === "succeeded" ? 0 : result.state === "cancelled" ? 130 : 1;

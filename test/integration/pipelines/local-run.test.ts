@@ -99,6 +99,17 @@ steps:
     assert.equal(summary.state, "succeeded");
     assert.ok(!existsSync(join(result.runDir, "workspace")), "the clone is removed after the run");
     assert.ok(!existsSync(join("/var/lib/c8s/runs", result.runId)), "the clone is removed after the run");
+    const chunks = [];
+    for await (const chunk of result.output("build").read(0)) chunks.push(chunk);
+    assert.deepEqual(
+      chunks.map((c) => c.seq),
+      chunks.map((_, i) => i),
+    );
+    assert.equal(
+      Buffer.concat(chunks.map((c) => c.value.data)).toString(),
+      log,
+      "buffer and log file hold the same bytes",
+    );
     const outputs = env.events.filter((e) => e.type === "output");
     assert.ok(outputs.length > 0);
     assert.ok(outputs.every((e) => e.type === "output" && !e.data.toString().includes("sup3r-secret-token")));
