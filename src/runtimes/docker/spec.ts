@@ -1,0 +1,152 @@
+/**
+ * Pure builders for the Docker runtime: names, labels and the container create body
+ * (`POST /containers/create`) for a SandboxSpec. No I/O; table-tested in
+ * test/unit/runtimes/docker-spec.test.ts.
+ */
+import { posix } from "node:path";
+import type { ContainerCreateOptions } from "dockerode";
+import { C8sError } from "../../errors/index.ts";
+import type { SandboxSpec } from "../types.ts";
+
+export interface DockerLabelKeys {
+  /** Label holding the owning c8s instance, e.g. `dev.c8s.owner`. */
+  owner: string;
+  /** Label holding the c8s sandbox id. */
+  sandbox: string;
+  /** Label marking what a resource is (`workspace`, `tmp`, `group-network`). */
+  role: string;
+  /** Label holding the sandbox's workdir (listOwned rebuilds handles from labels). */
+  workdir: string;
+}
+
+export function labelKeys(ownerLabelKey: string): DockerLabelKeys {
+  const prefix = ownerLabelKey.includes(".") ? ownerLabelKey.slice(0, ownerLabelKey.lastIndexOf(".")) : ownerLabelKey;
+  return { owner: ownerLabelKey, sandbox: `${prefix}.sandbox`, role: `${prefix}.role`, workdir: `${prefix}.workdir` };
+}
+
+/** Docker names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. */
+export function dockerName(...parts: string[]): string {
+  const raw = parts.join("-").replace(/[^a-zA-Z0-9_.-]/g, "_");
+  return /^[a-zA-Z0-9]/.test(raw) ? raw : `c8s${raw}`;
+}
+
+export const containerName = (id: string): string => dockerName("c8s", id);
+export const workspaceVolumeName = (id: string): string => dockerName("c8s", id, "workspace");
+export const tmpVolumeName = (id: string): string => dockerName("c8s", id, "tmp");
+export const groupNetworkName = (group: string): string => dockerName("c8s-group", group);
+
+/**
+ * What keeps the container alive between execs. The engine's own init (`docker-init`, tini,
+ * bind-mounted from the host by dockerd with `Init: true`) is PID 1: it reaps orphans and
+ * forwards signals; its one child only sleeps. `sleep` is the one program c8s needs from the
+ * image for this (busybox, Debian, Alpine and Ubuntu all have it).
+ */
+export const KEEPALIVE_COMMAND = ["sleep", "2147483647"];
+
+export interface CreateBodyOptions {
+  labels: DockerLabelKeys;
+  /** The image to use when the spec names none, in full (`localhost/c8s-busybox:latest`). */
+  defaultImage: string;
+}
+
+/** The image a spec runs in: its own, else the runtime default. */
+export function imageFor(spec: SandboxSpec, defaultImage: string): string {
+  const image = spec.image?.trim();
+  return image === undefined || image === "" ? defaultImage : image;
+}
+
+function assertAbsolute(path: string, what: string): void {
+  if (!path.startsWith("/") || posix.normalize(path) !== path || path.split("/").includes("..")) {
+    throw new C8sError("INVALID_ARGUMENT", `The ${what} '${path}' must be an absolute, normalized path.`, {
+      details: { path },
+      hint: "Use an absolute path without '..' segments, e.g. /workspace.",
+    });
+  }
+}
+
+export function networkModeFor(spec: SandboxSpec): string {
+  switch (spec.network.mode) {
+    case "none":
+      return "none";
+    case "host":
+      return "host";
+    case "group":
+      return groupNetworkName(spec.network.group);
+  }
+}
+
+/** The body of `POST /containers/create?name=<containerName(spec.id)>`. */
+export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): ContainerCreateOptions {
+  assertAbsolute(spec.workdir, "workdir");
+  for (const mount of spec.mounts) assertAbsolute(mount.target, "mount target");
+  const { limits } = spec;
+  if (!(limits.memoryBytes > 0 && limits.pids > 0 && limits.cpuMillis > 0 && limits.fileSizeBytes > 0)) {
+    throw new C8sError("INVALID_ARGUMENT", "Sandbox limits must all be positive.", {
+      details: { limits },
+      hint: "Set memoryBytes, pids, cpuMillis and fileSizeBytes to positive numbers.",
+    });
+  }
+  const keys = options.labels;
+  const labels: Record<string, string> = {
+    ...spec.labels,
+    [keys.owner]: spec.owner,
+    [keys.sandbox]: spec.id,
+    [keys.workdir]: spec.workdir,
+  };
+  const workspace =
+    spec.workspaceSource === undefined
+      ? { Type: "volume" as const, Source: workspaceVolumeName(spec.id), Target: spec.workdir, ReadOnly: false }
+      : { Type: "bind" as const, Source: spec.workspaceSource, Target: spec.workdir, ReadOnly: false };
+  // /tmp is a volume, not a tmpfs: the archive endpoints (files API) read the container's
+  // filesystem from the engine's side, where a tmpfs mounted inside the container is invisible.
+  const tmp = { Type: "volume" as const, Source: tmpVolumeName(spec.id), Target: "/tmp", ReadOnly: false };
+  const extra = spec.mounts.map((m) => ({
+    Type: "bind" as const,
+    Source: m.source,
+    Target: m.target,
+    ReadOnly: m.readOnly,
+  }));
+  const mounts = spec.workdir === "/tmp" ? [workspace, ...extra] : [workspace, tmp, ...extra];
+  return {
+    Image: imageFor(spec, options.defaultImage),
+    Entrypoint: KEEPALIVE_COMMAND,
+    Cmd: [],
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    WorkingDir: spec.workdir,
+    Hostname: spec.hostname ?? dockerName(spec.id).slice(0, 63),
+    Labels: labels,
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    OpenStdin: false,
+    NetworkDisabled: false,
+    StopSignal: "SIGKILL",
+    HostConfig: {
+      Init: true,
+      NetworkMode: networkModeFor(spec),
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      PidsLimit: limits.pids,
+      NanoCpus: limits.cpuMillis * 1_000_000,
+      Ulimits: [{ Name: "fsize", Soft: limits.fileSizeBytes, Hard: limits.fileSizeBytes }],
+      Mounts: mounts,
+      RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
+      AutoRemove: false,
+      LogConfig: { Type: "none", Config: {} },
+    },
+  };
+}
+
+/** Labels for the volumes and networks created beside a sandbox. */
+export function resourceLabels(
+  keys: DockerLabelKeys,
+  owner: string,
+  sandboxId: string | undefined,
+  role: string,
+): Record<string, string> {
+  return { [keys.owner]: owner, [keys.role]: role, ...(sandboxId === undefined ? {} : { [keys.sandbox]: sandboxId }) };
+}
