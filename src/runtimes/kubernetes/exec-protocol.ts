@@ -102,6 +102,8 @@ export function wrapCommand(options: {
   cwd: string;
   env: Record<string, string>;
   tty: boolean;
+  /** The terminal's initial size, set with stty before the command starts (no resize race). */
+  size?: TtySize | undefined;
 }): string[] {
   const pid = pidFile(options.execId);
   const envArgs = [
@@ -112,7 +114,13 @@ export function wrapCommand(options: {
     `mkdir -p /tmp/.c8s-exec 2>/dev/null; ` +
     `cd -- "$1" 2>/dev/null || { echo "c8s: cannot enter $1" >&2; exit ${CWD_FAILED_EXIT}; }; shift; `;
   const script = options.tty
-    ? `${enter}echo $$ >'${pid}' 2>/dev/null; exec env "$@"`
+    ? `${enter}echo $$ >'${pid}' 2>/dev/null; ` +
+      (options.size === undefined
+        ? ""
+        : `stty rows ${Math.trunc(options.size.rows)} cols ${Math.trunc(options.size.cols)} 2>/dev/null; `) +
+      // Not `exec`: KWOK's pty tunnel drops output written just before the process exits;
+      // holding the terminal a moment longer lets it drain. Harmless on a real kubelet.
+      `env "$@"; c8s_status=$?; sleep 0.2 2>/dev/null; exit "$c8s_status"`
     : `${enter}exec 3<&0; ` +
       `if command -v setsid >/dev/null 2>&1; then setsid env "$@" 0<&3 3<&- & else env "$@" 0<&3 3<&- & fi; ` +
       `c8s_pid=$!; exec 3<&-; echo "$c8s_pid" >'${pid}' 2>/dev/null; ` +

@@ -93,8 +93,16 @@ export interface StartExecOptions {
 export async function startExec(kubeConfig: KubeConfig, ref: PodRef, options: StartExecOptions): Promise<ExecProcess> {
   const execId = randomUUID();
   const tty = options.tty !== undefined;
-  const command = wrapCommand({ execId, command: options.command, cwd: options.cwd, env: options.env, tty });
+  const command = wrapCommand({
+    execId,
+    command: options.command,
+    cwd: options.cwd,
+    env: options.env,
+    tty,
+    size: options.tty,
+  });
   const { socket, protocol } = await openExecSocket(kubeConfig, ref, { command, stdin: true, tty });
+  if (options.tty !== undefined) socket.send(resizeFrame(options.tty));
   const started = Date.now();
   const stdout = new PassThrough();
   const stderr = new PassThrough();

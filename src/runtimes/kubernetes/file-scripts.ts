@@ -16,75 +16,92 @@ export function sandboxPath(workdir: string, path: string): string {
   return normalizeSandboxPath(workdir, path);
 }
 
-/** Shell prelude: $W is the workdir, $P the path; `resolve` sets $R to the real path or exits. */
-function prelude(mustExist: boolean): string {
+/**
+ * Shell prelude: $W is the workdir, $P the path. Resolves the deepest existing ancestor with
+ * `readlink -f`, appends the part that does not exist yet, and refuses a result outside the
+ * workdir and /tmp. With `followFinal`, a final symlink must point inside too (reads, writes,
+ * listings); without it the link itself is the object (stat, remove). $R is the checked path,
+ * $rest non-empty when it does not exist.
+ */
+function prelude(mustExist: boolean, followFinal: boolean): string {
   const check = `case "$R" in "$W"|"$W"/*|/tmp|/tmp/*) ;; *) exit ${FILE_EXIT.outside} ;; esac`;
-  const missing = mustExist ? `[ -e "$P" ] || [ -L "$P" ] || exit ${FILE_EXIT.notFound}; ` : "";
   return (
-    `W=$1; P=$2; shift 2; ${missing}` +
-    `d=$(dirname -- "$P"); b=$(basename -- "$P"); ` +
-    `[ -d "$d" ] || { [ -e "$d" ] && exit ${FILE_EXIT.notDirectory}; exit ${FILE_EXIT.notFound}; }; ` +
-    `D=$(readlink -f -- "$d") || exit ${FILE_EXIT.notFound}; ` +
-    `if [ "$b" = / ]; then R=$D; else R=\${D%/}/$b; fi; ${check}; ` +
-    `if [ -L "$R" ]; then T=$(readlink -f -- "$R") || T=; [ -n "$T" ] && { R2=$R; R=$T; ${check}; R=$R2; }; fi; `
+    `W=$1; P=$2; shift 2; A=$P; rest=; ` +
+    `while [ ! -e "$A" ] && [ ! -L "$A" ]; do rest=/\${A##*/}$rest; A=\${A%/*}; [ -z "$A" ] && A=/; done; ` +
+    `if [ -z "$rest" ]; then ` +
+    `b=\${P##*/}; d=\${P%/*}; [ -z "$d" ] && d=/; D=$(readlink -f -- "$d") || exit ${FILE_EXIT.notFound}; ` +
+    `if [ -z "$b" ]; then R=$D; else R=\${D%/}/$b; fi; ` +
+    `else ` +
+    `[ -d "$A" ] || exit ${FILE_EXIT.notDirectory}; D=$(readlink -f -- "$A") || exit ${FILE_EXIT.notFound}; R=\${D%/}$rest; ` +
+    `fi; ${check}; ` +
+    (followFinal ? `if [ -L "$R" ]; then R=$(readlink -f -- "$R") || exit ${FILE_EXIT.outside}; ${check}; fi; ` : "") +
+    (mustExist ? `[ -z "$rest" ] || exit ${FILE_EXIT.notFound}; ` : "")
   );
 }
 
-/** The path itself resolved through symlinks (for reads and directory operations). */
-const followLink = `if [ -L "$R" ]; then R=$(readlink -f -- "$R") || exit ${FILE_EXIT.notFound}; fi; `;
-
-function script(body: string, mustExist: boolean): string {
-  return prelude(mustExist) + body;
+function script(body: string, mustExist: boolean, followFinal = true): string {
+  return prelude(mustExist, followFinal) + body;
 }
+
+/** For creating operations: the parent must exist (like open(2) and mkdir(2)). */
+const parentMustExist = `case "$rest" in /*/*) exit ${FILE_EXIT.notFound} ;; esac; `;
 
 export function readScript(): string {
   return script(
-    `${followLink}[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; [ -e "$R" ] || exit ${FILE_EXIT.notFound}; exec cat -- "$R"`,
+    `[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; [ -e "$R" ] || exit ${FILE_EXIT.notFound}; exec cat -- "$R"`,
     true,
   );
 }
 
 export function writeScript(mode: number | undefined): string {
   const chmod = mode === undefined ? "" : `chmod ${(mode & 0o7777).toString(8)} -- "$R" || exit 1; `;
-  return script(`[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; head -c "$1" >"$R" || exit 1; ${chmod}exit 0`, false);
+  return script(
+    `${parentMustExist}[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; head -c "$1" >"$R" || exit 1; ${chmod}exit 0`,
+    false,
+  );
 }
 
 const ENTRY = `printf '%s\\t%s\\t%s\\0' "$(stat -c '%f %s %Y' -- "$f")" "$n" "$(if [ -L "$f" ]; then readlink -- "$f"; fi)"`;
 
 export function listScript(): string {
   return script(
-    `${followLink}[ -e "$R" ] || exit ${FILE_EXIT.notFound}; [ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; ` +
+    `[ -e "$R" ] || exit ${FILE_EXIT.notFound}; [ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; ` +
       `for f in "$R"/* "$R"/.[!.]* "$R"/..?*; do [ -e "$f" ] || [ -L "$f" ] || continue; n=\${f##*/}; ${ENTRY}; done`,
     true,
   );
 }
 
 export function statScript(): string {
-  return script(`f=$R; n=$b; ${ENTRY}`, true);
+  return script(`f=$R; n=\${R##*/}; ${ENTRY}`, true, false);
 }
 
 export function mkdirScript(recursive: boolean): string {
   return recursive
     ? script(`[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R"`, false)
-    : script(`[ -d "$R" ] && exit 0; mkdir -- "$R"`, false);
+    : script(`${parentMustExist}[ -d "$R" ] && exit 0; mkdir -- "$R"`, false);
 }
 
 export function removeScript(recursive: boolean): string {
   return recursive
-    ? script(`[ "$R" = "$W" ] && exec sh -c 'rm -rf -- "$1"/* "$1"/.[!.]* "$1"/..?*' sh "$R"; rm -rf -- "$R"`, true)
+    ? script(
+        `[ "$R" = "$W" ] && exec sh -c 'rm -rf -- "$1"/* "$1"/.[!.]* "$1"/..?*' sh "$R"; rm -rf -- "$R"`,
+        true,
+        false,
+      )
     : script(
         `if [ -d "$R" ] && [ ! -L "$R" ]; then rmdir -- "$R" 2>/dev/null || exit ${FILE_EXIT.notEmpty}; else rm -f -- "$R"; fi`,
         true,
+        false,
       );
 }
 
 export function tarOutScript(): string {
-  return script(`${followLink}[ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; exec tar -C "$R" -cf - .`, true);
+  return script(`[ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; exec tar -C "$R" -cf - .`, true);
 }
 
 export function tarInScript(): string {
   return script(
-    `${followLink}[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R" && head -c "$1" | tar -C "$R" -xf -`,
+    `[ -e "$R" ] && [ ! -d "$R" ] && exit ${FILE_EXIT.notDirectory}; mkdir -p -- "$R" && head -c "$1" | tar -C "$R" -xf -`,
     false,
   );
 }
@@ -95,7 +112,15 @@ export function tarInScript(): string {
  * never closes an exec's stdin (KWOK's does not) cannot hang a write.
  */
 export function fileCommand(scriptText: string, workdir: string, path: string, inputLength?: number): string[] {
-  return ["/bin/sh", "-c", scriptText, "c8s-files", workdir, path, ...(inputLength === undefined ? [] : [String(inputLength)])];
+  return [
+    "/bin/sh",
+    "-c",
+    scriptText,
+    "c8s-files",
+    workdir,
+    path,
+    ...(inputLength === undefined ? [] : [String(inputLength)]),
+  ];
 }
 
 export function fileErrorFor(exitCode: number | null, path: string, stderr: string): C8sError {

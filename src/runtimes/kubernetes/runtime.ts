@@ -251,16 +251,24 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         sandboxEnv.set(spec.id, { ...spec.env });
         if (options.prepareWorkdir === true) {
           const { result, stderr } = await edge(`prepare the workdir of sandbox ${spec.id}`, spec.id, () =>
-            runToCompletion(kubeConfig, { namespace, pod, container: CONTAINER_NAME }, {
-              command: ["mkdir", "-p", spec.workdir],
-              cwd: "/",
-              env: {},
-            }),
+            runToCompletion(
+              kubeConfig,
+              { namespace, pod, container: CONTAINER_NAME },
+              {
+                command: ["mkdir", "-p", spec.workdir],
+                cwd: "/",
+                env: {},
+              },
+            ),
           );
           if (result.exitCode !== 0) {
-            throw new C8sError("SANDBOX_START_FAILED", `cannot make the workdir ${spec.workdir}: ${stderr.toString("utf8")}`, {
-              details: { sandboxId: spec.id },
-            });
+            throw new C8sError(
+              "SANDBOX_START_FAILED",
+              `cannot make the workdir ${spec.workdir}: ${stderr.toString("utf8")}`,
+              {
+                details: { sandboxId: spec.id },
+              },
+            );
           }
         }
         const ref: KubernetesRef = {

@@ -12,7 +12,7 @@ import { deleteNamespace, ensureNamespace, findTestCluster } from "../../fixture
 const probe = await findTestCluster();
 
 if (probe.cluster === undefined) {
-  test(`kubernetes runtime conformance — skipped: ${probe.skip}`, { skip: probe.skip }, () => undefined);
+  void test(`kubernetes runtime conformance — skipped: ${probe.skip}`, { skip: probe.skip }, () => undefined);
 } else {
   const { cluster } = probe;
   const namespace = `c8s-conf-${randomBytes(3).toString("hex")}`;
@@ -44,11 +44,12 @@ if (probe.cluster === undefined) {
         ...(cluster.simulated ? { prepareWorkdir: true } : {}),
       });
     },
-    // KWOK pods have no filesystem of their own: each sandbox gets its own workdir on the host.
+    // KWOK pods have no filesystem of their own: each sandbox gets its own workdir on the node
+    // (outside /tmp, so that `..` out of it is outside the sandbox as it is in a real pod).
     makeSpec: (overrides) => {
       const spec = defaultSpec(overrides);
       return cluster.simulated && overrides.workdir === undefined
-        ? { ...spec, workdir: `/tmp/c8s-kwok/${spec.id}/workspace` }
+        ? { ...spec, workdir: `/var/tmp/c8s-kwok/${spec.id}/workspace` }
         : spec;
     },
     skip,

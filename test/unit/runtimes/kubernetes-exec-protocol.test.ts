@@ -13,14 +13,14 @@ import {
 } from "../../../src/runtimes/kubernetes/exec-protocol.ts";
 import { fileErrorFor, parseEntries, sandboxPath } from "../../../src/runtimes/kubernetes/file-scripts.ts";
 
-describe("exec frames", () => {
-  test("a frame is the channel byte then the payload", () => {
+void describe("exec frames", () => {
+  void test("a frame is the channel byte then the payload", () => {
     assert.deepEqual([...frame(0, "hi")], [0, 104, 105]);
     assert.deepEqual([...closeStdinFrame()], [255, 0]);
     assert.equal(resizeFrame({ rows: 24, cols: 80 }).subarray(1).toString(), '{"Width":80,"Height":24}');
     assert.equal(resizeFrame({ rows: 24, cols: 80 })[0], 4);
   });
-  test("the query repeats command once per argv element", () => {
+  void test("the query repeats command once per argv element", () => {
     const query = new URLSearchParams(
       execQuery({ container: "sandbox", command: ["sh", "-c", "echo a&b"], stdin: true, tty: false }),
     );
@@ -32,7 +32,7 @@ describe("exec frames", () => {
   });
 });
 
-describe("parseExecStatus", () => {
+void describe("parseExecStatus", () => {
   const cases: Array<[string, string, ReturnType<typeof parseExecStatus>]> = [
     ["success", '{"metadata":{},"status":"Success"}', { kind: "exit", exitCode: 0 }],
     [
@@ -61,11 +61,12 @@ describe("parseExecStatus", () => {
     ],
     ["not JSON", "exit code 7", { kind: "exit", exitCode: 7 }],
   ];
-  for (const [name, payload, expected] of cases) test(name, () => assert.deepEqual(parseExecStatus(payload), expected));
+  for (const [name, payload, expected] of cases)
+    void test(name, () => assert.deepEqual(parseExecStatus(payload), expected));
 });
 
-describe("wrapCommand and killCommand", () => {
-  test("cwd, env and argv are positional parameters, never spliced into the script", () => {
+void describe("wrapCommand and killCommand", () => {
+  void test("cwd, env and argv are positional parameters, never spliced into the script", () => {
     const argv = wrapCommand({
       execId: "e1",
       command: ["echo", "$(reboot)"],
@@ -74,15 +75,23 @@ describe("wrapCommand and killCommand", () => {
       tty: false,
     });
     assert.deepEqual(argv.slice(0, 2), ["/bin/sh", "-c"]);
-    assert.deepEqual(argv.slice(3), ["c8s-exec", "/work space", "--", "A=1 2", "echo", "$(reboot)"]);
+    assert.deepEqual(argv.slice(3), ["c8s-exec", "/work space", "--", "A=1 2", "C8S_EXEC_ID=e1", "echo", "$(reboot)"]);
     assert.ok(!(argv[2] ?? "").includes("reboot"));
     assert.match(argv[2] ?? "", /setsid/);
   });
-  test("with a TTY the command replaces the wrapper", () => {
-    const argv = wrapCommand({ execId: "e1", command: ["sh"], cwd: "/", env: {}, tty: true });
-    assert.match(argv[2] ?? "", /exec env "\$@"$/);
+  void test("with a TTY the command runs in the foreground at the requested size", () => {
+    const argv = wrapCommand({
+      execId: "e1",
+      command: ["sh"],
+      cwd: "/",
+      env: {},
+      tty: true,
+      size: { rows: 24, cols: 80 },
+    });
+    assert.match(argv[2] ?? "", /stty rows 24 cols 80/);
+    assert.doesNotMatch(argv[2] ?? "", /setsid/);
   });
-  test("kill signals the recorded group, then the pid", () => {
+  void test("kill signals the recorded group, then the pid", () => {
     const script = killCommand("e1", "SIGTERM")[2] ?? "";
     assert.match(script, /kill -TERM -"\$p"/);
     assert.match(script, /\/tmp\/\.c8s-exec\/e1\.pid/);
@@ -96,10 +105,10 @@ describe("wrapCommand and killCommand", () => {
     [128, null],
   ];
   for (const [code, signal] of signals)
-    test(`exit ${code} → ${signal}`, () => assert.equal(signalFromExitCode(code), signal));
+    void test(`exit ${code} → ${signal}`, () => assert.equal(signalFromExitCode(code), signal));
 });
 
-describe("ApiException translation", () => {
+void describe("ApiException translation", () => {
   const apiError = (code: number, reason: string, message: string): unknown => ({
     code,
     body: JSON.stringify({ kind: "Status", status: "Failure", reason, message }),
@@ -114,7 +123,7 @@ describe("ApiException translation", () => {
     [503, "ServiceUnavailable", "RUNTIME_UNAVAILABLE"],
   ];
   for (const [status, reason, code] of cases) {
-    test(`${status} ${reason} → ${code}`, () => {
+    void test(`${status} ${reason} → ${code}`, () => {
       const error = translateKubernetesError(apiError(status, reason, "m"), {
         action: "do it",
         sandboxId: "sbx_1",
@@ -126,35 +135,35 @@ describe("ApiException translation", () => {
       assert.ok(error.hint);
     });
   }
-  test("quota exhaustion is SANDBOX_LIMIT_REACHED", () => {
+  void test("quota exhaustion is SANDBOX_LIMIT_REACHED", () => {
     assert.equal(
       codeForFailure({ status: 403, reason: "Forbidden", message: 'pods "x" is forbidden: exceeded quota: q' }),
       "SANDBOX_LIMIT_REACHED",
     );
   });
-  test("a connection failure has no status and means the runtime is unavailable", () => {
+  void test("a connection failure has no status and means the runtime is unavailable", () => {
     const failure = describeFailure(new Error("connect ECONNREFUSED 127.0.0.1:6443"));
     assert.equal(failure.status, undefined);
     assert.equal(codeForFailure(failure), "RUNTIME_UNAVAILABLE");
   });
 });
 
-describe("file helpers", () => {
-  test("paths resolve against the workdir and stay inside it or /tmp", () => {
+void describe("file helpers", () => {
+  void test("paths resolve against the workdir and stay inside it or /tmp", () => {
     assert.equal(sandboxPath("/workspace", "a/b.txt"), "/workspace/a/b.txt");
     assert.equal(sandboxPath("/workspace", "/tmp/x"), "/tmp/x");
     assert.throws(() => sandboxPath("/workspace", "../etc/passwd"), { code: "PATH_OUTSIDE_SANDBOX" });
     assert.throws(() => sandboxPath("/workspace", "/etc/passwd"), { code: "PATH_OUTSIDE_SANDBOX" });
     assert.throws(() => sandboxPath("/workspace", "/workspace2/x"), { code: "PATH_OUTSIDE_SANDBOX" });
   });
-  test("script exit statuses map to file error codes", () => {
+  void test("script exit statuses map to file error codes", () => {
     assert.equal(fileErrorFor(44, "a", "").code, "FILE_NOT_FOUND");
     assert.equal(fileErrorFor(45, "a", "").code, "IS_A_DIRECTORY");
     assert.equal(fileErrorFor(46, "a", "").code, "NOT_A_DIRECTORY");
     assert.equal(fileErrorFor(47, "a", "").code, "PATH_OUTSIDE_SANDBOX");
     assert.equal(fileErrorFor(1, "a", "disk full").code, "EXEC_FAILED");
   });
-  test("list records parse into entries", () => {
+  void test("list records parse into entries", () => {
     const out = Buffer.from(
       "81a4 5 1700000000\tb.txt\t\0" + "41ed 4096 1700000000\tdir\t\0" + "a1ff 3 1700000000\tlink\tb.txt\0",
     );

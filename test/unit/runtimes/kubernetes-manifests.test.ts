@@ -31,7 +31,7 @@ function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
   };
 }
 
-describe("quantities", () => {
+void describe("quantities", () => {
   const cpu: Array<[number, string]> = [
     [500, "500m"],
     [1000, "1"],
@@ -39,7 +39,7 @@ describe("quantities", () => {
     [250, "250m"],
   ];
   for (const [millis, expected] of cpu)
-    test(`cpu ${millis} → ${expected}`, () => assert.equal(cpuQuantity(millis), expected));
+    void test(`cpu ${millis} → ${expected}`, () => assert.equal(cpuQuantity(millis), expected));
   const memory: Array<[number, string]> = [
     [512 * MiB, "512Mi"],
     [1024 * MiB, "1Gi"],
@@ -48,23 +48,23 @@ describe("quantities", () => {
     [1000, "1000"],
   ];
   for (const [bytes, expected] of memory)
-    test(`memory ${bytes} → ${expected}`, () => assert.equal(memoryQuantity(bytes), expected));
+    void test(`memory ${bytes} → ${expected}`, () => assert.equal(memoryQuantity(bytes), expected));
 });
 
-describe("names and labels", () => {
+void describe("names and labels", () => {
   const names: Array<[string, string]> = [
     ["sbx_01HX7ABC", "c8s-sbx-01hx7abc"],
     ["SBX__weird..id", "c8s-sbx-weird-id"],
   ];
   for (const [id, job] of names) {
-    test(`job name for ${id}`, () => {
+    void test(`job name for ${id}`, () => {
       const n = objectNamesFor(id);
       assert.equal(n.job, job);
       assert.equal(n.networkPolicy, `${job}-net`);
       assert.equal(n.pvc, `${job}-ws`);
     });
   }
-  test("long ids are cut to a DNS label and stay unique", () => {
+  void test("long ids are cut to a DNS label and stay unique", () => {
     const a = objectNamesFor(`sbx_${"a".repeat(100)}`);
     const b = objectNamesFor(`sbx_${"a".repeat(99)}b`);
     assert.ok(a.networkPolicy.length <= 63 && a.pvc.length <= 63);
@@ -77,8 +77,8 @@ describe("names and labels", () => {
     ["x".repeat(80), /^x{52}-[0-9a-f]{10}$/],
   ];
   for (const [value, pattern] of values)
-    test(`label value for ${value.slice(0, 20)}`, () => assert.match(labelValue(value), pattern));
-  test("sandbox labels carry managed-by, owner and sandbox id over user labels", () => {
+    void test(`label value for ${value.slice(0, 20)}`, () => assert.match(labelValue(value), pattern));
+  void test("sandbox labels carry managed-by, owner and sandbox id over user labels", () => {
     const labels = sandboxLabels(spec({ labels: { team: "a", "c8s.dev/sandbox": "spoof" } }));
     assert.deepEqual(labels, {
       team: "a",
@@ -88,7 +88,7 @@ describe("names and labels", () => {
     });
     assert.equal(ownerSelector("c8s-test"), "app.kubernetes.io/managed-by=c8s,c8s.dev/owner=c8s-test");
   });
-  test("an invalid user label is an INVALID_ARGUMENT error with a hint", () => {
+  void test("an invalid user label is an INVALID_ARGUMENT error with a hint", () => {
     assert.throws(
       () => sandboxLabels(spec({ labels: { "bad key!": "x" } })),
       (error: unknown) => error instanceof C8sError && error.code === "INVALID_ARGUMENT" && error.hint !== undefined,
@@ -96,12 +96,12 @@ describe("names and labels", () => {
   });
 });
 
-describe("buildJob", () => {
+void describe("buildJob", () => {
   const job = buildJob(spec(), "sandboxes", DEFAULT_SANDBOX_DEFAULTS);
   const pod = job.spec?.template.spec;
   const container = pod?.containers[0];
 
-  test("one pod, never retried, collected 60 s after it finishes, bounded by the TTL", () => {
+  void test("one pod, never retried, collected 60 s after it finishes, bounded by the TTL", () => {
     assert.equal(job.metadata?.namespace, "sandboxes");
     assert.equal(job.spec?.backoffLimit, 0);
     assert.equal(job.spec?.completions, 1);
@@ -111,7 +111,7 @@ describe("buildJob", () => {
     assert.equal(pod?.restartPolicy, "Never");
   });
 
-  test("passes Pod Security restricted", () => {
+  void test("passes Pod Security restricted", () => {
     assert.equal(pod?.automountServiceAccountToken, false);
     assert.equal(pod?.securityContext?.runAsNonRoot, true);
     assert.equal(pod?.securityContext?.seccompProfile?.type, "RuntimeDefault");
@@ -124,12 +124,12 @@ describe("buildJob", () => {
     assert.ok(pod?.volumes?.every((v) => v.hostPath === undefined));
   });
 
-  test("requests from the defaults, limits from the spec", () => {
+  void test("requests from the defaults, limits from the spec", () => {
     assert.deepEqual(container?.resources?.requests, { cpu: "500m", memory: "512Mi" });
     assert.deepEqual(container?.resources?.limits, { cpu: "1", memory: "1Gi" });
   });
 
-  test("requests never exceed small limits", () => {
+  void test("requests never exceed small limits", () => {
     const small = buildJob(
       spec({ limits: { memoryBytes: 256 * MiB, pids: 64, cpuMillis: 250, fileSizeBytes: MiB } }),
       "ns",
@@ -140,7 +140,7 @@ describe("buildJob", () => {
     assert.deepEqual(resources?.limits, { cpu: "250m", memory: "256Mi" });
   });
 
-  test("workdir and /tmp are writable volumes; env and image are set", () => {
+  void test("workdir and /tmp are writable volumes; env and image are set", () => {
     assert.equal(container?.image, DEFAULT_SANDBOX_DEFAULTS.image);
     assert.equal(container?.workingDir, "/workspace");
     assert.deepEqual(container?.env, [{ name: "FOO", value: "bar" }]);
@@ -151,7 +151,7 @@ describe("buildJob", () => {
     assert.ok(pod?.volumes?.some((v) => v.name === "workspace" && v.emptyDir !== undefined));
   });
 
-  test("the labels select the pod and the owner", () => {
+  void test("the labels select the pod and the owner", () => {
     assert.equal(job.metadata?.labels?.["c8s.dev/owner"], "c8s-test");
     assert.equal(job.spec?.template.metadata?.labels?.["c8s.dev/sandbox"], "sbx_01HX7ABC");
     assert.equal(job.metadata?.annotations?.["c8s.dev/sandbox-id"], "sbx_01HX7ABC");
@@ -215,12 +215,12 @@ describe("buildJob", () => {
     ],
   ];
   for (const [name, defaults, specOverrides, check] of variants) {
-    test(name, () => check(buildJob(spec(specOverrides), "ns", { ...DEFAULT_SANDBOX_DEFAULTS, ...defaults })));
+    void test(name, () => check(buildJob(spec(specOverrides), "ns", { ...DEFAULT_SANDBOX_DEFAULTS, ...defaults })));
   }
 });
 
-describe("buildNetworkPolicy", () => {
-  test("none: denies all ingress and egress of the sandbox pod", () => {
+void describe("buildNetworkPolicy", () => {
+  void test("none: denies all ingress and egress of the sandbox pod", () => {
     const policy = buildNetworkPolicy(spec(), "ns");
     assert.deepEqual(policy?.spec?.policyTypes, ["Ingress", "Egress"]);
     assert.deepEqual(policy?.spec?.egress, []);
@@ -228,10 +228,10 @@ describe("buildNetworkPolicy", () => {
     assert.deepEqual(policy?.spec?.podSelector?.matchLabels, { "c8s.dev/sandbox": "sbx_01HX7ABC" });
     assert.equal(policy?.metadata?.name, "c8s-sbx-01hx7abc-net");
   });
-  test("host: no policy at all", () => {
+  void test("host: no policy at all", () => {
     assert.equal(buildNetworkPolicy(spec({ network: { mode: "host" } }), "ns"), null);
   });
-  test("group: only the group's pods and DNS", () => {
+  void test("group: only the group's pods and DNS", () => {
     const policy = buildNetworkPolicy(spec({ network: { mode: "group", group: "run-1" } }), "ns");
     const egress = policy?.spec?.egress ?? [];
     assert.deepEqual(egress[0]?.to, [{ podSelector: { matchLabels: { "c8s.dev/network-group": "run-1" } } }]);
@@ -245,10 +245,10 @@ describe("buildNetworkPolicy", () => {
   });
 });
 
-describe("buildWorkspaceClaim", () => {
-  test("none without a persistent workspace", () =>
+void describe("buildWorkspaceClaim", () => {
+  void test("none without a persistent workspace", () =>
     assert.equal(buildWorkspaceClaim(spec(), "ns", DEFAULT_SANDBOX_DEFAULTS), null));
-  test("a ReadWriteOnce claim of the configured size and class", () => {
+  void test("a ReadWriteOnce claim of the configured size and class", () => {
     const claim = buildWorkspaceClaim(spec(), "ns", {
       ...DEFAULT_SANDBOX_DEFAULTS,
       persistentWorkspace: { size: "5Gi", storageClassName: "fast" },
