@@ -1,0 +1,408 @@
+/**
+ * The sandbox engine: lifecycle (state machine in the store), execs with replayable output,
+ * file access, the reaper, start-up reconciliation and the lifecycle event stream. It drives
+ * one Runtime and one Store and knows nothing about HTTP.
+ */
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import type { C8sConfig } from "../config/config.ts";
+import { C8sError, toC8sError } from "../errors/index.ts";
+import type { FileEntry, Runtime, RuntimeCapabilities, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
+import type { ExecRecord, SandboxEvent, SandboxRecord, SandboxState, Store } from "../store/types.ts";
+import { type Clock, type Logger, silentLogger, systemClock } from "./clock.ts";
+import { EventLog } from "./event-log.ts";
+import { ExecManager } from "./exec-manager.ts";
+import { newId } from "./ids.ts";
+import { KeyedLock } from "./keyed-lock.ts";
+import { Reaper } from "./reaper.ts";
+import { reconcile, type ReconcileReport } from "./reconcile.ts";
+import { type EngineDefaults, planSandbox } from "./sandbox-plan.ts";
+import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
+import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
+import type { CreateSandboxInput, ExecInput, ExecSession, RunToCompletionResult, SandboxEngineApi } from "./types.ts";
+
+export interface SandboxEngineOptions {
+  runtime: Runtime;
+  store: Store;
+  /**
+   * Server configuration: `defaults`, `maxSandboxes`, and `home` (from which the owner label is
+   * derived when `owner` is not given). Explicit fields below win over it.
+   */
+  config?: Pick<C8sConfig, "defaults" | "maxSandboxes" | "home">;
+  /** This c8s instance's owner label; reconciliation only touches what it owns. */
+  owner?: string;
+  defaults?: EngineDefaults;
+  /** Most sandboxes of this owner that may be active at once. */
+  maxSandboxes?: number;
+  /** Time source (default: the system clock). Tests pass a manual clock. */
+  clock?: Clock;
+  /** pino-compatible (Fastify's logger fits). Default: silent. */
+  logger?: Logger;
+  /** Per-exec output ring buffer (default 8 MiB). */
+  execBufferBytes?: number;
+  /** `run()` keeps at most this much of each stream (default 4 MiB); beyond it `truncated`. */
+  runOutputBytes?: number;
+  /** How long a finished exec's output stays attachable (default 5 min). */
+  finishedExecRetentionMs?: number;
+}
+
+/** A stable owner label for a c8s home: the same home reconciles its own leftovers. */
+export function ownerForHome(home: string): string {
+  return `c8s-${createHash("sha256").update(resolve(home)).digest("hex").slice(0, 12)}`;
+}
+
+function resolveOptions(options: SandboxEngineOptions): {
+  owner: string;
+  defaults: EngineDefaults;
+  maxSandboxes: number;
+} {
+  const defaults = options.defaults ?? options.config?.defaults;
+  const owner = options.owner ?? (options.config === undefined ? undefined : ownerForHome(options.config.home));
+  const maxSandboxes = options.maxSandboxes ?? options.config?.maxSandboxes;
+  if (defaults === undefined || owner === undefined || maxSandboxes === undefined)
+    throw new C8sError(
+      "CONFIG_INVALID",
+      "the sandbox engine needs `config` or `owner`, `defaults` and `maxSandboxes`",
+      {
+        hint: "Pass the parsed server configuration as `config`.",
+      },
+    );
+  return { owner, defaults, maxSandboxes };
+}
+
+const CREATE_SLOT = "\0create-slot";
+
+export class SandboxEngine implements SandboxEngineApi {
+  readonly eventLog: EventLog;
+  private readonly runtime: Runtime;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly lock = new KeyedLock();
+  private readonly reaper: Reaper;
+  private readonly execs: ExecManager;
+  private closed = false;
+  private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number };
+
+  constructor(options: SandboxEngineOptions) {
+    this.options = resolveOptions(options);
+    this.runtime = options.runtime;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.eventLog = new EventLog(options.store.events, this.clock, this.logger);
+    this.execs = new ExecManager({
+      runtime: options.runtime,
+      store: options.store,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.eventLog,
+      execTimeoutMs: this.options.defaults.execTimeoutMs,
+      bufferBytes: options.execBufferBytes ?? 8 * 1024 * 1024,
+      runOutputBytes: options.runOutputBytes ?? 4 * 1024 * 1024,
+      retentionMs: options.finishedExecRetentionMs ?? 5 * 60 * 1000,
+      runningSandbox: (id) => this.mustGetRunning(id),
+      touch: (id) => this.touch(id),
+      execEnded: (sandboxId) => void this.rearm(sandboxId),
+    });
+    this.reaper = new Reaper({
+      clock: this.clock,
+      logger: this.logger,
+      load: (id) => this.store.sandboxes.get(id),
+      busy: (id) => this.execs.busy(id),
+      reap: (id, reason) => this.reap(id, reason),
+    });
+  }
+
+  /** Reconciles what a previous run left behind. Call once before serving. */
+  async start(): Promise<ReconcileReport> {
+    return reconcile({
+      runtime: this.runtime,
+      store: this.store,
+      owner: this.options.owner,
+      events: this.eventLog,
+      clock: this.clock,
+      logger: this.logger,
+    });
+  }
+
+  /** Stops timers; by default destroys this engine's active sandboxes (reason `interrupted`). */
+  async close(options: { destroySandboxes?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.reaper.close();
+    if (options.destroySandboxes !== false) {
+      const active = await this.store.sandboxes.list({ owner: this.options.owner, state: [...ACTIVE_STATES] });
+      await Promise.allSettled(
+        active.map((r) => this.lock.run(r.id, () => this.end(r.id, "interrupted", "the c8s server shut down"))),
+      );
+    }
+    this.execs.close();
+    await this.eventLog.flush();
+  }
+
+  /** The owner label this engine stamps on its sandboxes. */
+  get owner(): string {
+    return this.options.owner;
+  }
+
+  /** Same as `close()`. */
+  stop(options: { destroySandboxes?: boolean } = {}): Promise<void> {
+    return this.close(options);
+  }
+
+  /** Every lifecycle event as it is stored (in-process; metrics use it). */
+  onEvent(listener: (event: SandboxEvent) => void): () => void {
+    return this.eventLog.subscribe(listener);
+  }
+
+  /** Resolves when reaper work in flight has finished (tests use it with a manual clock). */
+  settle(): Promise<void> {
+    return this.reaper.settle();
+  }
+
+  capabilities(): Promise<RuntimeCapabilities> {
+    return this.runtime.capabilities();
+  }
+
+  async create(raw: CreateSandboxInput): Promise<SandboxRecord> {
+    const input = parseInput(createSandboxSchema, raw, "sandbox request");
+    if (this.closed)
+      throw new C8sError("RUNTIME_UNAVAILABLE", "the engine is shutting down", { hint: "Retry shortly." });
+    const nowMs = this.clock.now();
+    const plan = planSandbox(input, {
+      id: newId("sbx", nowMs),
+      owner: this.options.owner,
+      runtime: this.runtime.name,
+      nowMs,
+      defaults: this.options.defaults,
+    });
+    await this.lock.run(CREATE_SLOT, async () => {
+      const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
+      if (active >= this.options.maxSandboxes)
+        throw new C8sError(
+          "SANDBOX_LIMIT_REACHED",
+          `${active} sandboxes are active; the limit is ${this.options.maxSandboxes}`,
+          {
+            details: { active, limit: this.options.maxSandboxes },
+            hint: "Destroy sandboxes you no longer need, or raise the server's sandbox limit.",
+          },
+        );
+      await this.store.sandboxes.insert(plan.record);
+    });
+    void this.eventLog.emit(plan.record.id, "sandbox.created", {
+      runtime: this.runtime.name,
+      image: plan.spec.image ?? null,
+      labels: plan.record.labels,
+    });
+    return this.lock.run(plan.record.id, () => this.startSandbox(plan.record, plan.spec));
+  }
+
+  private async startSandbox(record: SandboxRecord, spec: Parameters<Runtime["create"]>[0]): Promise<SandboxRecord> {
+    const t0 = this.clock.now();
+    let handle: SandboxHandle;
+    try {
+      handle = await this.runtime.create(spec);
+    } catch (error) {
+      const failure = toC8sError(error, "SANDBOX_START_FAILED");
+      const reported =
+        failure.code === "INTERNAL" ? new C8sError("SANDBOX_START_FAILED", failure.message, { cause: error }) : failure;
+      await this.store.sandboxes.transition(record.id, legalSources(["creating"], "terminated"), {
+        state: "terminated",
+        endedAt: this.iso(),
+        terminationReason: "error",
+        terminationMessage: reported.message,
+      });
+      void this.eventLog.emit(record.id, "sandbox.terminated", {
+        reason: "error",
+        message: reported.message,
+        lifetimeMs: this.clock.now() - Date.parse(record.createdAt),
+      });
+      throw reported;
+    }
+    const startedMs = this.clock.now();
+    void this.eventLog.emit(record.id, "sandbox.started", { durationMs: startedMs - t0 });
+    const running = await this.store.sandboxes.transition(record.id, legalSources(["creating"], "running"), {
+      state: "running",
+      handle,
+      startedAt: new Date(startedMs).toISOString(),
+      lastActivityAt: new Date(startedMs).toISOString(),
+    });
+    if (running === null) {
+      await this.runtime.destroy(handle).catch(() => undefined);
+      throw new C8sError("SANDBOX_NOT_RUNNING", `sandbox ${record.id} was ended while it started`, {
+        details: { sandboxId: record.id },
+      });
+    }
+    void this.eventLog.emit(record.id, "sandbox.ready", { durationMs: startedMs - Date.parse(record.createdAt) });
+    this.watchExit(record.id, handle);
+    this.reaper.schedule(running);
+    return running;
+  }
+
+  private watchExit(id: string, handle: SandboxHandle): void {
+    this.runtime
+      .waitExit(handle)
+      .then((exit) =>
+        this.lock.run(id, async () => {
+          const record = await this.store.sandboxes.get(id);
+          if (record?.state !== "running") return; // we are the ones ending it
+          this.logger.info({ sandboxId: id, reason: exit.reason }, "sandbox ended on its own");
+          await this.end(id, exit.reason, exit.message ?? null);
+        }),
+      )
+      .catch((error: unknown) => this.logger.error({ err: error, sandboxId: id }, "could not record a sandbox's end"));
+  }
+
+  async get(id: string): Promise<SandboxRecord> {
+    const record = await this.store.sandboxes.get(id);
+    if (record === null || record.owner !== this.options.owner)
+      throw new C8sError("SANDBOX_NOT_FOUND", `no sandbox ${id}`, {
+        details: { sandboxId: id },
+        hint: "List sandboxes with `c8s sandbox ls`; ended sandboxes stay listed with their reason.",
+      });
+    return record;
+  }
+
+  async list(
+    filter: { state?: SandboxState[]; labels?: Record<string, string>; limit?: number } = {},
+  ): Promise<SandboxRecord[]> {
+    const parsed = parseInput(listSandboxesSchema, filter, "sandbox filter");
+    return this.store.sandboxes.list({ ...parsed, owner: this.options.owner });
+  }
+
+  async destroy(id: string): Promise<SandboxRecord> {
+    await this.get(id);
+    return this.lock.run(id, () => this.end(id, "killed", "destroyed on request"));
+  }
+
+  private async reap(id: string, reason: "ttl" | "idle"): Promise<void> {
+    await this.lock.run(id, async () => {
+      const record = await this.store.sandboxes.get(id);
+      if (record?.state !== "running") return;
+      const message =
+        reason === "ttl"
+          ? `reached its maximum lifetime (${Math.round(Number(record.spec["ttlMs"] ?? 0) / 1000)} s)`
+          : `no exec or file activity for ${Math.round((record.idleTimeoutMs ?? 0) / 1000)} s`;
+      await this.end(id, reason, message);
+    });
+  }
+
+  /** Moves a sandbox to terminated with `reason` (idempotent). Call under the sandbox's lock. */
+  private async end(id: string, reason: TerminationReason, message: string | null): Promise<SandboxRecord> {
+    let record = await this.get(id);
+    if (record.state === "terminated") return record;
+    if (record.state !== "stopping") {
+      const stopping = await this.store.sandboxes.transition(id, legalSources([record.state], "stopping"), {
+        state: "stopping",
+        terminationReason: reason,
+        terminationMessage: message,
+      });
+      if (stopping === null) return this.get(id);
+      record = stopping;
+    }
+    this.reaper.cancel(id);
+    if (record.handle !== null) await this.runtime.destroy(record.handle);
+    await this.execs.settleSandbox(id);
+    const endedMs = this.clock.now();
+    await this.store.execs.finishAllRunning([id], reason === "oom" ? "oom" : "killed", new Date(endedMs).toISOString());
+    const terminated = await this.store.sandboxes.transition(id, "stopping", {
+      state: "terminated",
+      endedAt: new Date(endedMs).toISOString(),
+    });
+    void this.eventLog.emit(id, "sandbox.terminated", {
+      reason: record.terminationReason ?? reason,
+      message: record.terminationMessage,
+      lifetimeMs: endedMs - Date.parse(record.createdAt),
+    });
+    return terminated ?? this.get(id);
+  }
+
+  exec(sandboxId: string, input: ExecInput): Promise<ExecSession> {
+    return this.execs.start(sandboxId, input);
+  }
+
+  run(sandboxId: string, input: ExecInput & { stdinData?: Buffer }): Promise<RunToCompletionResult> {
+    return this.execs.run(sandboxId, input);
+  }
+
+  async getExec(sandboxId: string, execId: string): Promise<{ record: ExecRecord; live: ExecSession | null }> {
+    await this.get(sandboxId);
+    return this.execs.get(sandboxId, execId);
+  }
+
+  async listExecs(sandboxId: string): Promise<ExecRecord[]> {
+    await this.get(sandboxId);
+    return this.store.execs.listBySandbox(sandboxId);
+  }
+
+  readFile(sandboxId: string, path: string): Promise<Buffer> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.read(h, path));
+  }
+
+  writeFile(sandboxId: string, path: string, data: Uint8Array, options?: { mode?: number }): Promise<void> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.write(h, path, data, options));
+  }
+
+  listFiles(sandboxId: string, path: string): Promise<FileEntry[]> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.list(h, path));
+  }
+
+  statFile(sandboxId: string, path: string): Promise<FileEntry> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.stat(h, path));
+  }
+
+  mkdir(sandboxId: string, path: string, options?: { recursive?: boolean }): Promise<void> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.mkdir(h, path, options));
+  }
+
+  removeFile(sandboxId: string, path: string, options?: { recursive?: boolean }): Promise<void> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.remove(h, path, options));
+  }
+
+  tarOut(sandboxId: string, path: string): Promise<Readable> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.tarOut(h, path));
+  }
+
+  tarIn(sandboxId: string, path: string, tar: Readable): Promise<void> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.tarIn(h, path, tar));
+  }
+
+  events(options: { afterSeq?: number; sandboxId?: string; signal?: AbortSignal }): AsyncIterable<SandboxEvent> {
+    return this.eventLog.stream(options);
+  }
+
+  private async withHandle<T>(sandboxId: string, fn: (handle: SandboxHandle) => Promise<T>): Promise<T> {
+    const record = await this.mustGetRunning(sandboxId);
+    try {
+      return await fn(record.handle as SandboxHandle);
+    } finally {
+      await this.touch(sandboxId);
+    }
+  }
+
+  private async mustGetRunning(id: string): Promise<SandboxRecord & { handle: SandboxHandle }> {
+    const record = await this.get(id);
+    if (record.state !== "running" || record.handle === null)
+      throw new C8sError("SANDBOX_NOT_RUNNING", `sandbox ${id} is ${record.state}`, {
+        details: { sandboxId: id, state: record.state, terminationReason: record.terminationReason },
+        hint: record.state === "creating" ? "Wait until it is running." : "Create a new sandbox.",
+      });
+    return record as SandboxRecord & { handle: SandboxHandle };
+  }
+
+  private async touch(id: string): Promise<void> {
+    await this.store.sandboxes.touch(id, this.iso());
+  }
+
+  private async rearm(id: string): Promise<void> {
+    if (this.closed) return;
+    const record = await this.store.sandboxes.get(id).catch(() => null);
+    if (record?.state === "running") this.reaper.schedule(record);
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Pure: turns a validated create request plus the server defaults into the runtime's
+ * SandboxSpec and the store record. Env values go to the runtime only; the record keeps
+ * their names (they may be secrets).
+ */
+import type { ResourceLimits, RuntimeName, SandboxSpec } from "../runtimes/types.ts";
+import type { SandboxRecord } from "../store/types.ts";
+import type { CreateSandboxInput } from "./types.ts";
+
+export interface EngineDefaults {
+  ttlMs: number;
+  idleTimeoutMs: number;
+  execTimeoutMs: number;
+  memoryBytes: number;
+  pids: number;
+  cpuMillis: number;
+  fileSizeBytes: number;
+}
+
+export const DEFAULT_WORKDIR = "/workspace";
+
+/** What `SandboxRecord.spec` holds: the resolved request, minus env values. */
+export interface StoredSandboxSpec {
+  image: string | null;
+  workdir: string;
+  envNames: string[];
+  network: "none" | "host";
+  limits: ResourceLimits;
+  ttlMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface SandboxPlan {
+  spec: SandboxSpec;
+  record: SandboxRecord;
+}
+
+export function planSandbox(
+  input: CreateSandboxInput,
+  context: { id: string; owner: string; runtime: RuntimeName; nowMs: number; defaults: EngineDefaults },
+): SandboxPlan {
+  const { id, owner, runtime, nowMs, defaults } = context;
+  const limits: ResourceLimits = {
+    memoryBytes: input.limits?.memoryBytes ?? defaults.memoryBytes,
+    pids: input.limits?.pids ?? defaults.pids,
+    cpuMillis: input.limits?.cpuMillis ?? defaults.cpuMillis,
+    fileSizeBytes: defaults.fileSizeBytes,
+  };
+  const ttlMs = input.ttlMs ?? defaults.ttlMs;
+  const idleTimeoutMs = input.idleTimeoutMs ?? defaults.idleTimeoutMs;
+  const workdir = input.workdir ?? DEFAULT_WORKDIR;
+  const network = input.network ?? "none";
+  const env = input.env ?? {};
+  const labels = input.labels ?? {};
+  const spec: SandboxSpec = {
+    id,
+    owner,
+    image: input.image,
+    env,
+    workdir,
+    mounts: [],
+    network: { mode: network },
+    limits,
+    labels,
+  };
+  const stored: StoredSandboxSpec = {
+    image: input.image ?? null,
+    workdir,
+    envNames: Object.keys(env).sort(),
+    network,
+    limits,
+    ttlMs,
+    idleTimeoutMs,
+  };
+  const now = new Date(nowMs).toISOString();
+  const record: SandboxRecord = {
+    id,
+    owner,
+    runtime,
+    state: "creating",
+    spec: { ...stored },
+    labels,
+    handle: null,
+    createdAt: now,
+    startedAt: null,
+    lastActivityAt: now,
+    expiresAt: new Date(nowMs + ttlMs).toISOString(),
+    idleTimeoutMs,
+    endedAt: null,
+    terminationReason: null,
+    terminationMessage: null,
+  };
+  return { spec, record };
+}
+
+export type ReapVerdict =
+  { action: "reap"; reason: "ttl" | "idle" } | { action: "wait"; untilMs: number } | { action: "none" };
+
+/**
+ * Pure: what the reaper should do with a sandbox now. A running exec counts as activity, so
+ * a long build is not reaped as idle; the TTL applies regardless.
+ */
+export function reapVerdict(
+  record: Pick<SandboxRecord, "state" | "expiresAt" | "lastActivityAt" | "idleTimeoutMs">,
+  nowMs: number,
+  busy: boolean,
+): ReapVerdict {
+  if (record.state !== "running") return { action: "none" };
+  const ttlAt = record.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(record.expiresAt);
+  if (nowMs >= ttlAt) return { action: "reap", reason: "ttl" };
+  const idleAt =
+    record.idleTimeoutMs === null || busy
+      ? Number.POSITIVE_INFINITY
+      : Date.parse(record.lastActivityAt) + record.idleTimeoutMs;
+  if (nowMs >= idleAt) return { action: "reap", reason: "idle" };
+  const untilMs = Math.min(ttlAt, idleAt);
+  return Number.isFinite(untilMs)
+    ? { action: "wait", untilMs }
+    : busy
+      ? { action: "wait", untilMs: nowMs + 60_000 }
+      : { action: "none" };
+}
