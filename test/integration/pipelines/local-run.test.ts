@@ -73,8 +73,7 @@ steps:
       - cat src/input.txt > out/result.txt
       - echo "token=$TOKEN"
       - printf '%s' "$TOKEN" | base64
-      - echo "::add-mask::runtime-value-123"
-      - echo "later runtime-value-123"
+      - V=$(printf '%s-%s' runtime value-123); echo "::add-mask::$V"; sleep 0.2; echo "later $V"
     secrets: [TOKEN]
     artifacts: [out/result.txt, "out/*.txt"]
   - name: check
