@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { newId } from "../../../src/engine/ids.ts";
+import { KeyedLock } from "../../../src/engine/keyed-lock.ts";
+import { planSandbox, reapVerdict } from "../../../src/engine/sandbox-plan.ts";
+import { TEST_DEFAULTS } from "../../fixtures/engine.ts";
+
+const NOW = Date.parse("2026-03-01T12:00:00.000Z");
+const context = { id: "sbx_1", owner: "me", runtime: "local" as const, nowMs: NOW, defaults: TEST_DEFAULTS };
+
+void describe("planSandbox", () => {
+  void it("fills defaults: no network, /workspace, config limits and timeouts", () => {
+    const { spec, record } = planSandbox({}, context);
+    assert.deepEqual(spec, {
+      id: "sbx_1",
+      owner: "me",
+      image: undefined,
+      env: {},
+      workdir: "/workspace",
+      mounts: [],
+      network: { mode: "none" },
+      limits: {
+        memoryBytes: TEST_DEFAULTS.memoryBytes,
+        pids: TEST_DEFAULTS.pids,
+        cpuMillis: TEST_DEFAULTS.cpuMillis,
+        fileSizeBytes: TEST_DEFAULTS.fileSizeBytes,
+      },
+      labels: {},
+    });
+    assert.equal(record.state, "creating");
+    assert.equal(record.createdAt, "2026-03-01T12:00:00.000Z");
+    assert.equal(record.expiresAt, new Date(NOW + TEST_DEFAULTS.ttlMs).toISOString());
+    assert.equal(record.idleTimeoutMs, TEST_DEFAULTS.idleTimeoutMs);
+  });
+
+  void it("uses the request's values and stores env names, never env values", () => {
+    const { spec, record } = planSandbox(
+      {
+        image: "alpine:3",
+        env: { TOKEN: "s3cret", A: "1" },
+        labels: { team: "x" },
+        ttlMs: 5000,
+        idleTimeoutMs: 2000,
+        network: "host",
+        limits: { pids: 32 },
+        workdir: "/src",
+      },
+      context,
+    );
+    assert.equal(spec.env["TOKEN"], "s3cret");
+    assert.deepEqual(spec.network, { mode: "host" });
+    assert.equal(spec.limits.pids, 32);
+    assert.equal(spec.limits.memoryBytes, TEST_DEFAULTS.memoryBytes);
+    assert.deepEqual(record.spec["envNames"], ["A", "TOKEN"]);
+    assert.ok(!JSON.stringify(record).includes("s3cret"));
+    assert.equal(record.expiresAt, new Date(NOW + 5000).toISOString());
+    assert.deepEqual(record.labels, { team: "x" });
+  });
+});
+
+void describe("reapVerdict", () => {
+  const base = {
+    state: "running" as const,
+    expiresAt: new Date(NOW + 10_000).toISOString(),
+    lastActivityAt: new Date(NOW).toISOString(),
+    idleTimeoutMs: 4000,
+  };
+
+  void it("waits for the earlier of TTL and idle deadlines", () => {
+    assert.deepEqual(reapVerdict(base, NOW + 1000, false), { action: "wait", untilMs: NOW + 4000 });
+  });
+
+  void it("reaps idle sandboxes, and TTL first when both passed", () => {
+    assert.deepEqual(reapVerdict(base, NOW + 4000, false), { action: "reap", reason: "idle" });
+    assert.deepEqual(reapVerdict(base, NOW + 10_000, false), { action: "reap", reason: "ttl" });
+  });
+
+  void it("a running exec counts as activity, but not against the TTL", () => {
+    assert.deepEqual(reapVerdict(base, NOW + 5000, true), { action: "wait", untilMs: NOW + 10_000 });
+    assert.deepEqual(reapVerdict(base, NOW + 10_000, true), { action: "reap", reason: "ttl" });
+  });
+
+  void it("ignores sandboxes that are not running, and never-expiring ones", () => {
+    assert.deepEqual(reapVerdict({ ...base, state: "stopping" }, NOW + 99_999, false), { action: "none" });
+    assert.deepEqual(reapVerdict({ ...base, expiresAt: null, idleTimeoutMs: null }, NOW, false), { action: "none" });
+  });
+});
+
+void describe("ids and the keyed lock", () => {
+  void it("ids are prefixed, label-safe and sort by time", () => {
+    const a = newId("sbx", NOW);
+    const b = newId("sbx", NOW + 1);
+    assert.match(a, /^sbx_[0-9a-z]{22}$/);
+    assert.ok(a.slice(0, 14) < b.slice(0, 14));
+    assert.notEqual(newId("exec", NOW), newId("exec", NOW));
+  });
+
+  void it("runs work for one key one at a time, other keys in parallel, and survives failures", async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = lock.run("a", async () => {
+      log.push("a1 start");
+      await gate;
+      log.push("a1 end");
+      throw new Error("a1 failed");
+    });
+    const second = lock.run("a", async () => void log.push("a2"));
+    await lock.run("b", async () => void log.push("b"));
+    release();
+    await assert.rejects(first, /a1 failed/);
+    await second;
+    assert.deepEqual(log, ["a1 start", "b", "a1 end", "a2"]);
+  });
+});
