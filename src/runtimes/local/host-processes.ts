@@ -40,3 +40,15 @@ export async function killUidProcesses(uid: number | null): Promise<number> {
   }
   return killed;
 }
+
+/** Direct children of `pid` (host view). */
+export async function childrenOf(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) === pid) out.push(Number(name));
+  }
+  return out;
+}

@@ -28,7 +28,7 @@ import {
 import { createSandboxCgroups, destroyCgroups, readOomKills } from "./cgroups.ts";
 import { createLocalFiles } from "./local-files.ts";
 import { startExec } from "./local-exec.ts";
-import { killIfOurs, killUidProcesses } from "./host-processes.ts";
+import { childrenOf, killIfOurs, killUidProcesses } from "./host-processes.ts";
 import { ensureNetns, netnsName, removeNetns } from "./network-groups.ts";
 import {
   checkSandboxId,
@@ -307,11 +307,19 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       const s = live.get(handle.id);
       if (s) {
         s.destroying ??= (async () => {
-          try {
-            s.child.kill("SIGKILL");
-          } catch {
-            // already gone
+          // Kill the sandbox's pid 1 first (the whole pid namespace dies with it) so that bwrap
+          // reaps it and exits by itself; killing bwrap first would leave pid 1 a zombie of init.
+          const inner = s.child.pid === undefined ? [] : await childrenOf(s.child.pid);
+          for (const pid of inner) {
+            try {
+              process.kill(pid, "SIGKILL");
+            } catch {
+              // already gone
+            }
           }
+          if (inner.length === 0) s.child.kill("SIGKILL");
+          await Promise.race([s.exit, new Promise((r) => setTimeout(r, 2000))]);
+          s.child.kill("SIGKILL");
           await Promise.all([destroyCgroups(s.meta.cgroups), killUidProcesses(s.meta.uid)]);
           await s.exit;
           await Promise.all([...s.execs].map((e) => e.result.catch(() => undefined)));
