@@ -1,0 +1,163 @@
+/**
+ * Local runtime beyond the conformance suite: crash recovery, the unisolated mode and its
+ * refusal without opt-in, group networks, and doctor — all against the real host.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { defaultSpec, finish, run, sh } from "../../../src/runtimes/conformance/index.ts";
+import { runDoctor } from "../../../src/runtimes/local/index.ts";
+import { netnsName } from "../../../src/runtimes/local/network-groups.ts";
+import { shellCommand, type SandboxHandle } from "../../../src/runtimes/types.ts";
+import { makeLocalRuntime, makeTestStateDir, TEST_SUPERVISOR_CACHE } from "../../fixtures/runtime-local.ts";
+
+function hostPidsMatching(text: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ").includes(text)) pids.push(Number(name));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`gave up waiting: ${what}`);
+}
+
+const isRoot = process.getuid?.() === 0;
+
+void test("after a kill -9 of the Node process, nothing runs and listOwned + destroy remove every leftover", async () => {
+  const stateDir = makeTestStateDir();
+  const owner = `crash-${process.pid}`;
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "../../fixtures/runtime-local-crash-child.ts"),
+      stateDir,
+      TEST_SUPERVISOR_CACHE,
+      owner,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes("\n")) resolve(buf.split("\n")[0] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`crash child exited early (${code})`)));
+  });
+  const handle = JSON.parse(line) as SandboxHandle;
+  assert.equal(hostPidsMatching("sleep 4545").length, 1, "positive control: the sandbox's process runs");
+  child.kill("SIGKILL");
+  await until(
+    () => hostPidsMatching("sleep 4545").length === 0,
+    "the sandbox dies with its parent (--die-with-parent)",
+  );
+
+  const runtime = makeLocalRuntime({ stateDir });
+  const owned = await runtime.listOwned(owner);
+  assert.deepEqual(
+    owned.map((o) => o.id),
+    [handle.id],
+  );
+  const dir = String(handle.ref["dir"]);
+  assert.ok(existsSync(dir), "positive control: the state dir was left behind");
+  await runtime.destroy(owned[0]?.handle as SandboxHandle);
+  assert.equal(existsSync(dir), false);
+  for (const ctrl of ["memory", "pids", "cpu"])
+    assert.equal(existsSync(`/sys/fs/cgroup/${ctrl}/c8s/${handle.id}`), false);
+  assert.deepEqual(await runtime.listOwned(owner), []);
+});
+
+void test("without bubblewrap and without the opt-in, create fails with ISOLATION_UNAVAILABLE", async () => {
+  const runtime = makeLocalRuntime({ bwrapPath: "/nonexistent/bwrap" });
+  await assert.rejects(runtime.create(defaultSpec()), (error: { code?: string; hint?: string }) => {
+    assert.equal(error.code, "ISOLATION_UNAVAILABLE");
+    assert.match(error.hint ?? "", /apt-get install bubblewrap/);
+    return true;
+  });
+  assert.equal((await runtime.capabilities()).isolated, false);
+});
+
+void test("the unisolated mode runs commands and files, loudly labelled", async () => {
+  const runtime = makeLocalRuntime({ bwrapPath: null, allowUnisolated: true });
+  const caps = await runtime.capabilities();
+  assert.equal(caps.isolated, false);
+  assert.ok(caps.notes.some((n) => n.startsWith("UNISOLATED")));
+  const h = await runtime.create(defaultSpec({ env: { X: "1" } }));
+  try {
+    const r = await run(runtime, h, { command: shellCommand('echo "$X"; pwd') });
+    assert.equal(r.out.split("\n")[0], "1");
+    await runtime.files.write(h, "f.txt", Buffer.from("data"));
+    assert.equal(await sh(runtime, h, "cat f.txt"), "data");
+    await assert.rejects(runtime.files.read(h, "/etc/passwd"), { code: "PATH_OUTSIDE_SANDBOX" });
+  } finally {
+    await runtime.destroy(h);
+  }
+});
+
+void test(
+  "sandboxes of one network group reach each other on loopback; other sandboxes do not",
+  { skip: isRoot ? false : "group networks need root" },
+  async () => {
+    const runtime = makeLocalRuntime();
+    const group = `g-${process.pid}`;
+    const server = await runtime.create(defaultSpec({ network: { mode: "group", group } }));
+    const peer = await runtime.create(defaultSpec({ network: { mode: "group", group } }));
+    const stranger = await runtime.create(defaultSpec());
+    try {
+      const proc = await runtime.exec(server, {
+        command: [
+          "node",
+          "-e",
+          "require('net').createServer((s) => s.end('pong\\n')).listen(7777, '127.0.0.1', () => console.log('listening'))",
+        ],
+      });
+      const done = finish(proc);
+      await new Promise<void>((resolve) => proc.stdout.once("data", () => resolve()));
+      assert.ok(existsSync(`/run/netns/${netnsName(group)}`), "positive control: the group namespace exists");
+      const probe = ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7777 && cat <&3"];
+      assert.equal((await run(runtime, peer, { command: probe })).out, "pong\n");
+      assert.notEqual((await run(runtime, stranger, { command: probe })).result.exitCode, 0);
+      await proc.kill();
+      await done;
+    } finally {
+      for (const h of [server, peer, stranger]) await runtime.destroy(h);
+    }
+    assert.equal(
+      existsSync(`/run/netns/${netnsName(group)}`),
+      false,
+      "the group namespace is removed with its last member",
+    );
+  },
+);
+
+void test("doctor reports this host's isolation features with fixes for what is missing", async () => {
+  const report = await runDoctor();
+  const byId = new Map(report.checks.map((c) => [c.id, c]));
+  assert.equal(byId.get("bwrap")?.status, "ok");
+  assert.equal(byId.get("ns-pid")?.status, "ok");
+  assert.equal(byId.get("ns-net")?.status, "ok");
+  assert.equal(report.isolated, true);
+  for (const c of report.checks) if (c.status !== "ok") assert.ok(c.fix, `${c.id} has no fix`);
+  const missing = await runDoctor({ bwrapPath: "/nonexistent/bwrap", compiler: "/nonexistent/cc" });
+  const bwrap = missing.checks.find((c) => c.id === "bwrap");
+  assert.deepEqual([bwrap?.status, bwrap?.fix], ["fail", "apt-get install bubblewrap"]);
+  assert.equal(missing.checks.find((c) => c.id === "compiler")?.fix, "apt-get install gcc libc6-dev");
+  assert.equal(missing.isolated, false);
+});
