@@ -46,12 +46,12 @@ export interface ExecInfo {
   durationMs: number | null;
 }
 
-export type FileType = "file" | "dir" | "symlink" | "other";
+export type FileType = "file" | "directory" | "symlink" | "other";
 
 export interface FileEntry {
   path: string;
   name: string;
-  type: FileType | string;
+  type: FileType;
   size: number;
   mode: number;
   modifiedAt: string;

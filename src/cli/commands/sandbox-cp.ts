@@ -54,7 +54,7 @@ export const sandboxCpCommand: CliCommand = {
     const src = parseCpLocation(positionals[0] ?? "");
     const dst = parseCpLocation(positionals[1] ?? "");
     const options = await sdkOptions(io);
-    let report: { direction: "upload" | "download"; from: string; to: string; kind: "file" | "dir" };
+    let report: { direction: "upload" | "download"; from: string; to: string; kind: "file" | "directory" };
 
     if ("host" in src && "sandboxId" in dst) {
       const hostPath = resolve(io.cwd, src.host);
@@ -63,7 +63,7 @@ export const sandboxCpCommand: CliCommand = {
         throw new NotFoundError(`${src.host}: no such file or directory on this host`, { code: "FILE_NOT_FOUND" });
       const sandbox = await Sandbox.connect(dst.sandboxId, options);
       const existing = await statRemote(sandbox, dst.path);
-      const target = existing?.type === "dir" ? posix.join(dst.path, basename(hostPath)) : dst.path;
+      const target = existing?.type === "directory" ? posix.join(dst.path, basename(hostPath)) : dst.path;
       if (st.isDirectory()) {
         await sandbox.files.uploadTar(target, await collect(packDirectory(hostPath)));
       } else {
@@ -73,7 +73,7 @@ export const sandboxCpCommand: CliCommand = {
         direction: "upload",
         from: hostPath,
         to: `${dst.sandboxId}:${target}`,
-        kind: st.isDirectory() ? "dir" : "file",
+        kind: st.isDirectory() ? "directory" : "file",
       };
     } else if ("sandboxId" in src && "host" in dst) {
       const sandbox = await Sandbox.connect(src.sandboxId, options);
@@ -83,7 +83,7 @@ export const sandboxCpCommand: CliCommand = {
       const name = posix.basename(entry.path || src.path);
       const target =
         local?.isDirectory() && name !== "" && name !== "." && name !== "/" ? join(hostPath, name) : hostPath;
-      if (entry.type === "dir") {
+      if (entry.type === "directory") {
         const tar = await sandbox.files.downloadTarStream(src.path);
         await extractTar(Readable.fromWeb(tar as NodeReadableStream<Uint8Array>), target);
       } else {
@@ -95,7 +95,7 @@ export const sandboxCpCommand: CliCommand = {
         direction: "download",
         from: `${src.sandboxId}:${src.path}`,
         to: target,
-        kind: entry.type === "dir" ? "dir" : "file",
+        kind: entry.type === "directory" ? "directory" : "file",
       };
     } else {
       throw new UsageError("exactly one of SRC and DST must be a sandbox path (ID:/path)", usage);

@@ -24,7 +24,7 @@ export const sandboxShellCommand: CliCommand = {
     const id = positionals[0];
     if (id === undefined) throw new UsageError("missing sandbox id", usage);
     const sandbox = await Sandbox.connect(id, await sdkOptions(io));
-    const size = () => ({ rows: io.stdout.rows ?? 24, cols: io.stdout.columns ?? 80 });
+    const size = () => ({ rows: io.stdout.rows || 24, cols: io.stdout.columns || 80 });
     const pty = await sandbox.pty.create({
       ...size(),
       cmd: rest.length > 0 ? rest : undefined,
