@@ -54,6 +54,21 @@ export function execOutcome(
   return { exitCode, signal: null, reason: "exit" };
 }
 
+/**
+ * Docker 20.10 (API < 1.42) cannot size an exec's terminal at creation, and a resize after
+ * start races the program's first read of the size. So a TTY exec first sets its own size.
+ */
+export function ttyCommand(command: string[], size: TtySize | undefined): string[] {
+  if (size === undefined) return command;
+  const script = 'stty rows "$1" cols "$2" 2>/dev/null; shift 2; exec "$@"';
+  return ["/bin/sh", "-c", script, "c8s-tty", String(size.rows), String(size.cols), ...command];
+}
+
+/** The engine's message for an exec whose program does not exist (reported as exit 127, like a shell). */
+export function isStartFailureNotFound(output: string): boolean {
+  return /OCI runtime exec failed/.test(output) && /executable file not found|no such file or directory/.test(output);
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startExec(ctx: ExecContext, request: ExecRequest): Promise<ExecProcess> {
@@ -72,7 +87,7 @@ export async function startExec(ctx: ExecContext, request: ExecRequest): Promise
   const tty = request.tty !== undefined;
   const exec = await container
     .exec({
-      Cmd: request.command,
+      Cmd: tty ? ttyCommand(request.command, request.tty) : request.command,
       Env: env,
       WorkingDir: request.cwd ?? ctx.workdir,
       AttachStdin: true,
@@ -88,7 +103,10 @@ export async function startExec(ctx: ExecContext, request: ExecRequest): Promise
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const demuxer = new DockerDemuxer();
+  // The engine reports a failed start ("OCI runtime exec failed: … not found") in the output, exit 126.
+  let head = "";
   socket.on("data", (chunk: Buffer) => {
+    if (head.length < 512) head += chunk.toString("latin1");
     if (tty) {
       stdout.write(chunk);
       return;
@@ -157,6 +175,7 @@ export async function startExec(ctx: ExecContext, request: ExecRequest): Promise
     if (timer !== undefined) clearTimeout(timer);
     request.signal?.removeEventListener("abort", onAbort);
     const oom = exitCode === 137 && killedAs === undefined ? await ctx.oomSinceLastCheck().catch(() => false) : false;
+    if (exitCode === 126 && isStartFailureNotFound(head)) exitCode = 127;
     const outcome = execOutcome(exitCode, killedAs, oom);
     return { ...outcome, durationMs: Date.now() - started };
   })();

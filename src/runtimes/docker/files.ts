@@ -190,9 +190,19 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
     const ex = extract();
     await new Promise<void>((resolvePromise, reject) => {
       ex.on("entry", (header, body, next) => {
+        let ended = false;
+        let handled = false;
+        const proceed = () => {
+          if (ended && handled) next();
+        };
+        body.once("end", () => {
+          ended = true;
+          proceed();
+        });
         onEntry(header, body as unknown as Readable).then(() => {
+          handled = true;
           body.resume();
-          body.once("end", () => next());
+          proceed();
         }, reject);
       });
       ex.once("finish", () => resolvePromise());
