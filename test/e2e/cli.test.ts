@@ -153,6 +153,14 @@ void describe("c8s errors", () => {
     assert.match(r.stderr, /^error\[UNAUTHENTICATED\]: .+\nhint: .+/);
   });
 
+  void test("the token in credentials.json is never sent to a different server URL", async () => {
+    // Same server, but named by another origin (localhost vs 127.0.0.1): the file's token must not follow.
+    const other = server.url.replace("127.0.0.1", "localhost");
+    const r = await runCli(["sandbox", "ls"], { env: cleanEnv({ C8S_HOME: server.home, C8S_URL: other }) });
+    assert.equal(r.code, 4);
+    assert.match(r.stderr, /^error\[UNAUTHENTICATED\]/);
+  });
+
   void test("an unknown sandbox: error[SANDBOX_NOT_FOUND], exit 5", async () => {
     const r = await runCli(["sandbox", "get", "sbx_doesnotexist"], { env: server.env });
     assert.equal(r.code, 5);

@@ -199,6 +199,23 @@ void describe("sandboxes and errors", () => {
     assert.equal((await again.getInfo()).terminationReason, "killed");
   });
 
+  void test("events({follow: true}) streams new lifecycle events live until aborted", async () => {
+    const abort = new AbortController();
+    const seen: string[] = [];
+    let target = "";
+    const following = (async () => {
+      for await (const event of Sandbox.events({ ...opts(), follow: true, signal: abort.signal })) {
+        if (event.sandboxId === target) seen.push(event.type);
+        if (seen.includes("sandbox.terminated")) abort.abort();
+      }
+    })();
+    const fresh = await Sandbox.create({ ...opts(), labels: { suite: "sdk-e2e", which: "followed" } });
+    target = fresh.sandboxId;
+    await fresh.kill();
+    await following;
+    assert.ok(seen.includes("sandbox.terminated"), `seen: ${seen.join(",")}`);
+  });
+
   void test("a wrong token is an AuthenticationError; an unknown sandbox a NotFoundError", async () => {
     await assert.rejects(Sandbox.list({ url: server.url, token: "c8s_wrong" }), (e: unknown) => {
       return e instanceof AuthenticationError && e.status === 401 && e.code === "UNAUTHENTICATED";
