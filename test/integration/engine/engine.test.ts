@@ -5,7 +5,7 @@ import type { SandboxEngine } from "../../../src/engine/index.ts";
 import { isC8sError } from "../../../src/errors/index.ts";
 import type { SandboxEvent } from "../../../src/store/index.ts";
 import { startTestEngine, type TestEngine } from "../../fixtures/engine.ts";
-import { leftoversOf } from "../../fixtures/engine-leftovers.ts";
+import { settledLeftoversOf } from "../../fixtures/engine-leftovers.ts";
 
 function hasCode(code: string) {
   return (error: unknown) => {
@@ -50,7 +50,7 @@ void describe("SandboxEngine on the local runtime", () => {
     assert.ok(destroyed.endedAt !== null);
     assert.deepEqual(await engine.destroy(sandbox.id), destroyed, "a second destroy is a no-op");
     await assert.rejects(engine.run(sandbox.id, { command: ["true"] }), hasCode("SANDBOX_NOT_RUNNING"));
-    assert.deepEqual(await leftoversOf(sandbox.handle), { pids: [], cgroups: [], dirs: [] });
+    assert.deepEqual(await settledLeftoversOf(sandbox.handle), { pids: [], cgroups: [], dirs: [] });
     await t.engine.eventLog.flush();
     const events = await t.store.events.list({ sandboxId: sandbox.id });
     assert.deepEqual(
@@ -204,7 +204,7 @@ void describe("SandboxEngine on the local runtime", () => {
     assert.equal(record.state, "terminated");
     assert.ok(["signal", "exit", "error"].includes(record.terminationReason ?? ""), String(record.terminationReason));
     assert.equal(event.data["reason"], record.terminationReason);
-    assert.deepEqual((await leftoversOf(sandbox.handle!)).cgroups, []);
+    assert.deepEqual((await settledLeftoversOf(sandbox.handle!)).cgroups, []);
   });
 
   void it("streams stored then live events with no gap and no duplicate", async () => {

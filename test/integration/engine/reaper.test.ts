@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock, startTestEngine, type TestEngine } from "../../fixtures/engine.ts";
-import { leftoversOf } from "../../fixtures/engine-leftovers.ts";
+import { settledLeftoversOf } from "../../fixtures/engine-leftovers.ts";
 
 void describe("reaper on the local runtime (manual clock)", () => {
   const clock = new ManualClock();
@@ -25,7 +25,7 @@ void describe("reaper on the local runtime (manual clock)", () => {
     assert.equal(ended.state, "terminated");
     assert.equal(ended.terminationReason, "idle");
     assert.match(ended.terminationMessage ?? "", /no exec or file activity for 5 s/);
-    assert.deepEqual(await leftoversOf(sandbox.handle!), { pids: [], cgroups: [], dirs: [] });
+    assert.deepEqual(await settledLeftoversOf(sandbox.handle!), { pids: [], cgroups: [], dirs: [] });
   });
 
   void it("a running exec is activity; the TTL ends the sandbox regardless and the exec is killed", async () => {
