@@ -2,6 +2,8 @@
  * The one schema, as numbered migrations. Plain PostgreSQL that PGlite runs too. Append new
  * migrations; never edit one that has shipped.
  */
+import { RUNS_MIGRATION } from "./runs-migration.ts";
+
 export interface Migration {
   id: number;
   name: string;
@@ -70,6 +72,7 @@ CREATE TABLE tokens (
 );
 `,
   },
+  RUNS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

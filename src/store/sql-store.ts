@@ -2,8 +2,10 @@
 import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
 import { runMigrations } from "./migrate.ts";
+import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { SqlSecretRepository } from "./secrets-repository.ts";
 import { SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
 
@@ -12,6 +14,8 @@ export class SqlStore implements Store {
   readonly execs: SqlExecRepository;
   readonly events: SqlEventRepository;
   readonly tokens: SqlTokenRepository;
+  readonly runs: SqlRunRepository;
+  readonly secrets: SqlSecretRepository;
   private closed = false;
 
   constructor(
@@ -22,6 +26,8 @@ export class SqlStore implements Store {
     this.execs = new SqlExecRepository(db);
     this.events = new SqlEventRepository(db);
     this.tokens = new SqlTokenRepository(db);
+    this.runs = new SqlRunRepository(db);
+    this.secrets = new SqlSecretRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -5,6 +5,7 @@
  *
  * Later features add repositories here (runs, steps, secrets, sessions, files).
  */
+import type { RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
@@ -125,6 +126,8 @@ export interface Store {
   readonly execs: ExecRepository;
   readonly events: EventRepository;
   readonly tokens: TokenRepository;
+  readonly runs: RunRepository;
+  readonly secrets: SecretRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */

@@ -1,0 +1,111 @@
+/**
+ * Pipeline runs, their steps, webhook deliveries and encrypted secrets as store records.
+ * The run service (`src/pipelines/server/`) is the only writer; the API reads them.
+ */
+export type RunState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed-out";
+export type RunStepState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+
+export const RUN_STATES: readonly RunState[] = ["queued", "running", "succeeded", "failed", "cancelled", "timed-out"];
+
+export interface RunTrigger {
+  kind: "api" | "webhook" | "rerun";
+  /** Token name, webhook provider, or the run re-run. */
+  by: string;
+  deliveryId?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  /** The pipeline's `name` when known (per-pipeline concurrency); the file path until parsed. */
+  pipeline: string;
+  state: RunState;
+  /** Why it ended: `interrupted`, `cancelled`, the failing step, a clone error… */
+  reason: string | null;
+  /** Higher runs first; ties go to the older run. */
+  priority: number;
+  repoUrl: string;
+  /** What was asked for: a commit id or a ref. */
+  ref: string;
+  /** The full commit id once cloned. */
+  commit: string | null;
+  branch: string | null;
+  event: string;
+  /** Path of the pipeline file in the repository (when not inline). */
+  pipelinePath: string | null;
+  /** Inline YAML (API) or the content read from the repository once cloned. */
+  pipelineYaml: string | null;
+  trigger: RunTrigger;
+  /** The run this one re-runs, and the steps it reuses from it (re-run from the failed step). */
+  rerunOf: string | null;
+  reuse: string[];
+  /** Cancel earlier queued/running runs of the same repository, branch and pipeline. */
+  cancelPrevious: boolean;
+  artifacts: { step: string; path: string; key: string; size: number }[];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RunStepRecord {
+  runId: string;
+  name: string;
+  /** Plan order. */
+  position: number;
+  state: RunStepState;
+  reason: string | null;
+  attempts: number;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface RunFilter {
+  state?: RunState | RunState[];
+  pipeline?: string;
+  repoUrl?: string;
+  branch?: string;
+  limit?: number;
+}
+
+export type RunPatch = Partial<Omit<RunRecord, "id" | "createdAt">>;
+
+export interface RunRepository {
+  insert(record: RunRecord): Promise<void>;
+  get(id: string): Promise<RunRecord | null>;
+  /** Newest first. */
+  list(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Queued runs in dispatch order: priority (high first), then age, then id. */
+  queued(limit?: number): Promise<RunRecord[]>;
+  update(id: string, patch: RunPatch): Promise<RunRecord | null>;
+  /** Atomic compare-and-set on `state`: null when the run is not in one of `from`. */
+  transition(id: string, from: RunState[], patch: RunPatch & { state: RunState }): Promise<RunRecord | null>;
+  /** 1-based place in the queue, null when the run is not queued. */
+  queuePosition(id: string): Promise<number | null>;
+  /** Marks every `running` run failed with `reason` (crash recovery); returns their ids. */
+  interruptRunning(reason: string, at: string): Promise<string[]>;
+  upsertStep(step: RunStepRecord): Promise<void>;
+  steps(runId: string): Promise<RunStepRecord[]>;
+  /** Steps of these runs still queued/running become `state` with `reason` (crash recovery). */
+  endOpenSteps(runIds: string[], reason: string, at: string): Promise<void>;
+  /** Records a webhook delivery; false when this (provider, id) was seen before. */
+  recordDelivery(provider: string, deliveryId: string, runId: string | null, at: string): Promise<boolean>;
+  deliveryRun(provider: string, deliveryId: string): Promise<string | null>;
+}
+
+export interface SecretRecord {
+  name: string;
+  /** `v1:` + base64(iv ‖ tag ‖ ciphertext); the key never reaches the database. */
+  ciphertext: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SecretRepository {
+  /** Creates or replaces. */
+  put(record: SecretRecord): Promise<void>;
+  get(name: string): Promise<SecretRecord | null>;
+  /** Names and timestamps only, by name. */
+  list(): Promise<Omit<SecretRecord, "ciphertext">[]>;
+  delete(name: string): Promise<boolean>;
+}
