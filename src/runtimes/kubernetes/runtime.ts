@@ -150,8 +150,17 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         podsPath(namespace),
         { labelSelector: sandboxSelector(spec.id) },
         ({ type, object }) => {
-          if (type === "DELETED") return undefined;
           last = object;
+          if (type === "DELETED" || object.metadata?.deletionTimestamp !== undefined) {
+            throw new C8sError(
+              "SANDBOX_START_FAILED",
+              `sandbox ${spec.id} failed to start: its pod was deleted before it became ready (${podProgress(object)})`,
+              {
+                details: { sandboxId: spec.id, job: jobName, pod: object.metadata?.name },
+                hint: "The Job's deadline may be shorter than the pod's start, or the pod was evicted; see kubectl describe job.",
+              },
+            );
+          }
           const failure = podStartFailure(object);
           if (failure !== null) {
             throw new C8sError(
