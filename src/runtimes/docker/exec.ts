@@ -25,6 +25,8 @@ export interface ExecContext {
   workdir: string;
   /** True when the sandbox's OOM counter rose since it was last read (exit 137 check). */
   oomSinceLastCheck: () => Promise<boolean>;
+  /** True once the sandbox was destroyed through c8s: its running execs end as `killed`. */
+  destroyed: () => boolean;
 }
 
 /** The script of the kill exec: signals every process carrying the marker, and its group. */
@@ -172,6 +174,7 @@ export async function startExec(ctx: ExecContext, request: ExecRequest): Promise
       await sleep(Math.min(5 * (attempt + 1), 50));
     }
     finished = true;
+    if (killedAs === undefined && ctx.destroyed()) killedAs = { reason: "killed", signal: "SIGKILL" };
     if (timer !== undefined) clearTimeout(timer);
     request.signal?.removeEventListener("abort", onAbort);
     const oom = exitCode === 137 && killedAs === undefined ? await ctx.oomSinceLastCheck().catch(() => false) : false;

@@ -214,6 +214,7 @@ class DockerRuntime implements Runtime {
         containerId: ref.containerId,
         workdir: ref.workdir,
         oomSinceLastCheck: () => this.oomSinceLastCheck(handle),
+        destroyed: () => this.destroyed.has(ref.containerId),
       },
       request,
     );
@@ -233,6 +234,7 @@ class DockerRuntime implements Runtime {
         containerId: ref.containerId,
         workdir: ref.workdir,
         oomSinceLastCheck: async () => false,
+        destroyed: () => false,
       },
       { command },
     );
