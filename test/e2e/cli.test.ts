@@ -125,6 +125,30 @@ void describe("c8s sandbox", () => {
     assert.ok(types.includes("exec.finished"), types.join(","));
   });
 
+  void test("events --follow prints new events as they happen and stops cleanly on SIGINT", async () => {
+    const child = spawn(process.execPath, [c8sBin, "sandbox", "events", "--follow", "--json"], { env: server.env });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    // Wait until the stream is open (the history of earlier sandboxes arrives first).
+    for (let i = 0; i < 200 && !out.includes("sandbox.created"); i++) await new Promise((r) => setTimeout(r, 50));
+    const created = await runCli(["sandbox", "create", "--label", "suite=cli-e2e-follow"], { env: server.env });
+    const fresh = created.stdout.trim();
+    await runCli(["sandbox", "rm", fresh], { env: server.env });
+    for (let i = 0; i < 200 && !out.includes(`"sandboxId":"${fresh}","type":"sandbox.terminated"`); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGINT");
+    assert.equal(await exited, 0);
+    const types = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { sandboxId: string; type: string })
+      .filter((e) => e.sandboxId === fresh)
+      .map((e) => e.type);
+    assert.ok(types.includes("sandbox.created") && types.includes("sandbox.terminated"), types.join(","));
+  });
+
   void test("shell runs an interactive PTY through a real terminal and exits with the shell's code", async () => {
     // `script` gives the CLI a real terminal; we type into it once the prompt answers.
     const cmd = `${process.execPath} ${c8sBin} sandbox shell ${id}`;

@@ -8,7 +8,8 @@ import { parseDuration, parseFlags, parsePairs } from "../flags.ts";
 import { execExitCode, json } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 
-const usage = "c8s sandbox exec ID [--env K=V]… [--cwd DIR] [--timeout 30s] [--json] -- cmd [args…]";
+const usage =
+  "c8s sandbox exec ID [--env K=V]… [--cwd DIR] [--timeout 30s] [--interactive] [--json] -- cmd [args…]   (stdin is forwarded when piped, or with -i)";
 const signalNumbers = constants.signals as Record<string, number>;
 
 async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
@@ -29,8 +30,10 @@ export const sandboxExecCommand: CliCommand = {
         cwd: { type: "string", short: "w" },
         timeout: { type: "string", short: "t" },
         json: { type: "boolean" },
+        interactive: { type: "boolean", short: "i" },
       },
       z.object({
+        interactive: z.boolean().optional(),
         env: z.array(z.string()).optional(),
         cwd: z.string().optional(),
         timeout: z
@@ -47,7 +50,7 @@ export const sandboxExecCommand: CliCommand = {
     if (id === undefined) throw new UsageError("missing sandbox id", usage);
     if (command.length === 0) throw new UsageError("missing command after `--`", usage);
     const sandbox = await Sandbox.connect(id, await sdkOptions(io));
-    const pipedStdin = io.stdin.isTTY !== true;
+    const pipedStdin = io.stdin.isTTY !== true || flags.interactive === true;
     const common = {
       envs: parsePairs(flags.env, "env", usage),
       cwd: flags.cwd,
