@@ -1,0 +1,200 @@
+/** Pure parts of the docker runtime: stream demux, exec outcomes, error translation, parsing. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { C8sError } from "../../../src/errors/index.ts";
+import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
+import { DockerDemuxer, encodeFrame } from "../../../src/runtimes/docker/demux.ts";
+import { codeForDockerFailure, pullFailure, translateDockerError } from "../../../src/runtimes/docker/errors.ts";
+import { execOutcome, isStartFailureNotFound, killScript, ttyCommand } from "../../../src/runtimes/docker/exec.ts";
+import { fileTypeFromGoMode, parsePathStatHeader } from "../../../src/runtimes/docker/files.ts";
+import { dockerRef } from "../../../src/runtimes/docker/handle.ts";
+import { parseOomKills, terminationFromState } from "../../../src/runtimes/docker/state.ts";
+
+describe("docker stream demux", () => {
+  it("splits frames at every byte boundary", () => {
+    const wire = Buffer.concat([
+      encodeFrame("stdout", Buffer.from("hello ")),
+      encodeFrame("stderr", Buffer.from("oops")),
+      encodeFrame("stdout", Buffer.from("world")),
+      encodeFrame("stdout", Buffer.alloc(0)),
+    ]);
+    for (let cut = 0; cut <= wire.length; cut++) {
+      const demuxer = new DockerDemuxer();
+      const frames = [...demuxer.push(wire.subarray(0, cut)), ...demuxer.push(wire.subarray(cut))];
+      const out = Buffer.concat(frames.filter((f) => f.stream === "stdout").map((f) => f.data)).toString();
+      const err = Buffer.concat(frames.filter((f) => f.stream === "stderr").map((f) => f.data)).toString();
+      assert.deepEqual([out, err, demuxer.leftover], ["hello world", "oops", 0], `cut at ${cut}`);
+    }
+  });
+
+  it("keeps a partial frame until the rest arrives", () => {
+    const demuxer = new DockerDemuxer();
+    const frame = encodeFrame("stderr", Buffer.from("abc"));
+    assert.deepEqual(demuxer.push(frame.subarray(0, 9)), []);
+    assert.equal(demuxer.leftover, 9);
+  });
+
+  it("rejects a corrupt header", () => {
+    assert.throws(() => new DockerDemuxer().push(Buffer.from([7, 0, 0, 0, 0, 0, 0, 1, 65])));
+  });
+});
+
+describe("docker exec outcome", () => {
+  const cases: Array<[string, Parameters<typeof execOutcome>, ReturnType<typeof execOutcome>]> = [
+    ["exit 0", [0, undefined, false], { exitCode: 0, signal: null, reason: "exit" }],
+    ["exit 42", [42, undefined, false], { exitCode: 42, signal: null, reason: "exit" }],
+    ["SIGTERM as 143", [143, undefined, false], { exitCode: null, signal: "SIGTERM", reason: "signal" }],
+    ["137 with the OOM counter up", [137, undefined, true], { exitCode: null, signal: "SIGKILL", reason: "oom" }],
+    ["137 without", [137, undefined, false], { exitCode: null, signal: "SIGKILL", reason: "signal" }],
+    [
+      "timeout kill",
+      [137, { reason: "timeout", signal: "SIGKILL" }, false],
+      { exitCode: null, signal: "SIGKILL", reason: "timeout" },
+    ],
+    [
+      "kill after a clean exit keeps the exit",
+      [0, { reason: "killed", signal: "SIGKILL" }, false],
+      { exitCode: 0, signal: null, reason: "exit" },
+    ],
+    [
+      "no exit code (container gone)",
+      [null, undefined, false],
+      { exitCode: null, signal: "SIGKILL", reason: "killed" },
+    ],
+    ["exit 255", [255, undefined, false], { exitCode: 255, signal: null, reason: "exit" }],
+  ];
+  for (const [name, args, expected] of cases) {
+    it(name, () => assert.deepEqual(execOutcome(...args), expected));
+  }
+
+  it("recognises the engine's start failure for a missing program", () => {
+    assert.ok(
+      isStartFailureNotFound(
+        'OCI runtime exec failed: exec failed: exec: "x": executable file not found in $PATH: unknown',
+      ),
+    );
+    assert.ok(!isStartFailureNotFound("permission denied"));
+  });
+
+  it("builds the kill and tty wrappers as argv", () => {
+    assert.deepEqual(killScript("abc", "SIGTERM").slice(3), ["c8s-kill", "abc", "TERM"]);
+    assert.deepEqual(ttyCommand(["bash", "-l"], { rows: 24, cols: 80 }).slice(3), [
+      "c8s-tty",
+      "24",
+      "80",
+      "bash",
+      "-l",
+    ]);
+    assert.deepEqual(ttyCommand(["ls"], undefined), ["ls"]);
+  });
+});
+
+describe("docker error translation", () => {
+  const ctx = {
+    action: "do it",
+    dockerHost: "unix:///nope.sock",
+    sandboxId: "sbx_1",
+    notFound: "SANDBOX_NOT_FOUND" as const,
+  };
+  const cases: Array<[string, unknown, string]> = [
+    [
+      "socket missing",
+      Object.assign(new Error("connect ENOENT /nope.sock"), { code: "ENOENT" }),
+      "RUNTIME_UNAVAILABLE",
+    ],
+    ["refused", Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), "RUNTIME_UNAVAILABLE"],
+    [
+      "404",
+      { statusCode: 404, json: { message: "No such container: x" }, message: "(HTTP code 404)" },
+      "SANDBOX_NOT_FOUND",
+    ],
+    ["409 not running", { statusCode: 409, json: { message: "Container x is not running" } }, "SANDBOX_NOT_RUNNING"],
+    [
+      "409 name in use",
+      { statusCode: 409, json: { message: 'Conflict. The container name "/c8s-x" is already in use' } },
+      "CONFLICT",
+    ],
+    ["400", { statusCode: 400, json: { message: "invalid mount config" } }, "INVALID_ARGUMENT"],
+    ["500", { statusCode: 500, json: { message: "driver failed" } }, "RUNTIME_UNAVAILABLE"],
+  ];
+  for (const [name, error, code] of cases) {
+    it(`${name} → ${code}`, () => {
+      const translated = translateDockerError(error, ctx);
+      assert.equal(translated.code, code);
+      assert.ok(translated.hint, "every translated error carries a hint");
+    });
+  }
+
+  it("names the test engine script when nothing answers", () => {
+    const e = translateDockerError(Object.assign(new Error("connect ENOENT"), { code: "ENOENT" }), ctx);
+    assert.match(e.hint ?? "", /docker-test-engine\.sh start/);
+    assert.match(e.message, /unix:\/\/\/nope\.sock/);
+  });
+
+  it("keeps C8sErrors as they are", () => {
+    const original = new C8sError("EXEC_TIMEOUT", "x");
+    assert.equal(translateDockerError(original, ctx), original);
+  });
+
+  it("tells a missing image from an unreachable registry", () => {
+    assert.equal(pullFailure("localhost/c8s-nope:1", new Error("connection refused"), "h").code, "IMAGE_NOT_FOUND");
+    assert.equal(pullFailure("alpine:3", new Error("manifest unknown"), "h").code, "IMAGE_NOT_FOUND");
+    const unreachable = pullFailure("alpine:3", new Error("dial tcp: lookup registry-1.docker.io: no such host"), "h");
+    assert.equal(unreachable.code, "IMAGE_PULL_FAILED");
+    assert.match(unreachable.hint ?? "", /localhost\/alpine:3/);
+  });
+
+  it("maps failures without a status by errno", () => {
+    assert.equal(
+      codeForDockerFailure({ status: undefined, message: "x", errno: "ERR_SOMETHING" }, "NOT_FOUND"),
+      "INTERNAL",
+    );
+  });
+});
+
+describe("docker parsing", () => {
+  it("reads DOCKER_HOST forms", () => {
+    assert.deepEqual(dockerOptionsFor(undefined), { socketPath: "/var/run/docker.sock" });
+    assert.deepEqual(dockerOptionsFor("unix:///tmp/d.sock"), { socketPath: "/tmp/d.sock" });
+    assert.deepEqual(dockerOptionsFor("tcp://127.0.0.1:2375"), { protocol: "http", host: "127.0.0.1", port: 2375 });
+    assert.throws(
+      () => dockerOptionsFor("ssh://me@host"),
+      (e: unknown) => e instanceof C8sError && e.code === "CONFIG_INVALID",
+    );
+  });
+
+  it("reads the archive stat header (Go file modes)", () => {
+    const header = Buffer.from(
+      JSON.stringify({ name: "l", size: 4, mode: 134218239, mtime: "2026-01-01T00:00:00Z", linkTarget: "/etc" }),
+    ).toString("base64");
+    const stat = parsePathStatHeader(header);
+    assert.equal(fileTypeFromGoMode(stat.mode), "symlink");
+    assert.equal(stat.linkTarget, "/etc");
+    assert.equal(fileTypeFromGoMode(2147484141), "directory");
+    assert.equal(fileTypeFromGoMode(0o644), "file");
+  });
+
+  it("reads OOM counters from cgroup v1 and v2", () => {
+    assert.equal(parseOomKills("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"), 3);
+    assert.equal(parseOomKills("low 0\nhigh 0\nmax 5\noom 2\noom_kill 2\n"), 2);
+    assert.equal(parseOomKills("oom_kill_disable 0\nunder_oom 0\n"), null);
+  });
+
+  it("explains why a container ended", () => {
+    assert.equal(terminationFromState({ OOMKilled: true, ExitCode: 137 }).reason, "oom");
+    assert.equal(terminationFromState({ ExitCode: 0 }).reason, "exit");
+    assert.equal(terminationFromState({ ExitCode: 143 }).reason, "signal");
+    assert.equal(terminationFromState({ ExitCode: 127, Error: "exec: sleep: not found" }).reason, "error");
+  });
+
+  it("validates a handle's ref where it re-enters", () => {
+    assert.throws(
+      () => dockerRef({ id: "sbx_1", runtime: "docker", ref: { containerId: 3 } }),
+      (e: unknown) => e instanceof C8sError,
+    );
+    assert.throws(
+      () => dockerRef({ id: "sbx_1", runtime: "local", ref: {} }),
+      (e: unknown) => e instanceof C8sError,
+    );
+  });
+});

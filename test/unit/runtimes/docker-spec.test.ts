@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { C8sError } from "../../../src/errors/index.ts";
+import { defaultSpec } from "../../../src/runtimes/conformance/helpers.ts";
+import {
+  buildCreateBody,
+  containerName,
+  dockerName,
+  groupNetworkName,
+  KEEPALIVE_COMMAND,
+  labelKeys,
+  tmpVolumeName,
+  workspaceVolumeName,
+} from "../../../src/runtimes/docker/spec.ts";
+import type { SandboxSpec } from "../../../src/runtimes/types.ts";
+
+const keys = labelKeys("dev.c8s.owner");
+const options = { labels: keys, defaultImage: "localhost/c8s-busybox:latest" };
+const base = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
+  defaultSpec({ id: "sbx_1", owner: "me", ...overrides });
+
+describe("docker create body", () => {
+  it("derives sibling label keys from the owner key", () => {
+    assert.deepEqual(keys, {
+      owner: "dev.c8s.owner",
+      sandbox: "dev.c8s.sandbox",
+      role: "dev.c8s.role",
+      workdir: "dev.c8s.workdir",
+    });
+  });
+
+  it("is locked down by default", () => {
+    const body = buildCreateBody(base(), options);
+    const host = body.HostConfig ?? {};
+    assert.equal(host.ReadonlyRootfs, true);
+    assert.deepEqual(host.CapDrop, ["ALL"]);
+    assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
+    assert.equal(host.NetworkMode, "none");
+    assert.equal(host.Init, true);
+    assert.equal(host.Privileged, undefined);
+    assert.deepEqual(body.Entrypoint, KEEPALIVE_COMMAND);
+    assert.equal(body.Image, "localhost/c8s-busybox:latest");
+    assert.equal(body.WorkingDir, "/workspace");
+  });
+
+  const limitCases: Array<[string, Partial<SandboxSpec["limits"]>, Record<string, unknown>]> = [
+    ["defaults", {}, { Memory: 512 * 1024 * 1024, MemorySwap: 512 * 1024 * 1024, PidsLimit: 256, NanoCpus: 1e9 }],
+    [
+      "half a core, 64 MiB",
+      { cpuMillis: 500, memoryBytes: 64 * 1024 * 1024 },
+      { NanoCpus: 5e8, Memory: 67108864, MemorySwap: 67108864 },
+    ],
+    ["pids 10", { pids: 10 }, { PidsLimit: 10 }],
+  ];
+  for (const [name, limits, expected] of limitCases) {
+    it(`maps limits: ${name}`, () => {
+      const spec = base();
+      const body = buildCreateBody({ ...spec, limits: { ...spec.limits, ...limits } }, options);
+      for (const [key, value] of Object.entries(expected)) {
+        assert.equal((body.HostConfig as Record<string, unknown>)[key], value, key);
+      }
+    });
+  }
+
+  it("caps file size with the fsize ulimit", () => {
+    const spec = base();
+    const body = buildCreateBody({ ...spec, limits: { ...spec.limits, fileSizeBytes: 4096 } }, options);
+    assert.deepEqual(body.HostConfig?.Ulimits, [{ Name: "fsize", Soft: 4096, Hard: 4096 }]);
+  });
+
+  const networkCases: Array<[SandboxSpec["network"], string]> = [
+    [{ mode: "none" }, "none"],
+    [{ mode: "host" }, "host"],
+    [{ mode: "group", group: "run_42" }, "c8s-group-run_42"],
+    [{ mode: "group", group: "a/b c" }, "c8s-group-a_b_c"],
+  ];
+  for (const [network, mode] of networkCases) {
+    it(`network ${JSON.stringify(network)} → ${mode}`, () => {
+      assert.equal(buildCreateBody(base({ network }), options).HostConfig?.NetworkMode, mode);
+    });
+  }
+
+  it("uses a fresh workspace volume and a /tmp volume", () => {
+    const mounts = buildCreateBody(base(), options).HostConfig?.Mounts;
+    assert.deepEqual(mounts, [
+      { Type: "volume", Source: "c8s-sbx_1-workspace", Target: "/workspace", ReadOnly: false },
+      { Type: "volume", Source: "c8s-sbx_1-tmp", Target: "/tmp", ReadOnly: false },
+    ]);
+  });
+
+  it("binds workspaceSource and extra mounts", () => {
+    const mounts = buildCreateBody(
+      base({ workspaceSource: "/srv/clone", mounts: [{ source: "/cache", target: "/cache", readOnly: true }] }),
+      options,
+    ).HostConfig?.Mounts;
+    assert.deepEqual(mounts, [
+      { Type: "bind", Source: "/srv/clone", Target: "/workspace", ReadOnly: false },
+      { Type: "volume", Source: "c8s-sbx_1-tmp", Target: "/tmp", ReadOnly: false },
+      { Type: "bind", Source: "/cache", Target: "/cache", ReadOnly: true },
+    ]);
+  });
+
+  it("labels the container with owner, id, workdir and the spec's labels; owner labels win", () => {
+    const body = buildCreateBody(base({ labels: { team: "x", "dev.c8s.owner": "spoofed" } }), options);
+    assert.deepEqual(body.Labels, {
+      team: "x",
+      "dev.c8s.owner": "me",
+      "dev.c8s.sandbox": "sbx_1",
+      "dev.c8s.workdir": "/workspace",
+    });
+  });
+
+  it("passes env, hostname and the spec's image", () => {
+    const body = buildCreateBody(
+      base({ env: { A: "1", B: "x=y" }, hostname: "box", image: "localhost/c8s-debian:bookworm" }),
+      options,
+    );
+    assert.deepEqual(body.Env, ["A=1", "B=x=y"]);
+    assert.equal(body.Hostname, "box");
+    assert.equal(body.Image, "localhost/c8s-debian:bookworm");
+  });
+
+  const badPaths: Array<[string, Partial<SandboxSpec>]> = [
+    ["relative workdir", { workdir: "workspace" }],
+    ["workdir with ..", { workdir: "/a/../etc" }],
+    ["relative mount target", { mounts: [{ source: "/x", target: "x", readOnly: true }] }],
+  ];
+  for (const [name, overrides] of badPaths) {
+    it(`rejects ${name}`, () => {
+      assert.throws(
+        () => buildCreateBody(base(overrides), options),
+        (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
+      );
+    });
+  }
+
+  it("rejects non-positive limits", () => {
+    const spec = base();
+    assert.throws(
+      () => buildCreateBody({ ...spec, limits: { ...spec.limits, memoryBytes: 0 } }, options),
+      (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
+    );
+  });
+
+  it("names Docker objects within Docker's alphabet", () => {
+    assert.equal(containerName("sbx_01h"), "c8s-sbx_01h");
+    assert.equal(workspaceVolumeName("sbx_1"), "c8s-sbx_1-workspace");
+    assert.equal(tmpVolumeName("sbx_1"), "c8s-sbx_1-tmp");
+    assert.equal(groupNetworkName("run:1"), "c8s-group-run_1");
+    assert.equal(dockerName("_x"), "c8s_x");
+  });
+});
