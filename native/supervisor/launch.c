@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "supervisor.h"
 
@@ -21,6 +24,23 @@ static int write_pid(const char *path) {
   int ok = write(fd, buf, (size_t)n) == n;
   close(fd);
   return ok ? 0 : -1;
+}
+
+/* Creates the supervisor's listening socket on the host, in a directory the sandbox never sees
+ * (a socket path inside the sandbox could be swapped for a symlink to some host socket), and
+ * hands it to `serve --fd 3` through bwrap as fd 3. */
+static int listen_at(const char *path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (fd < 0 || strlen(path) >= sizeof addr.sun_path) return -1;
+  strcpy(addr.sun_path, path);
+  unlink(path);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 128) != 0 || chmod(path, 0600) != 0) return -1;
+  if (fd != 3) {
+    if (dup2(fd, 3) != 3) return -1;
+    close(fd);
+  }
+  return 0;
 }
 
 static void set_limit(int resource, const char *value) {
@@ -37,7 +57,9 @@ int launch_main(int argc, char **argv) {
     if (strcmp(a, "--") == 0) { i++; break; }
     if (i + 1 >= argc) break;
     const char *v = argv[++i];
-    if (strcmp(a, "--cgroup-procs") == 0) {
+    if (strcmp(a, "--listen") == 0) {
+      if (listen_at(v) != 0) { fprintf(stderr, "c8s launch: cannot listen on %s: %s\n", v, strerror(errno)); return 125; }
+    } else if (strcmp(a, "--cgroup-procs") == 0) {
       if (write_pid(v) != 0) { fprintf(stderr, "c8s launch: cannot join cgroup %s: %s\n", v, strerror(errno)); return 125; }
     } else if (strcmp(a, "--netns") == 0) {
       int fd = open(v, O_RDONLY | O_CLOEXEC);

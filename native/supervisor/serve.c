@@ -211,22 +211,29 @@ static void drop_conn(int i) {
 }
 
 int serve_main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: supervisor serve SOCKET\n"); return 2; }
+  if (argc < 2) { fprintf(stderr, "usage: supervisor serve SOCKET | serve --fd N\n"); return 2; }
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
   sigprocmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
   int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", argv[1]);
-  unlink(argv[1]);
-  if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(lfd, 128) != 0) {
-    fprintf(stderr, "c8s supervisor: cannot listen on %s: %s\n", argv[1], strerror(errno));
-    return 1;
+  int lfd;
+  if (strcmp(argv[1], "--fd") == 0 && argc >= 3) {
+    lfd = atoi(argv[2]); /* a listening socket created on the host by `launch --listen` */
+    fcntl(lfd, F_SETFD, FD_CLOEXEC);
+    fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+  } else {
+    lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", argv[1]);
+    unlink(argv[1]);
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(lfd, 128) != 0) {
+      fprintf(stderr, "c8s supervisor: cannot listen on %s: %s\n", argv[1], strerror(errno));
+      return 1;
+    }
+    chmod(argv[1], 0600);
   }
-  chmod(argv[1], 0600);
   if (write(1, "R", 1) != 1) return 1; /* readiness: the host reads one byte */
   int devnull = open("/dev/null", O_RDWR);
   if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); close(devnull); }

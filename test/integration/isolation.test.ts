@@ -81,11 +81,34 @@ void describe("local runtime isolation", () => {
 
   void it("writes outside the workspace and /tmp fail", async () => {
     const h = await create();
-    for (const target of ["/etc/x", "/usr/x", "/var/x", "/home/x", "/root/x", "/x", "/proc/sys/kernel/hostname"]) {
+    for (const target of [
+      "/etc/x",
+      "/usr/x",
+      "/var/x",
+      "/home/x",
+      "/root/x",
+      "/x",
+      "/.c8s/x",
+      "/proc/sys/kernel/hostname",
+    ]) {
       const r = await run(runtime, h, { command: shellCommand(`echo x > ${target}`) });
       assert.notEqual(r.result.exitCode, 0, `writing ${target} succeeded`);
     }
     await sh(runtime, h, "echo x > ok && echo x > /tmp/ok");
+  });
+
+  void it("the supervisor binary is read-only and its socket is not reachable from inside", async () => {
+    const h = await create();
+    assert.equal(await sh(runtime, h, "ls -A /.c8s"), "bin\n");
+    const r = await run(runtime, h, {
+      command: shellCommand("cp /bin/true /.c8s/bin/supervisor || rm -f /.c8s/bin/supervisor"),
+    });
+    assert.notEqual(r.result.exitCode, 0);
+    const socket = `${String(h.ref["dir"])}/run/sock`;
+    assert.ok(existsSync(socket), "positive control: the socket exists on the host");
+    const inside = await run(runtime, h, { command: ["ls", socket] });
+    assert.notEqual(inside.result.exitCode, 0, "the host socket path is visible in the sandbox");
+    assert.equal(await sh(runtime, h, "echo still fine"), "still fine\n");
   });
 
   void it("no network when off: only lo, and the host's loopback server is unreachable", async () => {

@@ -7,10 +7,10 @@ import { posix } from "node:path";
 import { normalizeWorkdir } from "../files/path-policy.ts";
 import type { SandboxSpec } from "../types.ts";
 
-/** Where the supervisor lives and listens inside every sandbox. */
+/** Where the supervisor binary is bound (read-only) inside every sandbox. */
 export const SANDBOX_SUPERVISOR_PATH = "/.c8s/bin/supervisor";
-export const SANDBOX_RUN_DIR = "/.c8s/run";
-export const SANDBOX_SOCKET_PATH = `${SANDBOX_RUN_DIR}/sock`;
+/** The launcher hands the host-created listening socket to the supervisor as this fd. */
+export const SUPERVISOR_LISTEN_FD = 3;
 /** Uid/gid the sandbox's processes see themselves as. */
 export const SANDBOX_UID = 1000;
 
@@ -29,7 +29,11 @@ export interface HostFacts {
 export interface LaunchLayout {
   /** Host path of the supervisor binary (bound read-only into the sandbox). */
   supervisorPath: string;
-  /** Host directory bound at /.c8s/run (the socket lives there). */
+  /**
+   * Host directory (root-owned, never visible in the sandbox) where the launcher creates the
+   * supervisor's socket: a socket path inside the sandbox could be swapped for a symlink to
+   * another host socket that the host would then connect to.
+   */
   runDir: string;
   /** Host directory bound at spec.workdir. */
   workspaceDir: string;
@@ -76,7 +80,6 @@ export function buildBwrapArgs(spec: SandboxSpec, facts: HostFacts, layout: Laun
   if (workdir !== "/tmp") args.push("--bind", layout.workspaceDir, workdir);
   for (const mount of spec.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
   args.push("--ro-bind", layout.supervisorPath, SANDBOX_SUPERVISOR_PATH);
-  args.push("--bind", layout.runDir, SANDBOX_RUN_DIR);
   // bwrap builds the root on a tmpfs; make it read-only once every mount point exists.
   args.push("--remount-ro", "/", "--chdir", workdir);
   return args;
@@ -89,31 +92,28 @@ export function buildLaunchArgv(
   layout: LaunchLayout,
   bwrapPath = "bwrap",
 ): string[] {
-  const launch: string[] = [layout.supervisorPath, "launch"];
+  const launch: string[] = [layout.supervisorPath, "launch", "--listen", socketPath(layout)];
   for (const procs of layout.cgroupProcs) launch.push("--cgroup-procs", procs);
   if (layout.netnsPath !== undefined) launch.push("--netns", layout.netnsPath);
   if (layout.rlimits.nproc !== undefined) launch.push("--rlimit-nproc", String(layout.rlimits.nproc));
   if (layout.rlimits.fsize !== undefined) launch.push("--rlimit-fsize", String(layout.rlimits.fsize));
   if (layout.hostGid !== null) launch.push("--gid", String(layout.hostGid));
   if (layout.hostUid !== null) launch.push("--uid", String(layout.hostUid));
-  return [
-    ...launch,
-    "--",
-    bwrapPath,
-    ...buildBwrapArgs(spec, facts, layout),
-    "--",
-    SANDBOX_SUPERVISOR_PATH,
-    "serve",
-    SANDBOX_SOCKET_PATH,
-  ];
+  const serve = [SANDBOX_SUPERVISOR_PATH, "serve", "--fd", String(SUPERVISOR_LISTEN_FD)];
+  return [...launch, "--", bwrapPath, ...buildBwrapArgs(spec, facts, layout), "--", ...serve];
 }
 
 /** The unisolated mode's argv: the launcher (limits only) then the supervisor on the host. */
 export function buildUnisolatedArgv(layout: LaunchLayout): string[] {
-  const launch: string[] = [layout.supervisorPath, "launch"];
+  const launch: string[] = [layout.supervisorPath, "launch", "--listen", socketPath(layout)];
   for (const procs of layout.cgroupProcs) launch.push("--cgroup-procs", procs);
   if (layout.rlimits.fsize !== undefined) launch.push("--rlimit-fsize", String(layout.rlimits.fsize));
-  return [...launch, "--", layout.supervisorPath, "serve", posix.join(layout.runDir, "sock")];
+  return [...launch, "--", layout.supervisorPath, "serve", "--fd", String(SUPERVISOR_LISTEN_FD)];
+}
+
+/** The host path of a sandbox's supervisor socket. */
+export function socketPath(layout: Pick<LaunchLayout, "runDir">): string {
+  return posix.join(layout.runDir, "sock");
 }
 
 /** Environment of every exec: defaults, then the sandbox env, then the exec env. */

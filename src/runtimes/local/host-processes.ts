@@ -9,11 +9,16 @@ export async function processCmdline(pid: number): Promise<string | null> {
   }
 }
 
-/** SIGKILLs `pid` only if its command line mentions `marker` (pids are reused after a crash). */
-export async function killIfOurs(pid: number | null, marker: string): Promise<void> {
+/**
+ * SIGKILLs `pid` only if it still is the sandbox's process (pids are reused after a crash): its
+ * command line mentions the sandbox dir or it sits in the sandbox's cgroup.
+ */
+export async function killIfOurs(pid: number | null, dir: string, id: string): Promise<void> {
   if (pid === null) return;
   const cmdline = await processCmdline(pid);
-  if (cmdline === null || !cmdline.includes(marker)) return;
+  if (cmdline === null) return;
+  const cgroup = await readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => "");
+  if (!cmdline.includes(dir) && !cgroup.includes(`/c8s/${id}`)) return;
   try {
     process.kill(pid, "SIGKILL");
   } catch {

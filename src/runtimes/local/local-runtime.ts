@@ -167,7 +167,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
   }
 
   async function cleanup(meta: SandboxMeta): Promise<void> {
-    await killIfOurs(meta.pid, meta.runDir);
+    await killIfOurs(meta.pid, meta.dir, meta.id);
     await killUidProcesses(meta.uid);
     await destroyCgroups(meta.cgroups);
     if (meta.netns !== null) {
@@ -223,10 +223,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       try {
         await mkdir(meta.runDir, { mode: 0o700 });
         if (meta.ownsWorkspace) await mkdir(workspaceDir, { mode: 0o700 });
-        if (uid !== null) {
-          await chown(meta.runDir, uid, uid);
-          if (meta.ownsWorkspace) await chown(workspaceDir, uid, uid);
-        }
+        if (uid !== null && meta.ownsWorkspace) await chown(workspaceDir, uid, uid);
         const cgroups = h.cgroupsUsable ? await createSandboxCgroups(h.cgroups, spec.id, spec.limits) : null;
         meta.cgroups = cgroups?.dirs ?? [];
         let netnsFile: string | undefined;
