@@ -95,13 +95,32 @@ if (probe.cluster === undefined) {
       await runtime.destroy(handle);
     });
 
-    void test("a deadline shorter than the pod's start fails create with SANDBOX_START_FAILED, not a hang", async () => {
-      const runtime = make({ defaults: { activeDeadlineSeconds: 1 } });
-      await assert.rejects(runtime.create(spec()), (error: unknown) => {
-        assert.ok(error instanceof C8sError);
-        assert.equal(error.code, "SANDBOX_START_FAILED");
-        return true;
+    void test("a pod that is never created fails create with SANDBOX_START_FAILED saying why, and cleans up", async () => {
+      // A quota of zero pods: the Job exists but its pod is refused, so the watch never sees one.
+      const quotaNamespace = await ensureNamespace(kubeConfig, `${namespace}-q`);
+      const core = kubeConfig.makeApiClient(CoreV1Api);
+      await core.createNamespacedResourceQuota({
+        namespace: quotaNamespace,
+        body: { metadata: { name: "no-pods" }, spec: { hard: { pods: "0" } } },
       });
+      const runtime = make({ namespace: quotaNamespace, startTimeoutMs: 3000 });
+      const s = spec();
+      try {
+        await assert.rejects(runtime.create(s), (error: unknown) => {
+          assert.ok(error instanceof C8sError);
+          assert.equal(error.code, "SANDBOX_START_FAILED");
+          assert.match(error.message, /no pod was created/);
+          assert.ok(error.hint);
+          return true;
+        });
+        const jobs = await batch.listNamespacedJob({
+          namespace: quotaNamespace,
+          labelSelector: `c8s.dev/sandbox=${s.id}`,
+        });
+        assert.ok(jobs.items.every((j) => j.metadata?.deletionTimestamp !== undefined));
+      } finally {
+        await deleteNamespace(kubeConfig, quotaNamespace);
+      }
     });
 
     void test("listOwned finds sandboxes a previous process left (orphans) and destroy removes them", async () => {
