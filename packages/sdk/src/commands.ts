@@ -1,5 +1,5 @@
 /** `sandbox.commands`: run commands to completion, in the background, or attach to running ones. */
-import { CommandExitError, SandboxError, TimeoutError } from "./errors.ts";
+import { CommandExitError, InvalidArgumentError, TimeoutError } from "./errors.ts";
 import { ExecStream, type ClientFrame } from "./exec-stream.ts";
 import type { ApiClient } from "./http.ts";
 import type { CommandResult, ExecInfo, ExitInfo, OutputChunk } from "./types.ts";
@@ -27,7 +27,10 @@ export interface RunOptions extends CommandOptions {
 export function toArgv(cmd: string | readonly string[]): string[] {
   if (typeof cmd === "string") return ["/bin/sh", "-c", cmd];
   if (cmd.length === 0)
-    throw new SandboxError("command is empty", { code: "INVALID_ARGUMENT", hint: "Pass a command." });
+    throw new InvalidArgumentError("command is empty", {
+      code: "INVALID_ARGUMENT",
+      hint: "Pass a program and its arguments.",
+    });
   return [...cmd];
 }
 

@@ -3,7 +3,8 @@ import { C8sSdkError, ConnectionError, TimeoutError, errorFromApi } from "./erro
 import type { ResolvedConnection } from "./options.ts";
 import { toWebSocketUrl } from "./options.ts";
 
-export type Query = Record<string, string | number | boolean | undefined>;
+/** Query parameters; an array repeats the parameter (`label=a&label=b`). */
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 export interface RequestOptions {
   query?: Query;
@@ -20,7 +21,11 @@ export class ApiClient {
 
   url(path: string, query: Query = {}): string {
     const url = new URL(this.connection.url + path);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value as readonly string[]) url.searchParams.append(key, v);
+      else url.searchParams.set(key, String(value));
+    }
     return url.toString();
   }
 

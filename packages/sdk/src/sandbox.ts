@@ -58,10 +58,10 @@ export class Sandbox {
 
   static async list(options: SandboxListOptions = {}): Promise<SandboxInfo[]> {
     const api = new ApiClient(connectionFromEnv(options));
-    const label = options.labels ? Object.entries(options.labels).map(([k, v]) => `${k}=${v}`) : [];
-    const url = new URL(api.url("/v1/sandboxes", { state: options.state, limit: options.limit }));
-    for (const l of label) url.searchParams.append("label", l);
-    const res = await api.json<{ sandboxes: SandboxInfo[] }>("GET", `/v1/sandboxes${url.search}`);
+    const label = options.labels ? Object.entries(options.labels).map(([k, v]) => `${k}=${v}`) : undefined;
+    const res = await api.json<{ sandboxes: SandboxInfo[] }>("GET", "/v1/sandboxes", {
+      query: { state: options.state, limit: options.limit, label },
+    });
     return res.sandboxes;
   }
 

@@ -60,3 +60,14 @@ void test("SSE parsing joins data lines and splits on blank lines across chunk b
   for await (const payload of parseServerSentEvents(chunks())) out.push(payload);
   assert.deepEqual(out, ['{"seq":1}', "a\nb"]);
 });
+
+void test("query strings: undefined is left out, arrays repeat the parameter, values are encoded", async () => {
+  const { ApiClient } = await import("../../src/http.ts");
+  const api = new ApiClient(resolveConnection({ url: "http://h:1" }, {}));
+  assert.equal(
+    api.url("/v1/sandboxes", { state: "running", limit: undefined, label: ["a=1", "b=x y"] }),
+    "http://h:1/v1/sandboxes?state=running&label=a%3D1&label=b%3Dx+y",
+  );
+  assert.equal(api.wsUrl("/v1/x", { cursor: 5 }), "ws://h:1/v1/x?cursor=5");
+  assert.deepEqual(api.authHeaders(), {});
+});
