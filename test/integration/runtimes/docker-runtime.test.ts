@@ -16,7 +16,7 @@ import { probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
 const engine = await probeDockerEngine();
 const owner = `c8s-docker-test-${process.pid}`;
 
-it("an unreachable engine is RUNTIME_UNAVAILABLE with a hint naming the test engine script", async () => {
+void it("an unreachable engine is RUNTIME_UNAVAILABLE with a hint naming the test engine script", async () => {
   await assert.rejects(createDockerRuntime({ dockerHost: "unix:///nonexistent/c8s-docker.sock" }), (e: unknown) => {
     assert.ok(e instanceof C8sError);
     assert.equal(e.code, "RUNTIME_UNAVAILABLE");
@@ -25,7 +25,7 @@ it("an unreachable engine is RUNTIME_UNAVAILABLE with a hint naming the test eng
   });
 });
 
-describe("docker runtime against a real engine", { skip: engine.skipReason }, () => {
+void describe("docker runtime against a real engine", { skip: engine.skipReason }, () => {
   let runtime: Runtime;
   const handles: SandboxHandle[] = [];
   const docker = new Docker(dockerOptionsFor(engine.dockerHost));
@@ -50,7 +50,7 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     await runtime.close();
   });
 
-  it("applies memory, pids and CPU limits, drops capabilities and sets no-new-privileges", async () => {
+  void it("applies memory, pids and CPU limits, drops capabilities and sets no-new-privileges", async () => {
     const s = spec();
     const handle = await create({
       ...s,
@@ -73,14 +73,14 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     assert.equal(limit.trim(), String(96 * 1024 * 1024));
   });
 
-  it("reports an exec that blows the memory limit as oom", async () => {
+  void it("reports an exec that blows the memory limit as oom", async () => {
     const s = spec();
     const handle = await create({ ...s, limits: { ...s.limits, memoryBytes: 32 * 1024 * 1024 } });
     const r = await run(runtime, handle, { command: shellCommand('x=a; while :; do x="$x$x"; done') });
     assert.equal(r.result.reason, "oom");
   });
 
-  it("uses workspaceSource as the workspace (bind mount)", async () => {
+  void it("uses workspaceSource as the workspace (bind mount)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "c8s-docker-ws-"));
     try {
       await writeFile(join(dir, "from-host.txt"), "host");
@@ -92,7 +92,7 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     }
   });
 
-  it("puts sandboxes of one group on a shared network where they reach each other by name", async () => {
+  void it("puts sandboxes of one group on a shared network where they reach each other by name", async () => {
     const group = `g${process.pid}`;
     const a = await create(spec({ network: { mode: "group", group }, hostname: "svc-a" }));
     const b = await create(spec({ network: { mode: "group", group } }));
@@ -110,7 +110,7 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     assert.deepEqual(ifaces.split("\n").filter(Boolean), ["eth0", "lo"]);
   });
 
-  it("fails with IMAGE_NOT_FOUND and a hint when a local image is missing", async () => {
+  void it("fails with IMAGE_NOT_FOUND and a hint when a local image is missing", async () => {
     await assert.rejects(runtime.create(spec({ image: "localhost/c8s-does-not-exist:1" })), (e: unknown) => {
       assert.ok(e instanceof C8sError);
       assert.equal(e.code, "IMAGE_NOT_FOUND");
@@ -120,7 +120,7 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     assert.ok(logged.includes("pulling image"), "the pull attempt is logged");
   });
 
-  it("waitExit says signal when something outside c8s kills the container, killed after destroy", async () => {
+  void it("waitExit says signal when something outside c8s kills the container, killed after destroy", async () => {
     const handle = await create(spec());
     await docker.getContainer(String(handle.ref["containerId"])).kill({ signal: "SIGKILL" });
     assert.equal((await runtime.waitExit(handle)).reason, "signal");
@@ -130,7 +130,7 @@ describe("docker runtime against a real engine", { skip: engine.skipReason }, ()
     assert.equal((await waiting).reason, "killed");
   });
 
-  it("listOwned finds orphans left by another instance, and destroy cleans them with their volumes", async () => {
+  void it("listOwned finds orphans left by another instance, and destroy cleans them with their volumes", async () => {
     const orphanOwner = `${owner}-orphan`;
     const handle = await runtime.create(spec({ owner: orphanOwner }));
     const other = await createDockerRuntime({ dockerHost: engine.dockerHost, defaultImage: TEST_IMAGE });

@@ -10,8 +10,8 @@ import { fileTypeFromGoMode, parsePathStatHeader } from "../../../src/runtimes/d
 import { dockerRef } from "../../../src/runtimes/docker/handle.ts";
 import { parseOomKills, terminationFromState } from "../../../src/runtimes/docker/state.ts";
 
-describe("docker stream demux", () => {
-  it("splits frames at every byte boundary", () => {
+void describe("docker stream demux", () => {
+  void it("splits frames at every byte boundary", () => {
     const wire = Buffer.concat([
       encodeFrame("stdout", Buffer.from("hello ")),
       encodeFrame("stderr", Buffer.from("oops")),
@@ -27,19 +27,19 @@ describe("docker stream demux", () => {
     }
   });
 
-  it("keeps a partial frame until the rest arrives", () => {
+  void it("keeps a partial frame until the rest arrives", () => {
     const demuxer = new DockerDemuxer();
     const frame = encodeFrame("stderr", Buffer.from("abc"));
     assert.deepEqual(demuxer.push(frame.subarray(0, 9)), []);
     assert.equal(demuxer.leftover, 9);
   });
 
-  it("rejects a corrupt header", () => {
+  void it("rejects a corrupt header", () => {
     assert.throws(() => new DockerDemuxer().push(Buffer.from([7, 0, 0, 0, 0, 0, 0, 1, 65])));
   });
 });
 
-describe("docker exec outcome", () => {
+void describe("docker exec outcome", () => {
   const cases: Array<[string, Parameters<typeof execOutcome>, ReturnType<typeof execOutcome>]> = [
     ["exit 0", [0, undefined, false], { exitCode: 0, signal: null, reason: "exit" }],
     ["exit 42", [42, undefined, false], { exitCode: 42, signal: null, reason: "exit" }],
@@ -64,10 +64,10 @@ describe("docker exec outcome", () => {
     ["exit 255", [255, undefined, false], { exitCode: 255, signal: null, reason: "exit" }],
   ];
   for (const [name, args, expected] of cases) {
-    it(name, () => assert.deepEqual(execOutcome(...args), expected));
+    void it(name, () => assert.deepEqual(execOutcome(...args), expected));
   }
 
-  it("recognises the engine's start failure for a missing program", () => {
+  void it("recognises the engine's start failure for a missing program", () => {
     assert.ok(
       isStartFailureNotFound(
         'OCI runtime exec failed: exec failed: exec: "x": executable file not found in $PATH: unknown',
@@ -76,7 +76,7 @@ describe("docker exec outcome", () => {
     assert.ok(!isStartFailureNotFound("permission denied"));
   });
 
-  it("builds the kill and tty wrappers as argv", () => {
+  void it("builds the kill and tty wrappers as argv", () => {
     assert.deepEqual(killScript("abc", "SIGTERM").slice(3), ["c8s-kill", "abc", "TERM"]);
     assert.deepEqual(ttyCommand(["bash", "-l"], { rows: 24, cols: 80 }).slice(3), [
       "c8s-tty",
@@ -89,7 +89,7 @@ describe("docker exec outcome", () => {
   });
 });
 
-describe("docker error translation", () => {
+void describe("docker error translation", () => {
   const ctx = {
     action: "do it",
     dockerHost: "unix:///nope.sock",
@@ -118,25 +118,25 @@ describe("docker error translation", () => {
     ["500", { statusCode: 500, json: { message: "driver failed" } }, "RUNTIME_UNAVAILABLE"],
   ];
   for (const [name, error, code] of cases) {
-    it(`${name} → ${code}`, () => {
+    void it(`${name} → ${code}`, () => {
       const translated = translateDockerError(error, ctx);
       assert.equal(translated.code, code);
       assert.ok(translated.hint, "every translated error carries a hint");
     });
   }
 
-  it("names the test engine script when nothing answers", () => {
+  void it("names the test engine script when nothing answers", () => {
     const e = translateDockerError(Object.assign(new Error("connect ENOENT"), { code: "ENOENT" }), ctx);
     assert.match(e.hint ?? "", /docker-test-engine\.sh start/);
     assert.match(e.message, /unix:\/\/\/nope\.sock/);
   });
 
-  it("keeps C8sErrors as they are", () => {
+  void it("keeps C8sErrors as they are", () => {
     const original = new C8sError("EXEC_TIMEOUT", "x");
     assert.equal(translateDockerError(original, ctx), original);
   });
 
-  it("tells a missing image from an unreachable registry", () => {
+  void it("tells a missing image from an unreachable registry", () => {
     assert.equal(pullFailure("localhost/c8s-nope:1", new Error("connection refused"), "h").code, "IMAGE_NOT_FOUND");
     assert.equal(pullFailure("alpine:3", new Error("manifest unknown"), "h").code, "IMAGE_NOT_FOUND");
     const unreachable = pullFailure("alpine:3", new Error("dial tcp: lookup registry-1.docker.io: no such host"), "h");
@@ -144,7 +144,7 @@ describe("docker error translation", () => {
     assert.match(unreachable.hint ?? "", /localhost\/alpine:3/);
   });
 
-  it("maps failures without a status by errno", () => {
+  void it("maps failures without a status by errno", () => {
     assert.equal(
       codeForDockerFailure({ status: undefined, message: "x", errno: "ERR_SOMETHING" }, "NOT_FOUND"),
       "INTERNAL",
@@ -152,8 +152,8 @@ describe("docker error translation", () => {
   });
 });
 
-describe("docker parsing", () => {
-  it("reads DOCKER_HOST forms", () => {
+void describe("docker parsing", () => {
+  void it("reads DOCKER_HOST forms", () => {
     assert.deepEqual(dockerOptionsFor(undefined), { socketPath: "/var/run/docker.sock" });
     assert.deepEqual(dockerOptionsFor("unix:///tmp/d.sock"), { socketPath: "/tmp/d.sock" });
     assert.deepEqual(dockerOptionsFor("tcp://127.0.0.1:2375"), { protocol: "http", host: "127.0.0.1", port: 2375 });
@@ -163,7 +163,7 @@ describe("docker parsing", () => {
     );
   });
 
-  it("reads the archive stat header (Go file modes)", () => {
+  void it("reads the archive stat header (Go file modes)", () => {
     const header = Buffer.from(
       JSON.stringify({ name: "l", size: 4, mode: 134218239, mtime: "2026-01-01T00:00:00Z", linkTarget: "/etc" }),
     ).toString("base64");
@@ -174,20 +174,20 @@ describe("docker parsing", () => {
     assert.equal(fileTypeFromGoMode(0o644), "file");
   });
 
-  it("reads OOM counters from cgroup v1 and v2", () => {
+  void it("reads OOM counters from cgroup v1 and v2", () => {
     assert.equal(parseOomKills("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"), 3);
     assert.equal(parseOomKills("low 0\nhigh 0\nmax 5\noom 2\noom_kill 2\n"), 2);
     assert.equal(parseOomKills("oom_kill_disable 0\nunder_oom 0\n"), null);
   });
 
-  it("explains why a container ended", () => {
+  void it("explains why a container ended", () => {
     assert.equal(terminationFromState({ OOMKilled: true, ExitCode: 137 }).reason, "oom");
     assert.equal(terminationFromState({ ExitCode: 0 }).reason, "exit");
     assert.equal(terminationFromState({ ExitCode: 143 }).reason, "signal");
     assert.equal(terminationFromState({ ExitCode: 127, Error: "exec: sleep: not found" }).reason, "error");
   });
 
-  it("validates a handle's ref where it re-enters", () => {
+  void it("validates a handle's ref where it re-enters", () => {
     assert.throws(
       () => dockerRef({ id: "sbx_1", runtime: "docker", ref: { containerId: 3 } }),
       (e: unknown) => e instanceof C8sError,

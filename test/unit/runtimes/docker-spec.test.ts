@@ -19,8 +19,8 @@ const options = { labels: keys, defaultImage: "localhost/c8s-busybox:latest" };
 const base = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
   defaultSpec({ id: "sbx_1", owner: "me", ...overrides });
 
-describe("docker create body", () => {
-  it("derives sibling label keys from the owner key", () => {
+void describe("docker create body", () => {
+  void it("derives sibling label keys from the owner key", () => {
     assert.deepEqual(keys, {
       owner: "dev.c8s.owner",
       sandbox: "dev.c8s.sandbox",
@@ -29,7 +29,7 @@ describe("docker create body", () => {
     });
   });
 
-  it("is locked down by default", () => {
+  void it("is locked down by default", () => {
     const body = buildCreateBody(base(), options);
     const host = body.HostConfig ?? {};
     assert.equal(host.ReadonlyRootfs, true);
@@ -53,7 +53,7 @@ describe("docker create body", () => {
     ["pids 10", { pids: 10 }, { PidsLimit: 10 }],
   ];
   for (const [name, limits, expected] of limitCases) {
-    it(`maps limits: ${name}`, () => {
+    void it(`maps limits: ${name}`, () => {
       const spec = base();
       const body = buildCreateBody({ ...spec, limits: { ...spec.limits, ...limits } }, options);
       for (const [key, value] of Object.entries(expected)) {
@@ -62,7 +62,7 @@ describe("docker create body", () => {
     });
   }
 
-  it("caps file size with the fsize ulimit", () => {
+  void it("caps file size with the fsize ulimit", () => {
     const spec = base();
     const body = buildCreateBody({ ...spec, limits: { ...spec.limits, fileSizeBytes: 4096 } }, options);
     assert.deepEqual(body.HostConfig?.Ulimits, [{ Name: "fsize", Soft: 4096, Hard: 4096 }]);
@@ -75,12 +75,12 @@ describe("docker create body", () => {
     [{ mode: "group", group: "a/b c" }, "c8s-group-a_b_c"],
   ];
   for (const [network, mode] of networkCases) {
-    it(`network ${JSON.stringify(network)} → ${mode}`, () => {
+    void it(`network ${JSON.stringify(network)} → ${mode}`, () => {
       assert.equal(buildCreateBody(base({ network }), options).HostConfig?.NetworkMode, mode);
     });
   }
 
-  it("uses a fresh workspace volume and a /tmp volume", () => {
+  void it("uses a fresh workspace volume and a /tmp volume", () => {
     const mounts = buildCreateBody(base(), options).HostConfig?.Mounts;
     assert.deepEqual(mounts, [
       { Type: "volume", Source: "c8s-sbx_1-workspace", Target: "/workspace", ReadOnly: false },
@@ -88,7 +88,7 @@ describe("docker create body", () => {
     ]);
   });
 
-  it("binds workspaceSource and extra mounts", () => {
+  void it("binds workspaceSource and extra mounts", () => {
     const mounts = buildCreateBody(
       base({ workspaceSource: "/srv/clone", mounts: [{ source: "/cache", target: "/cache", readOnly: true }] }),
       options,
@@ -100,7 +100,7 @@ describe("docker create body", () => {
     ]);
   });
 
-  it("labels the container with owner, id, workdir and the spec's labels; owner labels win", () => {
+  void it("labels the container with owner, id, workdir and the spec's labels; owner labels win", () => {
     const body = buildCreateBody(base({ labels: { team: "x", "dev.c8s.owner": "spoofed" } }), options);
     assert.deepEqual(body.Labels, {
       team: "x",
@@ -110,7 +110,7 @@ describe("docker create body", () => {
     });
   });
 
-  it("passes env, hostname and the spec's image", () => {
+  void it("passes env, hostname and the spec's image", () => {
     const body = buildCreateBody(
       base({ env: { A: "1", B: "x=y" }, hostname: "box", image: "localhost/c8s-debian:bookworm" }),
       options,
@@ -126,7 +126,7 @@ describe("docker create body", () => {
     ["relative mount target", { mounts: [{ source: "/x", target: "x", readOnly: true }] }],
   ];
   for (const [name, overrides] of badPaths) {
-    it(`rejects ${name}`, () => {
+    void it(`rejects ${name}`, () => {
       assert.throws(
         () => buildCreateBody(base(overrides), options),
         (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
@@ -134,7 +134,7 @@ describe("docker create body", () => {
     });
   }
 
-  it("rejects non-positive limits", () => {
+  void it("rejects non-positive limits", () => {
     const spec = base();
     assert.throws(
       () => buildCreateBody({ ...spec, limits: { ...spec.limits, memoryBytes: 0 } }, options),
@@ -142,7 +142,7 @@ describe("docker create body", () => {
     );
   });
 
-  it("names Docker objects within Docker's alphabet", () => {
+  void it("names Docker objects within Docker's alphabet", () => {
     assert.equal(containerName("sbx_01h"), "c8s-sbx_01h");
     assert.equal(workspaceVolumeName("sbx_1"), "c8s-sbx_1-workspace");
     assert.equal(tmpVolumeName("sbx_1"), "c8s-sbx_1-tmp");
