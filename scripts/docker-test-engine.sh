@@ -246,7 +246,9 @@ stop_dockerd() {
 unmount_under() {
   # Deepest first. Mounts left behind by a killed engine would keep the directory busy.
   local target
-  grep -oE " $1[^ ]*" /proc/self/mounts 2>/dev/null | sed 's/^ //' | sort -r | while read -r target; do
+  local targets
+  targets=$(grep -oE " $1(/[^ ]*)?" /proc/self/mounts 2>/dev/null | sed 's/^ //' | sort -r || true)
+  for target in $targets; do
     umount -l "$target" 2>/dev/null || true
   done
 }
