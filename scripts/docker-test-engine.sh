@@ -164,7 +164,7 @@ build_debian_image() {
   if [[ ! -f $tarball ]]; then
     local mirror
     mirror=$(grep -hoE '^(deb|URIs:) *[^ ]*https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
-      grep -oE 'https?://[^ ]+' | head -1)
+      grep -oE 'https?://[^ ]+' | grep -v security | head -1 || true)
     mirror=${mirror:-http://deb.debian.org/debian}
     log "debootstrap --variant=minbase bookworm from $mirror (cached in $tarball)"
     local target="$dir/debian-rootfs"
