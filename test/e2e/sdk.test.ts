@@ -78,7 +78,8 @@ void describe("commands", () => {
     assert.equal(err.join(""), result.stderr);
   });
 
-  void test("sendStdin/closeStdin talk to a running command", async () => {
+  void test("sendStdin/closeStdin talk to a running command; stdin: true without background is refused", async () => {
+    await assert.rejects(sandbox.commands.run("cat", { stdin: true }), InvalidArgumentError);
     const handle = await sandbox.commands.run("cat; echo done", { background: true, stdin: true });
     await handle.sendStdin("line one\n");
     await handle.sendStdin(new TextEncoder().encode("line two\n"));

@@ -67,8 +67,15 @@ export class Commands {
   run(cmd: string | readonly string[], options?: RunOptions): Promise<CommandResult | CommandHandle>;
   async run(cmd: string | readonly string[], options: RunOptions = {}): Promise<CommandResult | CommandHandle> {
     const command = toArgv(cmd);
-    const streaming = options.onStdout || options.onStderr || options.onOutput || options.stdin === true;
     if (options.background) return this.start(command, options);
+    if (options.stdin === true) {
+      throw new InvalidArgumentError("stdin: true keeps stdin open, which only a background command can use", {
+        code: "INVALID_ARGUMENT",
+        hint: "Pass background: true and use the handle's sendStdin()/closeStdin(), or pass the data as stdin.",
+        details: { field: "stdin" },
+      });
+    }
+    const streaming = options.onStdout || options.onStderr || options.onOutput;
     if (!streaming) return this.runOnce(command, options);
     const handle = await this.start(command, options);
     return handle.wait();
