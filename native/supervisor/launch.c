@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ static void set_limit(int resource, const char *value) {
 
 int launch_main(int argc, char **argv) {
   long uid = -1, gid = -1;
+  const char *stage_source = NULL, *stage_target = NULL;
   int i = 1;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -68,7 +70,9 @@ int launch_main(int argc, char **argv) {
         return 125;
       }
       close(fd);
-    } else if (strcmp(a, "--uid") == 0) uid = strtol(v, NULL, 10);
+    } else if (strcmp(a, "--stage-source") == 0) stage_source = v;
+    else if (strcmp(a, "--stage-target") == 0) stage_target = v;
+    else if (strcmp(a, "--uid") == 0) uid = strtol(v, NULL, 10);
     else if (strcmp(a, "--gid") == 0) gid = strtol(v, NULL, 10);
     else if (strcmp(a, "--rlimit-nproc") == 0) set_limit(RLIMIT_NPROC, v);
     else if (strcmp(a, "--rlimit-fsize") == 0) set_limit(RLIMIT_FSIZE, v);
@@ -76,6 +80,16 @@ int launch_main(int argc, char **argv) {
     else { fprintf(stderr, "c8s launch: unknown option %s\n", a); return 125; }
   }
   if (i >= argc) { fprintf(stderr, "c8s launch: no program\n"); return 125; }
+  /* A workspace the sandbox uid cannot reach by path (e.g. under a 0700 home) is bind-mounted,
+   * while still root, onto a reachable staging dir in a private mount namespace of our own:
+   * bwrap (unprivileged) resolves source paths with the sandbox uid's permissions. */
+  if (stage_source && stage_target) {
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount(stage_source, stage_target, NULL, MS_BIND | MS_REC, NULL) != 0) {
+      fprintf(stderr, "c8s launch: cannot stage %s at %s: %s\n", stage_source, stage_target, strerror(errno));
+      return 125;
+    }
+  }
   if (gid >= 0) {
     if (setgroups(0, NULL) != 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) { perror("c8s launch: setgid"); return 125; }
   }

@@ -46,6 +46,8 @@ export interface LaunchLayout {
   rlimits: { nproc?: number; fsize?: number };
   /** For network mode "group": the network namespace file to join (/run/netns/…). */
   netnsPath?: string | undefined;
+  /** A workspace the sandbox uid cannot reach by path: the launcher bind-mounts it onto workspaceDir first. */
+  stageSource?: string | undefined;
 }
 
 export const DEFAULT_SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
@@ -95,6 +97,8 @@ export function buildLaunchArgv(
   const launch: string[] = [layout.supervisorPath, "launch", "--listen", socketPath(layout)];
   for (const procs of layout.cgroupProcs) launch.push("--cgroup-procs", procs);
   if (layout.netnsPath !== undefined) launch.push("--netns", layout.netnsPath);
+  if (layout.stageSource !== undefined)
+    launch.push("--stage-source", layout.stageSource, "--stage-target", layout.workspaceDir);
   if (layout.rlimits.nproc !== undefined) launch.push("--rlimit-nproc", String(layout.rlimits.nproc));
   if (layout.rlimits.fsize !== undefined) launch.push("--rlimit-fsize", String(layout.rlimits.fsize));
   if (layout.hostGid !== null) launch.push("--gid", String(layout.hostGid));

@@ -3,8 +3,9 @@
  * (pid 1) that starts every exec, cgroup limits where the host allows them, a per-sandbox
  * host uid when c8s runs as root. See docs in ./README.md.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { chown, mkdir, rm } from "node:fs/promises";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { chown, mkdir, realpath, rm, stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import { join, posix } from "node:path";
 import { C8sError } from "../../errors/index.ts";
 import { normalizeWorkdir } from "../files/path-policy.ts";
@@ -37,6 +38,7 @@ import {
   pickUid,
   readMeta,
   type SandboxMeta,
+  sharedWorkspaceUid,
   writeMeta,
 } from "./sandbox-meta.ts";
 import { type LocalHost, probeLocalHost, type LocalRuntimeOptions } from "./local-host.ts";
@@ -53,6 +55,16 @@ interface LiveSandbox {
   exited: boolean;
   destroying: Promise<void> | null;
   execs: Set<ExecProcess>;
+}
+
+/**
+ * Gives a shared workspace (a pipeline run's clone) to the uid its sandboxes run as, once:
+ * `chown -R -h -P` never follows symlinks, and it runs only while the top directory is not yet
+ * that uid's, i.e. before any sandbox code could have touched it.
+ */
+async function adoptWorkspace(source: string, uid: number): Promise<void> {
+  if ((await stat(source)).uid === uid) return;
+  await promisify(execFile)("chown", ["-R", "-h", "-P", `${uid}:${uid}`, source]);
 }
 
 const UID_BASE = 2_000_000;
@@ -168,7 +180,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
 
   async function cleanup(meta: SandboxMeta): Promise<void> {
     await killIfOurs(meta.pid, meta.dir, meta.id);
-    await killUidProcesses(meta.uid);
+    if (!meta.uidShared) await killUidProcesses(meta.uid);
     await destroyCgroups(meta.cgroups);
     if (meta.netns !== null) {
       const members = groupMembers.get(meta.netns);
@@ -201,8 +213,23 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       const dir = join(h.baseDir, spec.id);
       await mkdir(dir, { mode: 0o711 });
       const used = new Set([...live.values()].map((s) => s.meta.uid).filter((u): u is number => u !== null));
-      const uid = h.perSandboxUids ? pickUid(used, UID_BASE, UID_SPAN) : null;
-      const workspaceDir = spec.workspaceSource ?? join(dir, "workspace");
+      const source =
+        spec.workspaceSource === undefined
+          ? undefined
+          : await realpath(spec.workspaceSource).catch(() => {
+              throw new C8sError("INVALID_ARGUMENT", `The workspace source ${spec.workspaceSource} does not exist.`, {
+                details: { workspaceSource: spec.workspaceSource },
+              });
+            });
+      const uidShared = h.perSandboxUids && source !== undefined;
+      const uid = !h.perSandboxUids
+        ? null
+        : source !== undefined
+          ? sharedWorkspaceUid(source)
+          : pickUid(used, UID_BASE, UID_SPAN);
+      // As root, a shared workspace is staged onto <dir>/workspace by the launcher (see launch.c).
+      const staged = source !== undefined && isolated && h.perSandboxUids;
+      const workspaceDir = source === undefined || staged ? join(dir, "workspace") : source;
       const meta: SandboxMeta = {
         id: spec.id,
         owner: spec.owner,
@@ -211,19 +238,21 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
         runDir: join(dir, "run"),
         workdir: isolated ? normalizeWorkdir(spec.workdir) : workspaceDir,
         uid,
+        uidShared,
         pid: null,
         cgroups: [],
         netns: spec.network.mode === "group" ? netnsName(spec.network.group) : null,
         isolated,
-        ownsWorkspace: spec.workspaceSource === undefined,
+        ownsWorkspace: source === undefined,
         createdAt: new Date().toISOString(),
         labels: spec.labels,
       };
       await writeMeta(meta);
       try {
         await mkdir(meta.runDir, { mode: 0o700 });
-        if (meta.ownsWorkspace) await mkdir(workspaceDir, { mode: 0o700 });
-        if (uid !== null && meta.ownsWorkspace) await chown(workspaceDir, uid, uid);
+        if (meta.ownsWorkspace || staged) await mkdir(workspaceDir, { mode: 0o700 });
+        if (uid !== null && (meta.ownsWorkspace || staged)) await chown(workspaceDir, uid, uid);
+        if (uid !== null && source !== undefined) await adoptWorkspace(source, uid);
         const cgroups = h.cgroupsUsable ? await createSandboxCgroups(h.cgroups, spec.id, spec.limits) : null;
         meta.cgroups = cgroups?.dirs ?? [];
         let netnsFile: string | undefined;
@@ -246,6 +275,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
             fsize: spec.limits.fileSizeBytes,
           },
           netnsPath: netnsFile,
+          stageSource: staged ? source : undefined,
         };
         const child = await launch(spec, meta, h, layout);
         meta.pid = child.pid ?? null;
@@ -317,7 +347,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
           if (inner.length === 0) s.child.kill("SIGKILL");
           await Promise.race([s.exit, new Promise((r) => setTimeout(r, 2000))]);
           s.child.kill("SIGKILL");
-          await Promise.all([destroyCgroups(s.meta.cgroups), killUidProcesses(s.meta.uid)]);
+          await Promise.all([destroyCgroups(s.meta.cgroups), s.meta.uidShared ? 0 : killUidProcesses(s.meta.uid)]);
           await s.exit;
           await Promise.all([...s.execs].map((e) => e.result.catch(() => undefined)));
           await cleanup(s.meta);

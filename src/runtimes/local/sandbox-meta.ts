@@ -17,6 +17,8 @@ export const SandboxMetaSchema = z.object({
   runDir: z.string(),
   workdir: z.string(),
   uid: z.number().int().nullable(),
+  /** The uid is shared with other sandboxes on the same workspaceSource: never kill by uid. */
+  uidShared: z.boolean().default(false),
   pid: z.number().int().nullable(),
   cgroups: z.array(z.string()),
   netns: z.string().nullable(),
@@ -92,6 +94,11 @@ export async function listMetas(base: string): Promise<SandboxMeta[]> {
 
 export async function ensureBase(base: string): Promise<void> {
   await mkdir(base, { recursive: true, mode: 0o711 });
+}
+
+/** The uid every sandbox on one shared workspace runs as (so they can all write it). */
+export function sharedWorkspaceUid(realSource: string, base = 3_000_000, span = 1_000_000): number {
+  return base + (createHash("sha256").update(realSource).digest().readUInt32BE(0) % span);
 }
 
 /** Picks a host uid for a sandbox from [base, base+span) not used by any known sandbox. */

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { defaultSpec, finish, run, sh } from "../../../src/runtimes/conformance/index.ts";
@@ -82,6 +82,33 @@ void test("after a kill -9 of the Node process, nothing runs and listOwned + des
   for (const ctrl of ["memory", "pids", "cpu"])
     assert.equal(existsSync(`/sys/fs/cgroup/${ctrl}/c8s/${handle.id}`), false);
   assert.deepEqual(await runtime.listOwned(owner), []);
+});
+
+void test("sandboxes share a workspaceSource (even under a 0700 dir): both write, the host keeps it, destroy spares the other", async () => {
+  const home = makeTestStateDir("c8s-shared-ws-");
+  const source = join(home, "clone");
+  mkdirSync(source);
+  writeFileSync(join(source, "README"), "from host\n");
+  const runtime = makeLocalRuntime();
+  const a = await runtime.create(defaultSpec({ workspaceSource: source }));
+  const b = await runtime.create(defaultSpec({ workspaceSource: source }));
+  try {
+    assert.equal(
+      await sh(runtime, a, "cat README; echo a > a.txt; sleep 4646 >/dev/null 2>&1 & echo ok"),
+      "from host\nok\n",
+    );
+    assert.equal(await sh(runtime, b, "cat a.txt; echo b > b.txt; echo ok"), "a\nok\n");
+    assert.equal(readFileSync(join(source, "b.txt"), "utf8"), "b\n");
+    await runtime.destroy(b);
+    assert.equal(hostPidsMatching("sleep 4646").length, 1, "destroying b spared a's process");
+    await runtime.destroy(a);
+    assert.deepEqual(hostPidsMatching("sleep 4646"), []);
+    assert.equal(readFileSync(join(source, "a.txt"), "utf8"), "a\n", "the shared workspace outlives its sandboxes");
+  } finally {
+    await runtime.destroy(a);
+    await runtime.destroy(b);
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 void test("without bubblewrap and without the opt-in, create fails with ISOLATION_UNAVAILABLE", async () => {
