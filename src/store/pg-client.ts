@@ -34,6 +34,8 @@ export interface PgClientOptions {
   maxConnections?: number;
 }
 
+/** Arbitrary constant ("c8s" + 1), distinct from the migration lock. */
+const SCHEMA_LOCK_KEY = 0x633874;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function createPgClient(databaseUrl: string, options: PgClientOptions = {}): Promise<SqlClient> {
@@ -78,7 +80,12 @@ export async function createPgClient(databaseUrl: string, options: PgClientOptio
   };
   try {
     if (options.schema === undefined) await client.query("SELECT 1");
-    else await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    else
+      // Serialised: two servers creating the same schema at once would race on pg_namespace.
+      await client.transaction(async (tx) => {
+        await tx.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK_KEY]);
+        await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+      });
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
