@@ -31,7 +31,16 @@ import {
   sandboxSelector,
   type KubernetesSandboxDefaults,
 } from "./manifests.ts";
-import { isPodReady, jobEnd, jobsPath, podProgress, podsPath, podStartFailure, watchUntil } from "./watch.ts";
+import {
+  isPodReady,
+  jobEnd,
+  jobsPath,
+  podProgress,
+  podsPath,
+  podStartFailure,
+  waitPodsGone,
+  watchUntil,
+} from "./watch.ts";
 
 export interface KubernetesLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -380,6 +389,15 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       running.delete(handle.id);
       await Promise.all(execs.map((p) => p.kill("SIGKILL").catch(() => undefined)));
       await removeObjects(names, handle.id);
+      // Gone means gone: wait (bounded) until the API server no longer lists the pod.
+      await waitPodsGone(
+        kubeConfig,
+        namespace,
+        sandboxSelector(handle.id),
+        AbortSignal.any([AbortSignal.timeout(30_000), closing.signal]),
+      ).catch((error: unknown) =>
+        options.logger?.warn("sandbox pod still listed after destroy", { sandboxId: handle.id, error: String(error) }),
+      );
       options.logger?.info("sandbox destroyed", { sandboxId: handle.id, job: names.job });
     },
 

@@ -2,7 +2,7 @@
  * Waiting on Kubernetes objects with watches (never polling loops): a sandbox's pod becoming
  * Ready, its Job ending, its pod disappearing. A watch the server closes early is reopened.
  */
-import { Watch, type KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, Watch, type KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
 
 export type WatchEvent<T> = { type: string; object: T };
 
@@ -134,4 +134,26 @@ export function jobEnd(job: V1Job): { failed: boolean; reason: string; message: 
     }
   }
   return null;
+}
+
+/** Resolves once no pod matches the selector: a list, then a watch from its resourceVersion. */
+export async function waitPodsGone(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  labelSelector: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const list = await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector });
+  const remaining = new Set(list.items.map((pod) => pod.metadata?.name ?? ""));
+  if (remaining.size === 0) return;
+  await watchUntil<V1Pod, true>(
+    kubeConfig,
+    podsPath(namespace),
+    { labelSelector, resourceVersion: list.metadata?.resourceVersion ?? "" },
+    ({ type, object }) => {
+      if (type === "DELETED") remaining.delete(object.metadata?.name ?? "");
+      return remaining.size === 0 ? true : undefined;
+    },
+    signal,
+  );
 }
