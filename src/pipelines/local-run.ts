@@ -45,6 +45,8 @@ export interface LocalRunOptions {
   keepWorkspace?: boolean | undefined;
   onEvent?: ((event: LocalRunEvent) => void) | undefined;
   runId?: string | undefined;
+  /** Steps reused from an earlier run (re-run from the failed step): not run again. */
+  reuse?: ReadonlySet<string> | undefined;
 }
 
 export interface LocalRunResult extends RunResult {
@@ -184,6 +186,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       concurrency: options.concurrency,
       failFast: options.failFast,
       signal: options.signal,
+      ...(options.reuse ? { reuse: options.reuse } : {}),
       onEvent: (event) => {
         if (event.type === "step" && !["queued", "running"].includes(event.step.state))
           executor.endOutput(event.step.name);

@@ -8,7 +8,7 @@ export const RUNS_MIGRATION: Migration = {
 CREATE TABLE runs (
   id text PRIMARY KEY,
   pipeline text NOT NULL,
-  state text NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed-out')),
+  state text NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped', 'timed-out')),
   reason text,
   priority integer NOT NULL DEFAULT 0,
   repo_url text NOT NULL,

@@ -229,4 +229,12 @@ export class SqlRunRepository implements RunRepository {
     );
     return rows[0]?.run_id ?? null;
   }
+
+  async recordDeliveryRun(provider: string, deliveryId: string, runId: string): Promise<void> {
+    await this.db.query("UPDATE webhook_deliveries SET run_id = $3 WHERE provider = $1 AND delivery_id = $2", [
+      provider,
+      deliveryId,
+      runId,
+    ]);
+  }
 }

@@ -2,10 +2,19 @@
  * Pipeline runs, their steps, webhook deliveries and encrypted secrets as store records.
  * The run service (`src/pipelines/server/`) is the only writer; the API reads them.
  */
-export type RunState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed-out";
+/** `skipped`: the pipeline's `on` triggers do not accept the run's event/branch. */
+export type RunState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
 export type RunStepState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
 
-export const RUN_STATES: readonly RunState[] = ["queued", "running", "succeeded", "failed", "cancelled", "timed-out"];
+export const RUN_STATES: readonly RunState[] = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "skipped",
+  "timed-out",
+];
 
 export interface RunTrigger {
   kind: "api" | "webhook" | "rerun";
@@ -91,6 +100,8 @@ export interface RunRepository {
   /** Records a webhook delivery; false when this (provider, id) was seen before. */
   recordDelivery(provider: string, deliveryId: string, runId: string | null, at: string): Promise<boolean>;
   deliveryRun(provider: string, deliveryId: string): Promise<string | null>;
+  /** Links a recorded delivery to the run it queued. */
+  recordDeliveryRun(provider: string, deliveryId: string, runId: string): Promise<void>;
 }
 
 export interface SecretRecord {

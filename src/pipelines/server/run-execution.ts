@@ -1,0 +1,154 @@
+/**
+ * Executes one claimed run: a first clone (to read the pipeline file and pin the commit),
+ * the plan, secrets from the store, then `runPipelineLocally` — the same scheduler and
+ * sandbox executor as `c8s run` — with every step change persisted and output fed to the
+ * live logs. Returns the final state; never throws.
+ */
+import { readFile, rm } from "node:fs/promises";
+import { join, normalize } from "node:path";
+import { pathToFileURL } from "node:url";
+import { C8sError, toC8sError } from "../../errors/index.ts";
+import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
+import { cloneAt } from "../git-workspace.ts";
+import { loadPipeline } from "../lint.ts";
+import { runPipelineLocally } from "../local-run.ts";
+import { type PlanContext, planPipeline, triggerAccepts } from "../plan.ts";
+import type { StepRecord } from "../scheduler.ts";
+import type { PipelineEvent } from "../schema.ts";
+import type { LiveLogs } from "./live-logs.ts";
+import type { SecretBox } from "./secret-box.ts";
+
+export interface ExecutionDeps {
+  store: Store;
+  runtime: Runtime;
+  /** `<c8s home>/pipelines`: runs live in `runs/<id>/` below it. */
+  pipelinesHome: string;
+  owner: string;
+  limits: ResourceLimits;
+  secretBox: SecretBox;
+  logs: LiveLogs;
+}
+
+export interface ExecutionOutcome {
+  state: RunState;
+  reason: string | null;
+}
+
+export function runDir(pipelinesHome: string, runId: string): string {
+  return join(pipelinesHome, "runs", runId);
+}
+
+/** What `git checkout` gets: the commit, else the branch's remote-tracking ref, else HEAD. */
+export function checkoutRef(run: Pick<RunRecord, "ref" | "branch" | "commit">): string {
+  if (run.commit) return run.commit;
+  if (run.ref !== "" && run.ref !== run.branch) return run.ref;
+  return run.branch ? `origin/${run.branch}` : "HEAD";
+}
+
+/** A repository-relative pipeline path: no absolute paths, no `..`. */
+export function safePipelinePath(path: string): string {
+  const clean = normalize(path);
+  if (clean.startsWith("/") || clean === ".." || clean.startsWith("../"))
+    throw new C8sError("INVALID_ARGUMENT", `pipeline path '${path}' leaves the repository`, {
+      details: { field: "pipelinePath" },
+      hint: "Give a path relative to the repository root, such as .c8s.yaml.",
+    });
+  return clean;
+}
+
+function stepRow(runId: string, position: number, step: StepRecord): RunStepRecord {
+  return {
+    runId,
+    name: step.name,
+    position,
+    state: step.state,
+    reason: step.reason ?? null,
+    attempts: step.attempts,
+    exitCode: step.exitCode ?? null,
+    startedAt: step.startedAt ?? null,
+    finishedAt: step.finishedAt ?? null,
+    durationMs: step.durationMs ?? null,
+  };
+}
+
+export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: AbortSignal): Promise<ExecutionOutcome> {
+  const dir = runDir(deps.pipelinesHome, run.id);
+  const source = join(dir, "source");
+  // Step rows are written in event order; the final summary waits for the chain.
+  let persisted: Promise<void> = Promise.resolve();
+  const positions = new Map<string, number>();
+  const persist = (step: StepRecord) => {
+    const row = stepRow(run.id, positions.get(step.name) ?? 0, step);
+    persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
+  };
+  try {
+    const cloned = await cloneAt({ url: run.repoUrl, commit: checkoutRef(run) }, source, signal);
+    const yaml =
+      run.pipelineYaml ?? (await readFile(join(source, safePipelinePath(run.pipelinePath ?? ".c8s.yaml")), "utf8"));
+    await deps.store.runs.update(run.id, { commit: cloned.commit, pipelineYaml: yaml });
+    const pipeline = loadPipeline(yaml, { file: run.pipelinePath ?? ".c8s.yaml" });
+    const context: PlanContext = {
+      event: run.event as PipelineEvent,
+      ...(run.branch ? { branch: run.branch } : {}),
+    };
+    if (!triggerAccepts(pipeline, context))
+      return {
+        state: "skipped",
+        reason: `the pipeline's on: triggers do not accept ${run.event}${run.branch ? ` on ${run.branch}` : ""}`,
+      };
+    const plan = planPipeline(pipeline, context);
+    plan.steps.forEach((s, i) => positions.set(s.name, i));
+    const reuse = new Set(run.reuse);
+    for (const step of plan.steps)
+      await deps.store.runs.upsertStep({
+        runId: run.id,
+        name: step.name,
+        position: positions.get(step.name) ?? 0,
+        state: reuse.has(step.name) ? "succeeded" : "queued",
+        reason: reuse.has(step.name) ? "reused" : null,
+        attempts: 0,
+        exitCode: null,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+      });
+    const secrets: Record<string, string> = {};
+    for (const name of plan.secrets) {
+      const stored = await deps.store.secrets.get(name);
+      if (stored) secrets[name] = deps.secretBox.open(name, stored.ciphertext);
+    }
+    const artifacts: RunRecord["artifacts"] = [];
+    const result = await runPipelineLocally({
+      pipeline,
+      repository: { url: pathToFileURL(source).href, commit: cloned.commit },
+      context,
+      runtime: deps.runtime,
+      owner: deps.owner,
+      home: deps.pipelinesHome,
+      secrets,
+      limits: deps.limits,
+      signal,
+      runId: run.id,
+      reuse,
+      onEvent: (event) => {
+        if (event.type === "step") persist(event.step);
+        else if (event.type === "output" && positions.has(event.source))
+          deps.logs.push(run.id, event.source, event.stream, event.data);
+        else if (event.type === "artifact")
+          artifacts.push({ step: event.step, path: event.path, key: event.key, size: event.size });
+      },
+    });
+    for (const step of result.steps) persist(step);
+    await persisted;
+    await deps.store.runs.update(run.id, { artifacts });
+    return { state: result.state, reason: result.reason ?? null };
+  } catch (error) {
+    await persisted;
+    const failure = toC8sError(error);
+    if (signal.aborted) return { state: "cancelled", reason: "cancelled" };
+    return { state: "failed", reason: failure.message };
+  } finally {
+    await rm(source, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The server's pipeline runs: a persistent queue in the store, a dispatcher that starts
+ * queued runs by priority then age under a global and a per-pipeline limit, cancellation,
+ * re-runs (whole, or from the failed step), and start-up recovery: runs a crash left
+ * `running` become `failed` with reason `interrupted` and their sandboxes are destroyed;
+ * queued runs simply wait in the store for the next start.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { C8sError } from "../../errors/index.ts";
+import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { RunRecord, RunState, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
+import { loadPipeline } from "../lint.ts";
+import { logFileName } from "../step-logs.ts";
+import { executeRun, runDir, safePipelinePath } from "./run-execution.ts";
+import { LiveLogs } from "./live-logs.ts";
+import { pickRunnable, type QueueLimits } from "./queue-policy.ts";
+import type { SecretBox } from "./secret-box.ts";
+
+export const TERMINAL_RUN_STATES: readonly RunState[] = ["succeeded", "failed", "cancelled", "skipped", "timed-out"];
+
+export interface RunServiceLogger {
+  info(data: Record<string, unknown>, message: string): void;
+  warn(data: Record<string, unknown>, message: string): void;
+}
+
+export interface RunServiceOptions {
+  store: Store;
+  runtime: Runtime;
+  /** The c8s home; runs live in `<home>/pipelines/runs/<id>/`. */
+  home: string;
+  /** Owner label of every step/service sandbox (recovery destroys what it lists). */
+  owner: string;
+  limits: ResourceLimits;
+  queue: QueueLimits;
+  secretBox: SecretBox;
+  logger?: RunServiceLogger | undefined;
+  /** Bytes of each step's output held in memory for live readers (default 1 MiB). */
+  logBufferBytes?: number | undefined;
+}
+
+export interface SubmitRunInput {
+  repoUrl: string;
+  commit?: string | undefined;
+  branch?: string | undefined;
+  event?: string | undefined;
+  pipelinePath?: string | undefined;
+  pipelineYaml?: string | undefined;
+  priority?: number | undefined;
+  cancelPrevious?: boolean | undefined;
+  trigger: RunTrigger;
+}
+
+export interface RunDetails {
+  run: RunRecord;
+  steps: RunStepRecord[];
+  queuePosition: number | null;
+}
+
+export function newRunId(): string {
+  return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
+}
+
+function repoName(url: string): string {
+  return (url.replace(/\/+$/, "").split("/").pop() ?? url).replace(/\.git$/, "");
+}
+
+export class RunService {
+  readonly logs: LiveLogs;
+  private readonly active = new Map<string, { abort: AbortController; pipeline: string; done: Promise<void> }>();
+  private dispatching: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly options: RunServiceOptions) {
+    this.logs = new LiveLogs({ bufferBytes: options.logBufferBytes ?? 1024 * 1024, keepFinishedRuns: 32 });
+  }
+
+  private get pipelinesHome(): string {
+    return join(this.options.home, "pipelines");
+  }
+
+  /** Crash recovery, then dispatch what is queued. */
+  async start(): Promise<{ interrupted: string[]; destroyed: number }> {
+    const at = new Date().toISOString();
+    const interrupted = await this.options.store.runs.interruptRunning("interrupted", at);
+    await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
+    let destroyed = 0;
+    for (const sandbox of await this.options.runtime.listOwned(this.options.owner)) {
+      await this.options.runtime.destroy(sandbox.handle).catch(() => undefined);
+      destroyed++;
+    }
+    if (interrupted.length > 0 || destroyed > 0)
+      this.options.logger?.warn({ interrupted, destroyed }, "runs interrupted by the previous shutdown");
+    this.kick();
+    return { interrupted, destroyed };
+  }
+
+  async submit(input: SubmitRunInput, extra: Partial<Pick<RunRecord, "rerunOf" | "reuse">> = {}): Promise<RunDetails> {
+    const inline = input.pipelineYaml;
+    const path = input.pipelinePath === undefined ? ".c8s.yaml" : safePipelinePath(input.pipelinePath);
+    // Inline YAML is validated now (400 PIPELINE_INVALID); a repository file once cloned.
+    const pipeline = inline !== undefined ? loadPipeline(inline).name : `${repoName(input.repoUrl)}:${path}`;
+    const run: RunRecord = {
+      id: newRunId(),
+      pipeline,
+      state: "queued",
+      reason: null,
+      priority: input.priority ?? 0,
+      repoUrl: input.repoUrl,
+      ref: input.commit ?? input.branch ?? "HEAD",
+      commit: input.commit !== undefined && /^[0-9a-f]{40}$/.test(input.commit) ? input.commit : null,
+      branch: input.branch ?? null,
+      event: input.event ?? "manual",
+      pipelinePath: inline !== undefined ? null : path,
+      pipelineYaml: inline ?? null,
+      trigger: input.trigger,
+      rerunOf: extra.rerunOf ?? null,
+      reuse: extra.reuse ?? [],
+      cancelPrevious: input.cancelPrevious ?? false,
+      artifacts: [],
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    await this.options.store.runs.insert(run);
+    if (run.cancelPrevious && run.branch !== null) {
+      const earlier = await this.options.store.runs.list({
+        state: ["queued", "running"],
+        repoUrl: run.repoUrl,
+        branch: run.branch,
+        pipeline: run.pipeline,
+        limit: 1000,
+      });
+      for (const other of earlier) if (other.id !== run.id) await this.cancel(other.id, `superseded by ${run.id}`);
+    }
+    this.kick();
+    return this.details(run.id);
+  }
+
+  async details(id: string): Promise<RunDetails> {
+    const run = await this.options.store.runs.get(id);
+    if (!run)
+      throw new C8sError("RUN_NOT_FOUND", `no run '${id}'`, { details: { id }, hint: "List runs with GET /v1/runs." });
+    const [steps, queuePosition] = await Promise.all([
+      this.options.store.runs.steps(id),
+      run.state === "queued" ? this.options.store.runs.queuePosition(id) : Promise.resolve(null),
+    ]);
+    return { run, steps, queuePosition };
+  }
+
+  async cancel(id: string, reason = "cancelled"): Promise<RunDetails> {
+    const { run } = await this.details(id);
+    if (run.state === "queued") {
+      const done = await this.options.store.runs.transition(id, ["queued"], {
+        state: "cancelled",
+        reason,
+        finishedAt: new Date().toISOString(),
+      });
+      if (done) return this.details(id);
+    }
+    const active = this.active.get(id);
+    if (active) {
+      active.abort.abort(reason);
+      await active.done;
+    } else if (run.state === "running")
+      // Executing on another server (shared PostgreSQL) or lost: record the cancel.
+      await this.options.store.runs.transition(id, ["running"], {
+        state: "cancelled",
+        reason,
+        finishedAt: new Date().toISOString(),
+      });
+    return this.details(id);
+  }
+
+  /** A new run of the same commit and pipeline; `fromFailed` reuses the steps that succeeded. */
+  async rerun(id: string, options: { fromFailed: boolean; by: string }): Promise<RunDetails> {
+    const { run, steps } = await this.details(id);
+    if (options.fromFailed && !TERMINAL_RUN_STATES.includes(run.state))
+      throw new C8sError("CONFLICT", `run ${id} is ${run.state}; re-run from the failed step needs a finished run`, {
+        details: { id, state: run.state },
+        hint: "Wait for it to finish or cancel it first.",
+      });
+    const reuse = options.fromFailed ? steps.filter((s) => s.state === "succeeded").map((s) => s.name) : [];
+    return this.submit(
+      {
+        repoUrl: run.repoUrl,
+        commit: run.commit ?? run.ref,
+        branch: run.branch ?? undefined,
+        event: run.event,
+        // The same pipeline the original ran, even if the branch moved on.
+        pipelineYaml: run.pipelineYaml ?? undefined,
+        pipelinePath: run.pipelineYaml === null ? (run.pipelinePath ?? undefined) : undefined,
+        priority: run.priority,
+        trigger: { kind: "rerun", by: options.by },
+      },
+      { rerunOf: run.id, reuse },
+    ).then(async (details) => {
+      // Keep the per-pipeline key of the original (inline YAML from a repository file).
+      if (details.run.pipeline !== run.pipeline)
+        await this.options.store.runs.update(details.run.id, { pipeline: run.pipeline });
+      return this.details(details.run.id);
+    });
+  }
+
+  /** The log file of a step; a step reused by a re-run reads the run it came from. */
+  async logPath(id: string, step: string): Promise<{ runId: string; path: string }> {
+    const { run, steps } = await this.details(id);
+    const record = steps.find((s) => s.name === step);
+    if (!record && TERMINAL_RUN_STATES.includes(run.state))
+      throw new C8sError("STEP_NOT_FOUND", `run ${id} has no step '${step}'`, {
+        details: { id, step, steps: steps.map((s) => s.name) },
+        hint: `Steps: ${steps.map((s) => s.name).join(", ") || "none"}.`,
+      });
+    if (record?.reason === "reused" && run.rerunOf !== null) return this.logPath(run.rerunOf, step);
+    return { runId: id, path: join(runDir(this.pipelinesHome, id), "logs", logFileName(step)) };
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  /** Starts whatever the limits allow; coalesces concurrent calls. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.dispatching) {
+      this.again = true;
+      return;
+    }
+    this.dispatching = this.dispatch()
+      .catch((error: unknown) => this.options.logger?.warn({ error: String(error) }, "run dispatch failed"))
+      .finally(() => {
+        this.dispatching = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async dispatch(): Promise<void> {
+    const queued = await this.options.store.runs.queued(1000);
+    const running = new Map<string, number>();
+    for (const a of this.active.values()) running.set(a.pipeline, (running.get(a.pipeline) ?? 0) + 1);
+    for (const id of pickRunnable(queued, running, this.options.queue)) {
+      if (this.closed) return;
+      const claimed = await this.options.store.runs.transition(id, ["queued"], {
+        state: "running",
+        startedAt: new Date().toISOString(),
+      });
+      if (claimed) this.launch(claimed);
+    }
+  }
+
+  private launch(run: RunRecord): void {
+    const abort = new AbortController();
+    this.logs.begin(run.id);
+    const done = (async () => {
+      const outcome = await executeRun(
+        {
+          store: this.options.store,
+          runtime: this.options.runtime,
+          pipelinesHome: this.pipelinesHome,
+          owner: this.options.owner,
+          limits: this.options.limits,
+          secretBox: this.options.secretBox,
+          logs: this.logs,
+        },
+        run,
+        abort.signal,
+      );
+      const aborted = abort.signal.aborted && typeof abort.signal.reason === "string";
+      const reason = aborted ? (abort.signal.reason as string) : outcome.reason;
+      // A shutdown is not a cancel: the run failed because the server went away.
+      const state = aborted && reason === "interrupted" ? "failed" : outcome.state;
+      await this.options.store.runs
+        .transition(run.id, ["running"], { state, reason, finishedAt: new Date().toISOString() })
+        .catch(() => undefined);
+    })()
+      .catch((error: unknown) =>
+        this.options.logger?.warn({ run: run.id, error: String(error) }, "run failed to finish"),
+      )
+      .finally(() => {
+        this.logs.end(run.id);
+        this.active.delete(run.id);
+        this.kick();
+      });
+    this.active.set(run.id, { abort, pipeline: run.pipeline, done });
+  }
+
+  /** Stops dispatching; runs executing here end as failed with reason `interrupted`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.dispatching;
+    const running = [...this.active.values()];
+    for (const a of running) a.abort.abort("interrupted");
+    await Promise.all(running.map((a) => a.done));
+  }
+}

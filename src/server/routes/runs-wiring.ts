@@ -1,0 +1,72 @@
+/**
+ * Pipeline runs in `c8s serve`, for the composition root: `startPipelines` opens the secret
+ * key, recovers what a crash left (runs → failed/interrupted, their sandboxes destroyed) and
+ * starts dispatching the persistent queue; `registerRoutes` adds the HTTP routes to the built
+ * server before it listens; `close` interrupts runs executing here.
+ */
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { type QueueLimits } from "../../pipelines/server/queue-policy.ts";
+import { RunService, type RunServiceLogger } from "../../pipelines/server/run-service.ts";
+import { SecretBox } from "../../pipelines/server/secret-box.ts";
+import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { Store } from "../../store/types.ts";
+import { registerPipelineRoutes } from "./runs-plugin.ts";
+
+export interface PipelineSettings {
+  /** Webhook secrets (read from the environment by the entry point). */
+  githubWebhookSecret?: string | undefined;
+  gitlabWebhookSecret?: string | undefined;
+  webhookMaxBodyBytes?: number | undefined;
+  queue?: Partial<QueueLimits> | undefined;
+}
+
+export interface StartPipelinesOptions extends PipelineSettings {
+  store: Store;
+  runtime: Runtime;
+  home: string;
+  /** The server's owner label; pipeline sandboxes get `<owner>-pipelines`. */
+  owner: string;
+  limits: ResourceLimits;
+  jsonBodyLimit: number;
+  logger?: RunServiceLogger | undefined;
+}
+
+export interface RunningPipelines {
+  service: RunService;
+  registerRoutes(app: FastifyInstance): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxRuns: 4, maxRunsPerPipeline: 2 };
+
+export async function startPipelines(options: StartPipelinesOptions): Promise<RunningPipelines> {
+  const secretBox = await SecretBox.open(join(options.home, "secrets.key"));
+  const service = new RunService({
+    store: options.store,
+    runtime: options.runtime,
+    home: options.home,
+    owner: `${options.owner}-pipelines`,
+    limits: options.limits,
+    queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
+    secretBox,
+    logger: options.logger,
+  });
+  await service.start();
+  return {
+    service,
+    registerRoutes: (app) =>
+      registerPipelineRoutes(app, {
+        runs: service,
+        store: options.store,
+        secretBox,
+        jsonBodyLimit: options.jsonBodyLimit,
+        webhooks: {
+          githubSecret: options.githubWebhookSecret,
+          gitlabSecret: options.gitlabWebhookSecret,
+          maxBodyBytes: options.webhookMaxBodyBytes ?? 1024 * 1024,
+        },
+      }),
+    close: () => service.close(),
+  };
+}

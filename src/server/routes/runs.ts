@@ -1,0 +1,133 @@
+/** /v1/runs: submit (queue), list, get with steps, cancel, re-run (whole or from the failed step). */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { RUN_STATES } from "../../store/runs-types.ts";
+import { errorResponse } from "../api-schemas.ts";
+import { defineRoute } from "../route-registry.ts";
+import type { PipelineRouteDeps } from "./runs-deps.ts";
+import { toPublicRun } from "./runs-serialize.ts";
+
+const TAG = "runs";
+
+export const submitRunBody = z
+  .strictObject({
+    repoUrl: z.string().min(1).max(4096),
+    commit: z.string().min(1).max(255).optional(),
+    branch: z.string().min(1).max(255).optional(),
+    event: z.enum(["push", "pull_request", "tag", "manual"]).optional(),
+    pipelinePath: z.string().min(1).max(1024).optional(),
+    pipelineYaml: z.string().min(1).optional(),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    cancelPrevious: z.boolean().optional(),
+  })
+  .refine((b) => !(b.pipelinePath !== undefined && b.pipelineYaml !== undefined), {
+    message: "give pipelinePath or pipelineYaml, not both",
+    path: ["pipelineYaml"],
+  });
+
+export const runParams = z.strictObject({ id: z.string().min(1).max(100) });
+const listQuery = z.strictObject({
+  state: z.enum(RUN_STATES as [string, ...string[]]).optional(),
+  pipeline: z.string().optional(),
+  branch: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const rerunQuery = z.strictObject({ from: z.enum(["failed"]).optional() });
+const runResponse = z.object({ id: z.string(), state: z.string() }).loose();
+
+export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
+  const { runs, registry, store } = deps;
+  const responses = {
+    200: { description: "The run with its steps and queue position.", schema: runResponse },
+    404: { description: "No such run.", schema: errorResponse },
+  };
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/runs",
+    summary: "Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML).",
+    tag: TAG,
+    auth: "token",
+    body: submitRunBody,
+    bodyLimit: deps.jsonBodyLimit,
+    responses: {
+      201: { description: "The queued run.", schema: runResponse },
+      400: { description: "Invalid request or pipeline.", schema: errorResponse },
+    },
+    handler: async ({ body, request, reply }) => {
+      const details = await runs.submit({ ...body, trigger: { kind: "api", by: request.auth?.name ?? "" } });
+      return reply.status(201).send(toPublicRun(details));
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/runs",
+    summary: "Runs, newest first.",
+    tag: TAG,
+    auth: "token",
+    query: listQuery,
+    responses: { 200: { description: "Runs (without steps).", schema: z.object({ runs: z.array(runResponse) }) } },
+    handler: async ({ query }) => {
+      const list = await store.runs.list({
+        ...(query.state === undefined ? {} : { state: query.state as (typeof RUN_STATES)[number] }),
+        ...(query.pipeline === undefined ? {} : { pipeline: query.pipeline }),
+        ...(query.branch === undefined ? {} : { branch: query.branch }),
+        limit: query.limit ?? 100,
+      });
+      const out = [];
+      for (const run of list)
+        out.push(
+          toPublicRun(
+            {
+              run,
+              steps: [],
+              queuePosition: run.state === "queued" ? await store.runs.queuePosition(run.id) : null,
+            },
+            false,
+          ),
+        );
+      return { runs: out };
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/runs/:id",
+    summary: "One run with its steps.",
+    tag: TAG,
+    auth: "token",
+    params: runParams,
+    responses,
+    handler: async ({ params }) => toPublicRun(await runs.details(params.id)),
+  });
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/runs/:id/cancel",
+    summary: "Cancel a queued or running run (its step sandboxes are destroyed).",
+    tag: TAG,
+    auth: "token",
+    params: runParams,
+    responses,
+    handler: async ({ params }) => toPublicRun(await runs.cancel(params.id)),
+  });
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/runs/:id/rerun",
+    summary: "Queue the run again at the same commit; ?from=failed reuses the steps that succeeded.",
+    tag: TAG,
+    auth: "token",
+    params: runParams,
+    query: rerunQuery,
+    responses: { ...responses, 201: { description: "The new run.", schema: runResponse } },
+    handler: async ({ params, query, request, reply }) => {
+      const details = await runs.rerun(params.id, {
+        fromFailed: query.from === "failed",
+        by: `${request.auth?.name ?? ""} (re-run of ${params.id})`,
+      });
+      return reply.status(201).send(toPublicRun(details));
+    },
+  });
+}
