@@ -52,6 +52,8 @@ void describe("c8s sandbox", () => {
     assert.equal(r.code, 7);
     assert.equal(r.stdout, "to-out\n");
     assert.equal(r.stderr, "to-err\n");
+    const binary = await runCli(["sandbox", "exec", id, "--", "printf", "\\000\\377\\n"], { env: server.env });
+    assert.deepEqual(binary.stdoutBytes, Buffer.from([0, 255, 10]));
     const ok = await runCli(["sandbox", "exec", id, "--env", "X=1", "--", "sh", "-c", 'echo "x=$X"'], {
       env: server.env,
     });

@@ -78,6 +78,16 @@ void describe("commands", () => {
     assert.equal(err.join(""), result.stderr);
   });
 
+  void test("onOutput delivers raw bytes in order with increasing seq", async () => {
+    const chunks: Array<{ seq: number; data: Uint8Array }> = [];
+    await sandbox.commands.run(["printf", "\\000\\001\\377"], { onOutput: (c) => chunks.push(c) });
+    assert.deepEqual(Buffer.concat(chunks.map((c) => c.data)), Buffer.from([0, 1, 255]));
+    assert.deepEqual(
+      chunks.map((c) => c.seq),
+      chunks.map((_, i) => chunks[0]!.seq + i),
+    );
+  });
+
   void test("sendStdin/closeStdin talk to a running command; stdin: true without background is refused", async () => {
     await assert.rejects(sandbox.commands.run("cat", { stdin: true }), InvalidArgumentError);
     const handle = await sandbox.commands.run("cat; echo done", { background: true, stdin: true });
