@@ -53,26 +53,29 @@ build() {
     ld+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit=c8s-go-proxy-build"
   done
-  local jobs=${C8S_K8S_BUILD_JOBS:-2}
+  local jobs=${C8S_K8S_BUILD_JOBS:-2} cmd
+  # One `go build` per module: shared packages compile once and the links run in parallel.
+  local control=()
   for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
-    if [[ ! -x "$bin/$cmd" ]]; then
-      log "building $cmd $K8S_VERSION"
-      (cd "$wrapper" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "$ld" \
-        -o "$bin/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd") && mv "$bin/$cmd.tmp" "$bin/$cmd"
-    fi
+    [[ -x "$bin/$cmd" ]] || control+=("k8s.io/kubernetes/cmd/$cmd")
   done
-  if [[ ! -x "$bin/etcd" ]]; then
-    log "building etcd $ETCD_VERSION"
-    (cd "$wrapper" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "-s -w" \
-      -o "$bin/etcd.tmp" ./cmd/etcd) && mv "$bin/etcd.tmp" "$bin/etcd"
+  [[ -x "$bin/etcd" ]] || control+=(./cmd/etcd)
+  rm -rf "$cache/bin.tmp" && mkdir -p "$cache/bin.tmp"
+  if ((${#control[@]} > 0)); then
+    log "building ${control[*]} (kubernetes $K8S_VERSION, etcd $ETCD_VERSION)"
+    (cd "$wrapper" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "$ld" \
+      -o "$cache/bin.tmp/" "${control[@]}")
   fi
-  for cmd in kwok kwokctl; do
-    if [[ ! -x "$bin/$cmd" ]]; then
-      log "building $cmd $KWOK_VERSION"
-      (cd "$wrapper/kwok" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "-s -w" \
-        -o "$bin/$cmd.tmp" "sigs.k8s.io/kwok/cmd/$cmd") && mv "$bin/$cmd.tmp" "$bin/$cmd"
-    fi
-  done
+  local tools=()
+  for cmd in kwok kwokctl; do [[ -x "$bin/$cmd" ]] || tools+=("sigs.k8s.io/kwok/cmd/$cmd"); done
+  if ((${#tools[@]} > 0)); then
+    log "building ${tools[*]} (kwok $KWOK_VERSION)"
+    (cd "$wrapper/kwok" && CGO_ENABLED=0 nice -n 19 go build -p "$jobs" -trimpath -ldflags "-s -w" \
+      -o "$cache/bin.tmp/" "${tools[@]}")
+  fi
+  # Only complete binaries ever land in bin/.
+  for f in "$cache"/bin.tmp/*; do [[ -f "$f" ]] && mv "$f" "$bin/"; done
+  rm -rf "$cache/bin.tmp"
   # KWOK's own stages, taken from the module that was just built (see scripts/k8s/kwok.yaml).
   local kwok_dir
   kwok_dir=$(cd "$wrapper/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
