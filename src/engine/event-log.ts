@@ -25,6 +25,11 @@ export class EventLog {
     private readonly events: EventRepository,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /**
+     * When set, a waiting stream also re-reads the store this often, so events other servers
+     * append to a shared PostgreSQL show up too (in-process events still arrive at once).
+     */
+    private readonly pollIntervalMs?: number,
   ) {}
 
   /** Appends and publishes; never throws (an event that cannot be stored is logged). */
@@ -110,10 +115,18 @@ export class EventLog {
           yield event;
           continue;
         }
+        const poll =
+          this.pollIntervalMs === undefined
+            ? undefined
+            : this.clock.setTimer(this.pollIntervalMs, () => {
+                fromStore = true;
+                wake?.();
+              });
         await new Promise<void>((resolve) => {
           wake = resolve;
           if (queue.length > 0 || overflowed || isAborted(signal)) resolve();
         });
+        poll?.cancel();
         wake = null;
       }
     } finally {

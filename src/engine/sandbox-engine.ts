@@ -91,7 +91,13 @@ export class SandboxEngine implements SandboxEngineApi {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.eventLog = new EventLog(options.store.events, this.clock, this.logger);
+    // A shared PostgreSQL may have other servers appending events: streams poll it too.
+    this.eventLog = new EventLog(
+      options.store.events,
+      this.clock,
+      this.logger,
+      options.store.kind === "postgres" ? 1000 : undefined,
+    );
     this.execs = new ExecManager({
       runtime: options.runtime,
       store: options.store,
