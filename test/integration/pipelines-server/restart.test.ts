@@ -1,0 +1,116 @@
+/**
+ * A server killed with SIGKILL mid-run loses no queued run: after the restart the run that
+ * was executing is failed with reason `interrupted` (its sandboxes destroyed) and the queued
+ * one runs. Real child processes, real HTTP, the real local runtime.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { after, test } from "node:test";
+import { ownerLabel } from "../../../src/app.ts";
+import { createLocalRuntime } from "../../../src/runtimes/local/index.ts";
+import { createTestRepository } from "../../fixtures/git.ts";
+import { TEST_SUPERVISOR_CACHE } from "../../fixtures/runtime-local.ts";
+
+const CHILD = fileURLToPath(new URL("../../fixtures/pipelines-server-child.ts", import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  token: string;
+}
+
+async function startChild(home: string): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, home], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`server child exited with ${code}`)));
+  });
+  const { url, token } = JSON.parse(first) as { url: string; token: string };
+  return { process: child, url, token };
+}
+
+async function call(child: Child, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${child.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${child.token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return (await res.json()) as {
+    id: string;
+    state: string;
+    reason: string | null;
+    steps: { state: string; reason: string | null }[];
+  };
+}
+
+async function waitFor(child: Child, id: string, states: string[]) {
+  for (let i = 0; i < 600; i++) {
+    const run = await call(child, "GET", `/v1/runs/${id}`);
+    if (states.includes(run.state)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`run ${id} never reached ${states.join("|")}`);
+}
+
+const home = await mkdtemp(join(tmpdir(), "c8s-pipelines-restart-"));
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await rm(home, { recursive: true, force: true });
+});
+
+void test("SIGKILL mid-run: the executing run becomes failed/interrupted, the queued run survives and runs", async () => {
+  const repo = await createTestRepository({ "README.md": "hi\n" });
+  try {
+    const first = await startChild(home);
+    children.push(first.process);
+    const slow = `version: v1alpha1\nname: slow\nsteps:\n  - name: wait\n    commands: [sleep 120]\n`;
+    const quick = `version: v1alpha1\nname: quick\nsteps:\n  - name: s\n    commands: [echo survived]\n`;
+    const executing = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: slow });
+    const running = await waitFor(first, executing.id, ["running"]);
+    // Wait until the step's sandbox is up (the step is running), then queue another run.
+    for (let i = 0; i < 300; i++) {
+      const run = await call(first, "GET", `/v1/runs/${running.id}`);
+      if (run.steps.some((s) => s.state === "running")) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const queued = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick });
+    assert.equal(queued.state, "queued");
+
+    first.process.kill("SIGKILL");
+    await new Promise((resolve) => first.process.once("exit", resolve));
+
+    const second = await startChild(home);
+    children.push(second.process);
+    const interrupted = await call(second, "GET", `/v1/runs/${executing.id}`);
+    assert.equal(interrupted.state, "failed");
+    assert.equal(interrupted.reason, "interrupted");
+    assert.deepEqual(
+      interrupted.steps.map((s) => [s.state, s.reason]),
+      [["failed", "interrupted"]],
+    );
+    const survived = await waitFor(second, queued.id, ["succeeded", "failed", "cancelled"]);
+    assert.equal(survived.state, "succeeded");
+
+    // Nothing of the killed run is left on the runtime.
+    const runtime = createLocalRuntime({ stateDir: join(home, "local"), supervisorCacheDir: TEST_SUPERVISOR_CACHE });
+    try {
+      assert.deepEqual(await runtime.listOwned(`${await ownerLabel(home)}-pipelines`), []);
+    } finally {
+      await runtime.close();
+    }
+    second.process.kill("SIGTERM");
+    await new Promise((resolve) => second.process.once("exit", resolve));
+  } finally {
+    await repo.cleanup();
+  }
+});
