@@ -1,6 +1,7 @@
 /** The sandbox engine and the pieces others reuse (schemas, output buffer, state machine). */
 export type * from "./types.ts";
-export { SandboxEngine, ownerForHome, type SandboxEngineOptions } from "./sandbox-engine.ts";
+export { SandboxEngine } from "./sandbox-engine.ts";
+export { ownerForHome, type SandboxEngineOptions } from "./engine-options.ts";
 export { systemClock, silentLogger, type Clock, type Logger, type TimerHandle } from "./clock.ts";
 export { OutputBuffer, type OutputBufferOptions, type Sequenced } from "./output-buffer.ts";
 export { EventLog } from "./event-log.ts";

@@ -3,10 +3,7 @@
  * file access, the reaper, start-up reconciliation and the lifecycle event stream. It drives
  * one Runtime and one Store and knows nothing about HTTP.
  */
-import { createHash } from "node:crypto";
-import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import type { C8sConfig } from "../config/config.ts";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { FileEntry, Runtime, RuntimeCapabilities, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxRecord, SandboxState, Store } from "../store/types.ts";
@@ -18,58 +15,10 @@ import { KeyedLock } from "./keyed-lock.ts";
 import { Reaper } from "./reaper.ts";
 import { reconcile, type ReconcileReport } from "./reconcile.ts";
 import { type EngineDefaults, planSandbox } from "./sandbox-plan.ts";
+import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
 import type { CreateSandboxInput, ExecInput, ExecSession, RunToCompletionResult, SandboxEngineApi } from "./types.ts";
-
-export interface SandboxEngineOptions {
-  runtime: Runtime;
-  store: Store;
-  /**
-   * Server configuration: `defaults`, `maxSandboxes`, and `home` (from which the owner label is
-   * derived when `owner` is not given). Explicit fields below win over it.
-   */
-  config?: Pick<C8sConfig, "defaults" | "maxSandboxes" | "home">;
-  /** This c8s instance's owner label; reconciliation only touches what it owns. */
-  owner?: string;
-  defaults?: EngineDefaults;
-  /** Most sandboxes of this owner that may be active at once. */
-  maxSandboxes?: number;
-  /** Time source (default: the system clock). Tests pass a manual clock. */
-  clock?: Clock;
-  /** pino-compatible (Fastify's logger fits). Default: silent. */
-  logger?: Logger;
-  /** Per-exec output ring buffer (default 8 MiB). */
-  execBufferBytes?: number;
-  /** `run()` keeps at most this much of each stream (default 4 MiB); beyond it `truncated`. */
-  runOutputBytes?: number;
-  /** How long a finished exec's output stays attachable (default 5 min). */
-  finishedExecRetentionMs?: number;
-}
-
-/** A stable owner label for a c8s home: the same home reconciles its own leftovers. */
-export function ownerForHome(home: string): string {
-  return `c8s-${createHash("sha256").update(resolve(home)).digest("hex").slice(0, 12)}`;
-}
-
-function resolveOptions(options: SandboxEngineOptions): {
-  owner: string;
-  defaults: EngineDefaults;
-  maxSandboxes: number;
-} {
-  const defaults = options.defaults ?? options.config?.defaults;
-  const owner = options.owner ?? (options.config === undefined ? undefined : ownerForHome(options.config.home));
-  const maxSandboxes = options.maxSandboxes ?? options.config?.maxSandboxes;
-  if (defaults === undefined || owner === undefined || maxSandboxes === undefined)
-    throw new C8sError(
-      "CONFIG_INVALID",
-      "the sandbox engine needs `config` or `owner`, `defaults` and `maxSandboxes`",
-      {
-        hint: "Pass the parsed server configuration as `config`.",
-      },
-    );
-  return { owner, defaults, maxSandboxes };
-}
 
 const CREATE_SLOT = "\0create-slot";
 
