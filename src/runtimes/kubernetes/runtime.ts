@@ -5,7 +5,7 @@
  * errors become C8sErrors here, at the adapter edge (errors.ts).
  */
 import type { Readable } from "node:stream";
-import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1Job, type V1Pod } from "@kubernetes/client-node";
+import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1Pod } from "@kubernetes/client-node";
 import { C8sError } from "../../errors/index.ts";
 import type {
   ExecProcess,
@@ -31,16 +31,8 @@ import {
   sandboxSelector,
   type KubernetesSandboxDefaults,
 } from "./manifests.ts";
-import {
-  isPodReady,
-  jobEnd,
-  jobsPath,
-  podProgress,
-  podsPath,
-  podStartFailure,
-  waitPodsGone,
-  watchUntil,
-} from "./watch.ts";
+import { waitJobExit } from "./job-exit.ts";
+import { isPodReady, podProgress, podsPath, podStartFailure, waitPodsGone, watchUntil } from "./watch.ts";
 
 export interface KubernetesLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -116,7 +108,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
 
   const refOf = (handle: SandboxHandle): KubernetesRef => {
     const ref = handle.ref as Partial<KubernetesRef>;
-    if (destroyed.has(handle.id) || typeof ref.pod !== "string" || typeof ref.job !== "string") {
+    if (destroyed.has(handle.id) || typeof ref.pod !== "string" || ref.pod === "" || typeof ref.job !== "string") {
       throw new C8sError("SANDBOX_NOT_FOUND", `sandbox ${handle.id} does not exist on Kubernetes`, {
         details: { sandboxId: handle.id },
         hint: "It was destroyed or reached its TTL; create a new sandbox.",
@@ -352,27 +344,17 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       const ref = handle.ref as Partial<KubernetesRef>;
       const jobName = typeof ref.job === "string" ? ref.job : objectNamesFor(handle.id).job;
       if (destroyed.has(handle.id)) return { reason: "killed" };
-      const exit = await watchUntil<V1Job, SandboxExit>(
+      const exit = await waitJobExit({
         kubeConfig,
-        jobsPath(namespace),
-        { fieldSelector: `metadata.name=${jobName}` },
-        ({ type, object }) => {
-          if (type === "DELETED") {
-            return destroyed.has(handle.id)
-              ? { reason: "killed" }
-              : { reason: "error", message: "the Job was deleted outside c8s" };
-          }
-          const end = jobEnd(object);
-          if (end === null) return undefined;
-          if (end.reason === "DeadlineExceeded") return { reason: "ttl", message: end.message };
-          return end.failed
-            ? { reason: "error", message: `${end.reason}: ${end.message}` }
-            : { reason: "exit", message: end.reason };
-        },
-        closing.signal,
-      ).catch((error: unknown) => {
-        if (closing.signal.aborted)
+        namespace,
+        job: jobName,
+        podSelector: sandboxSelector(handle.id),
+        destroyed: () => destroyed.has(handle.id),
+        signal: closing.signal,
+      }).catch((error: unknown) => {
+        if (closing.signal.aborted) {
           return { reason: "interrupted", message: "the runtime was closed" } satisfies SandboxExit;
+        }
         throw translateKubernetesError(error, {
           action: `watch the Job of sandbox ${handle.id}`,
           sandboxId: handle.id,

@@ -139,6 +139,19 @@ if (probe.cluster === undefined) {
       );
     });
 
+    void test("waitExit for a sandbox whose Job was deleted behind c8s's back says error, at once", async () => {
+      const runtime = make();
+      const s = spec();
+      const handle = await runtime.create(s);
+      const exit = runtime.waitExit(handle);
+      await batch.deleteNamespacedJob({ name: String(handle.ref["job"]), namespace, propagationPolicy: "Foreground" });
+      assert.equal((await exit).reason, "error");
+      // A second waiter, after the Job is gone, does not hang either.
+      const again = await make().waitExit(handle);
+      assert.equal(again.reason, "error");
+      await runtime.destroy(handle);
+    });
+
     void test("an account without permissions gets PERMISSION_DENIED with a hint", async () => {
       const core = kubeConfig.makeApiClient(CoreV1Api);
       await core

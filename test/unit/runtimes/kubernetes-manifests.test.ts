@@ -13,6 +13,8 @@ import {
   ownerSelector,
   sandboxLabels,
 } from "../../../src/runtimes/kubernetes/manifests.ts";
+import type { V1Pod } from "@kubernetes/client-node";
+import { wasOomKilled } from "../../../src/runtimes/kubernetes/job-exit.ts";
 import type { SandboxSpec } from "../../../src/runtimes/types.ts";
 
 const MiB = 1024 * 1024;
@@ -260,4 +262,29 @@ void describe("buildWorkspaceClaim", () => {
     });
     assert.equal(claim?.metadata?.labels?.["c8s.dev/owner"], "c8s-test");
   });
+});
+
+void describe("wasOomKilled", () => {
+  const pod = (reason: string | undefined, last?: string): V1Pod => ({
+    status: {
+      containerStatuses: [
+        {
+          name: "sandbox",
+          image: "x",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: reason === undefined ? {} : { terminated: { exitCode: 137, reason } },
+          ...(last === undefined ? {} : { lastState: { terminated: { exitCode: 137, reason: last } } }),
+        },
+      ],
+    },
+  });
+  const cases: Array<[string, V1Pod[], boolean]> = [
+    ["OOMKilled", [pod("OOMKilled")], true],
+    ["OOMKilled earlier", [pod(undefined, "OOMKilled")], true],
+    ["Error", [pod("Error")], false],
+    ["no pods", [], false],
+  ];
+  for (const [name, pods, expected] of cases) void test(name, () => assert.equal(wasOomKilled(pods), expected));
 });
