@@ -10,7 +10,7 @@ import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api } from "@kubernetes/
 import { C8sError } from "../../../src/errors/index.ts";
 import { defaultSpec } from "../../../src/runtimes/conformance/index.ts";
 import { createKubernetesRuntime, type KubernetesRuntimeOptions } from "../../../src/runtimes/kubernetes/index.ts";
-import type { Runtime, SandboxSpec } from "../../../src/runtimes/types.ts";
+import { shellCommand, type Runtime, type SandboxSpec } from "../../../src/runtimes/types.ts";
 import { deleteNamespace, ensureNamespace, findTestCluster } from "../../fixtures/k8s-cluster.ts";
 
 const probe = await findTestCluster();
@@ -73,6 +73,36 @@ if (probe.cluster === undefined) {
       assert.equal(left.items.length, 0);
       const jobsLeft = await batch.listNamespacedJob({ namespace, labelSelector: `c8s.dev/sandbox=${s.id}` });
       assert.ok(jobsLeft.items.every((j) => j.metadata?.deletionTimestamp !== undefined));
+    });
+
+    void test("timeout and kill() end the whole process tree, setsid'd and double-forked children too", async () => {
+      const runtime = make();
+      const handle = await runtime.create(spec());
+      const marker = String(100000 + Math.floor(Math.random() * 800000));
+      const count = async (): Promise<string> => {
+        const p = await runtime.exec(handle, {
+          command: shellCommand(
+            `n=0; for f in /proc/[0-9]*/cmdline; do if tr '\\000' ' ' < "$f" 2>/dev/null | grep -q '^sleep ${marker}'; then n=$((n+1)); fi; done; echo $n`,
+          ),
+        });
+        const out: Buffer[] = [];
+        p.stdout.on("data", (c: Buffer) => out.push(c));
+        await p.closeStdin();
+        await p.result;
+        return Buffer.concat(out).toString().trim();
+      };
+      const tree = `(setsid sleep ${marker} >/dev/null 2>&1 &); (sleep ${marker} & ); sleep ${marker} & sh -c 'sleep ${marker}' & echo started; wait`;
+      const timed = await runtime.exec(handle, { command: shellCommand(tree), timeoutMs: 1500 });
+      await timed.closeStdin();
+      assert.equal((await timed.result).reason, "timeout");
+      assert.equal(await count(), "0");
+      const killed = await runtime.exec(handle, { command: shellCommand(tree) });
+      await new Promise<void>((resolve) => killed.stdout.once("data", () => resolve()));
+      assert.notEqual(await count(), "0");
+      await killed.kill();
+      assert.equal((await killed.result).reason, "killed");
+      assert.equal(await count(), "0");
+      await runtime.destroy(handle);
     });
 
     void test("network host: no NetworkPolicy", async () => {
