@@ -1,0 +1,87 @@
+/** Migrations run in one transaction: a failing one leaves nothing behind (PGlite and PostgreSQL). */
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { isC8sError } from "../../../src/errors/index.ts";
+import { runMigrations } from "../../../src/store/migrate.ts";
+import { createPgClient } from "../../../src/store/pg-client.ts";
+import { createPgliteClient } from "../../../src/store/pglite-client.ts";
+import type { SqlClient } from "../../../src/store/sql-client.ts";
+import { dropSchema, freshSchemaName, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from "../../fixtures/store-postgres.ts";
+
+const GOOD = { id: 1, name: "one", sql: "CREATE TABLE alpha (id int PRIMARY KEY); INSERT INTO alpha VALUES (1);" };
+const BROKEN = { id: 2, name: "two", sql: "CREATE TABLE beta (id int); INSERT INTO no_such_table VALUES (1);" };
+const FIXED = { id: 2, name: "two", sql: "CREATE TABLE beta (id int);" };
+
+async function tableExists(db: SqlClient, name: string): Promise<boolean> {
+  const { rows } = await db.query<{ n: unknown }>(
+    "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $1 AND table_schema = current_schema()",
+    [name],
+  );
+  return Number(rows[0]?.n) > 0;
+}
+
+function migrationCases(name: string, open: () => Promise<SqlClient>, skip: string | false): void {
+  void describe(`migrations on ${name}`, { skip }, () => {
+    void it("apply in order, record themselves, and roll back entirely when one fails", async () => {
+      const db = await open();
+      try {
+        assert.deepEqual(await runMigrations(db, [GOOD]), { applied: [1], current: 1 });
+        await assert.rejects(
+          runMigrations(db, [GOOD, BROKEN]),
+          (e: unknown) => isC8sError(e) && e.code === "STORE_ERROR",
+        );
+        assert.equal(await tableExists(db, "beta"), false, "the failed migration's first statement was rolled back");
+        const { rows } = await db.query<{ id: number }>("SELECT id FROM c8s_migrations ORDER BY id");
+        assert.deepEqual(
+          rows.map((r) => Number(r.id)),
+          [1],
+        );
+        assert.deepEqual(await runMigrations(db, [GOOD, FIXED]), { applied: [2], current: 2 });
+        assert.deepEqual(await runMigrations(db, [GOOD, FIXED]), { applied: [], current: 2 });
+        assert.equal(await tableExists(db, "beta"), true);
+      } finally {
+        await db.close();
+      }
+    });
+
+    void it("a transaction commits on success and rolls back on a throw", async () => {
+      const db = await open();
+      try {
+        await db.exec("CREATE TABLE IF NOT EXISTS gamma (v int)");
+        await db.transaction(async (tx) => {
+          await tx.query("INSERT INTO gamma VALUES ($1)", [1]);
+        });
+        await assert.rejects(
+          db.transaction(async (tx) => {
+            await tx.query("INSERT INTO gamma VALUES ($1)", [2]);
+            throw new Error("changed my mind");
+          }),
+        );
+        const { rows } = await db.query<{ v: number }>("SELECT v FROM gamma ORDER BY v");
+        assert.deepEqual(
+          rows.map((r) => r.v),
+          [1],
+        );
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
+
+migrationCases("PGlite", () => createPgliteClient(undefined), false);
+
+const url = TEST_DATABASE_URL;
+const schemas: string[] = [];
+after(async () => {
+  if (url !== undefined) for (const schema of schemas) await dropSchema(url, schema);
+});
+migrationCases(
+  "PostgreSQL",
+  () => {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    return createPgClient(url as string, { schema });
+  },
+  url === undefined ? POSTGRES_SKIP_REASON : false,
+);
