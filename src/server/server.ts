@@ -4,11 +4,11 @@
  * authenticated; requests are logged without tokens, query strings or bodies.
  */
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { C8sConfig } from "../config/config.ts";
 import type { SandboxEngineApi } from "../engine/types.ts";
 import { C8sError } from "../errors/index.ts";
-import type { Store } from "../store/types.ts";
+import type { SandboxEvent, Store } from "../store/types.ts";
 import { createAuthHook } from "./auth.ts";
 import { createC8sMetrics, followEngineEvents, type C8sMetrics } from "./c8s-metrics.ts";
 import { bodyLimitsFor, type RouteDeps } from "./deps.ts";
@@ -29,6 +29,11 @@ export interface BuildServerOptions {
   /** A pino-compatible logger; omitted → Fastify's own at `config.logLevel`. */
   logger?: FastifyBaseLogger;
   version: string;
+  /**
+   * In-process subscription to the engine's stored events (`SandboxEngine.onEvent`), for
+   * metrics. Without it the server follows `engine.events()` from the newest stored event.
+   */
+  subscribeEvents?: (listener: (event: SandboxEvent) => void) => () => void;
   /** Cap for JSON bodies (default 8 MiB, never above `config.bodyLimitBytes`). */
   jsonBodyLimitBytes?: number;
 }
@@ -48,7 +53,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
     bodyLimit: limits.jsonBytes,
-    disableRequestLogging: true,
+    // Fastify's own request lines include the URL (and so `?access_token=`); ours name the route only.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
@@ -80,7 +86,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   let follower: { stop(): Promise<void> } | undefined;
   app.addHook("onReady", async () => {
-    follower = followEngineEvents(engine, store, metrics, app.log);
+    if (options.subscribeEvents) {
+      const unsubscribe = options.subscribeEvents((event) => metrics.observeEvent(event));
+      follower = { stop: async () => unsubscribe() };
+    } else follower = followEngineEvents(engine, store, metrics, app.log);
   });
   app.addHook("preClose", async () => {
     shutdown.abort();

@@ -1,0 +1,187 @@
+/**
+ * The composition root: config in, a running c8s out. Opens the store, creates the runtime
+ * the config names, starts the engine (which reconciles what a crash left behind), builds the
+ * HTTP server and listens, then writes `$C8S_HOME/server.json` and `credentials.json`.
+ * `c8s serve` calls `startC8s` and handles SIGINT/SIGTERM by calling `close()`.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { readCredentials, writeCredentials } from "./cli/credentials.ts";
+import type { C8sConfig } from "./config/config.ts";
+import { SandboxEngine, systemClock } from "./engine/index.ts";
+import { C8sError } from "./errors/index.ts";
+import { createLocalRuntime, type LocalRuntimeOptions } from "./runtimes/local/index.ts";
+import type { Runtime } from "./runtimes/types.ts";
+import { ensureAdminToken } from "./server/auth.ts";
+import { createJsonLogger } from "./server/logger.ts";
+import { buildServer } from "./server/server.ts";
+import { openStore } from "./store/index.ts";
+import { type PipelineSettings, startPipelines } from "./server/routes/runs-wiring.ts";
+import type { Store } from "./store/types.ts";
+
+export interface StartOptions {
+  /** A pino-compatible logger; default: Fastify's pino at `config.logLevel`. */
+  logger?: FastifyBaseLogger;
+  /** Reported by /v1/info and /openapi.json; default: package.json's version. */
+  version?: string;
+  /** Extra options for the local runtime (tests share a supervisor build cache). */
+  localRuntime?: Partial<LocalRuntimeOptions>;
+  /** Pipeline runs: webhook secrets, queue limits. */
+  pipelines?: PipelineSettings;
+}
+
+export interface RunningC8s {
+  /** Where clients reach it, with the real port when `port` was 0. */
+  url: string;
+  port: number;
+  /** The admin token, only on the first start of this home (it is stored hashed). */
+  adminToken: string | undefined;
+  /** The Fastify instance (for tests that want `inject()`). */
+  server: FastifyInstance;
+  /** Graceful shutdown: stop accepting, close streams, stop the engine, close runtime and store. */
+  close(): Promise<void>;
+}
+
+/** The one switch from runtime name to implementation. */
+export function createRuntime(
+  config: C8sConfig,
+  log: FastifyBaseLogger,
+  localOptions: Partial<LocalRuntimeOptions> = {},
+): Runtime {
+  switch (config.runtime) {
+    case "local":
+      return createLocalRuntime({
+        stateDir: join(config.home, "local"),
+        allowUnisolated: config.allowUnisolated,
+        logger: {
+          warn: (message, data) => log.warn(data ?? {}, message),
+          info: (message, data) => log.info(data ?? {}, message),
+        },
+        ...localOptions,
+      });
+    case "docker":
+    case "kubernetes":
+      throw new C8sError("RUNTIME_UNAVAILABLE", `the ${config.runtime} runtime is not wired into c8s serve yet`, {
+        details: { runtime: config.runtime },
+        hint: "Use the local runtime (C8S_RUNTIME=local, the default) until it lands.",
+      });
+  }
+}
+
+async function packageVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/**
+ * This instance's owner label: stable across restarts of the same home on the same host, so
+ * the start-up reconciliation finds (and removes) what a crashed predecessor left running.
+ */
+export async function ownerLabel(home: string): Promise<string> {
+  const where = `${hostname()}:${await realpath(home)}`;
+  return `c8s-${createHash("sha256").update(where).digest("hex").slice(0, 16)}`;
+}
+
+async function writeJsonAtomic(path: string, value: unknown, mode: number): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  await rename(tmp, path);
+}
+
+/** `http://host:port` as a client on this machine reaches it. */
+export function clientUrl(host: string, port: number): string {
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+export async function startC8s(config: C8sConfig, options: StartOptions = {}): Promise<RunningC8s> {
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const version = options.version ?? (await packageVersion());
+  const cleanups: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.home, "store") });
+    cleanups.push(() => store.close());
+    const adminToken = (await ensureAdminToken(store)) ?? undefined;
+
+    const log = options.logger ?? createJsonLogger(config.logLevel);
+    const runtime = createRuntime(config, log, options.localRuntime);
+    cleanups.push(() => runtime.close());
+    const engine = new SandboxEngine({
+      store,
+      runtime,
+      owner: await ownerLabel(config.home),
+      defaults: config.defaults,
+      maxSandboxes: config.maxSandboxes,
+      clock: systemClock,
+      logger: log,
+    });
+    const report = await engine.start();
+    log.info({ report }, "reconciled sandboxes left by a previous run");
+    cleanups.push(() => engine.close());
+
+    const pipelines = await startPipelines({
+      ...options.pipelines,
+      store,
+      runtime,
+      home: config.home,
+      owner: await ownerLabel(config.home),
+      limits: {
+        memoryBytes: config.defaults.memoryBytes,
+        pids: config.defaults.pids,
+        cpuMillis: config.defaults.cpuMillis,
+        fileSizeBytes: config.defaults.fileSizeBytes,
+      },
+      jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
+      logger: log,
+    });
+    cleanups.push(() => pipelines.close());
+
+    const server = buildServer({
+      engine,
+      store,
+      config,
+      version,
+      logger: log,
+      subscribeEvents: (listener) => engine.onEvent(listener),
+    });
+    cleanups.push(() => server.close());
+    await pipelines.registerRoutes(server);
+    await server.listen({ host: config.host, port: config.port });
+    const address = server.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : config.port;
+    const url = clientUrl(config.host, port);
+
+    await writeJsonAtomic(
+      join(config.home, "server.json"),
+      { url, pid: process.pid, version, runtime: config.runtime, startedAt: new Date().toISOString() },
+      0o644,
+    );
+    const credentialsFile = join(config.home, "credentials.json");
+    const known = adminToken ?? (await readCredentials(credentialsFile).catch(() => undefined))?.token;
+    if (known !== undefined) await writeCredentials(credentialsFile, { url, token: known });
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      adminToken,
+      server,
+      close: () => (closing ??= unwind()),
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
