@@ -46,8 +46,11 @@ export interface KubernetesRuntimeOptions {
   inCluster?: boolean | undefined;
   /** Namespace the sandboxes live in. */
   namespace: string;
-  /** This c8s instance's owner label; `listOwned` selects on it. */
-  owner: string;
+  /**
+   * This c8s instance's owner (for logs). What labels a sandbox is `spec.owner`, and
+   * `listOwned(owner)` selects on its argument, as the Runtime contract says.
+   */
+  owner?: string | undefined;
   defaults?: Partial<KubernetesSandboxDefaults> | undefined;
   /** How long `create` waits for the pod to become Ready. Default 120 s. */
   startTimeoutMs?: number | undefined;
@@ -289,7 +292,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
           networkPolicy: policy === null ? null : names.networkPolicy,
           pvc: claim === null ? null : names.pvc,
         };
-        options.logger?.info("sandbox ready", { sandboxId: spec.id, job: names.job, pod });
+        options.logger?.info("sandbox ready", { sandboxId: spec.id, job: names.job, pod, owner: options.owner });
         return { id: spec.id, runtime: "kubernetes", ref };
       } catch (error) {
         await removeObjects(names, spec.id).catch(() => undefined);
