@@ -27,6 +27,9 @@ export interface ExecManagerDeps {
   execEnded(sandboxId: string): void;
 }
 
+/** Finished execs whose output stays attachable; older ones are forgotten first. */
+const MAX_RETAINED_FINISHED = 2000;
+
 /** Bounded capture of one stream for `run()`. */
 class Capture {
   private readonly parts: Buffer[] = [];
@@ -107,7 +110,10 @@ export class ExecManager {
     set.add(session);
     this.bySandbox.set(sandboxId, set);
     if (input.stdin !== true) await process.closeStdin().catch(() => undefined);
-    await this.deps.touch(sandboxId);
+    // Not awaited: the exec's end touches again, and a slow store must not slow every exec down.
+    this.deps
+      .touch(sandboxId)
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, sandboxId }, "could not record activity"));
     return session;
   }
 
@@ -202,6 +208,12 @@ export class ExecManager {
       record.id,
       clock.setTimer(this.deps.retentionMs, () => this.forget(record.id)),
     );
+    // Bound memory under heavy exec traffic: keep only the most recent finished sessions.
+    while (this.retention.size > MAX_RETAINED_FINISHED) {
+      const oldest = this.retention.keys().next().value as string;
+      this.retention.get(oldest)?.cancel();
+      this.forget(oldest);
+    }
   }
 
   private forget(execId: string): void {
