@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { silentLogger } from "../../../src/engine/clock.ts";
 import { Reaper } from "../../../src/engine/reaper.ts";
 import type { SandboxRecord } from "../../../src/store/index.ts";
-import { ManualClock } from "../../fixtures/engine.ts";
+import { ManualClock } from "../../fixtures/engine-clock.ts";
 import { sandboxRecord } from "../../fixtures/store-suite.ts";
 
 function setup(record: Partial<SandboxRecord>) {

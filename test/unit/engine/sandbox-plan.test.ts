@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { newId } from "../../../src/engine/ids.ts";
 import { KeyedLock } from "../../../src/engine/keyed-lock.ts";
 import { planSandbox, reapVerdict } from "../../../src/engine/sandbox-plan.ts";
-import { TEST_DEFAULTS } from "../../fixtures/engine.ts";
+import { TEST_DEFAULTS } from "../../fixtures/engine-clock.ts";
 
 const NOW = Date.parse("2026-03-01T12:00:00.000Z");
 const context = { id: "sbx_1", owner: "me", runtime: "local" as const, nowMs: NOW, defaults: TEST_DEFAULTS };
