@@ -139,12 +139,13 @@ void describe("system routes", () => {
       "get /openapi.json",
     ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    assert.deepEqual([...documented].sort(), [...expected].sort());
+    // Other areas (pipelines) may add routes; the core ones must all be there.
+    for (const route of expected) assert.ok(documented.includes(route), `${route} is not documented`);
     // Every route Fastify actually serves is documented (no undocumented route).
     const served = t.server.c8sRoutes.routes.map(
       (r) => `${r.method.toLowerCase()} ${r.url.replace(/:(\w+)/g, "{$1}")}`,
     );
-    assert.deepEqual([...served].sort(), [...expected].sort());
+    assert.deepEqual([...served].sort(), [...documented].sort());
     const create = doc.paths["/v1/sandboxes"]?.["post"] as unknown as {
       requestBody: { content: Record<string, { schema: { additionalProperties?: boolean } }> };
     };
