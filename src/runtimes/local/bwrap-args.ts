@@ -11,6 +11,8 @@ import type { SandboxSpec } from "../types.ts";
 export const SANDBOX_SUPERVISOR_PATH = "/.c8s/bin/supervisor";
 /** The launcher hands the host-created listening socket to the supervisor as this fd. */
 export const SUPERVISOR_LISTEN_FD = 3;
+/** bwrap reports the host pid of the sandbox's pid 1 on this fd (`--info-fd`). */
+export const BWRAP_INFO_FD = 4;
 /** Uid/gid the sandbox's processes see themselves as. */
 export const SANDBOX_UID = 1000;
 
@@ -69,6 +71,7 @@ export function buildBwrapArgs(spec: SandboxSpec, facts: HostFacts, layout: Laun
   args.push("--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID));
   args.push("--hostname", spec.hostname ?? "sandbox");
   args.push("--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL", "--clearenv");
+  args.push("--info-fd", String(BWRAP_INFO_FD));
   if (spec.image !== undefined) {
     args.push("--ro-bind", spec.image, "/");
   } else {

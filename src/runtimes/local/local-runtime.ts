@@ -7,6 +7,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { chown, mkdir, realpath, rm, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import { join, posix } from "node:path";
+import type { Readable } from "node:stream";
 import { C8sError } from "../../errors/index.ts";
 import { normalizeWorkdir } from "../files/path-policy.ts";
 import type {
@@ -20,6 +21,7 @@ import type {
   SandboxSpec,
 } from "../types.ts";
 import {
+  BWRAP_INFO_FD,
   buildExecEnv,
   buildLaunchArgv,
   buildUnisolatedArgv,
@@ -29,7 +31,7 @@ import {
 import { createSandboxCgroups, destroyCgroups, readOomKills } from "./cgroups.ts";
 import { createLocalFiles } from "./local-files.ts";
 import { startExec } from "./local-exec.ts";
-import { childrenOf, killIfOurs, killUidProcesses } from "./host-processes.ts";
+import { killIfOurs, killUidProcesses } from "./host-processes.ts";
 import { ensureNetns, netnsName, removeNetns } from "./network-groups.ts";
 import {
   checkSandboxId,
@@ -76,6 +78,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
   const live = new Map<string, LiveSandbox>();
   const ended = new Map<string, SandboxExit>();
   const groupMembers = new Map<string, Set<string>>();
+  /** Host pid of each live sandbox's pid 1 (from bwrap --info-fd). */
+  const innerPids = new Map<string, number>();
 
   function remember(id: string, exit: SandboxExit): void {
     ended.set(id, exit);
@@ -148,9 +152,16 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       ? buildLaunchArgv(spec, h.facts, layout, h.bwrapPath ?? "bwrap")
       : buildUnisolatedArgv(layout);
     const child = spawn(argv[0] as string, argv.slice(1), {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: meta.isolated ? ["ignore", "pipe", "pipe", "ignore", "pipe"] : ["ignore", "pipe", "pipe"],
       env: meta.isolated ? {} : { PATH: "/usr/local/bin:/usr/bin:/bin" },
       cwd: meta.isolated ? "/" : meta.workspaceDir,
+    });
+    let info = "";
+    const infoStream = child.stdio[BWRAP_INFO_FD] as Readable | null | undefined;
+    infoStream?.on("data", (c: Buffer) => {
+      info += c.toString();
+      const pid = /"child-pid":\s*(\d+)/.exec(info)?.[1];
+      if (pid !== undefined) innerPids.set(spec.id, Number(pid));
     });
     let stderr = "";
     child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
@@ -178,9 +189,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
     return child;
   }
 
-  async function cleanup(meta: SandboxMeta): Promise<void> {
-    await killIfOurs(meta.pid, meta.dir, meta.id);
-    if (!meta.uidShared) await killUidProcesses(meta.uid);
+  /** Removes a sandbox's leftovers; `contained`: every process was in its cgroups (no scans needed). */
+  async function cleanup(meta: SandboxMeta, contained = false): Promise<void> {
+    if (!contained) {
+      await killIfOurs(meta.pid, meta.dir, meta.id);
+      if (!meta.uidShared) await killUidProcesses(meta.uid);
+    }
     await destroyCgroups(meta.cgroups);
     if (meta.netns !== null) {
       const members = groupMembers.get(meta.netns);
@@ -336,21 +350,20 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
         s.destroying ??= (async () => {
           // Kill the sandbox's pid 1 first (the whole pid namespace dies with it) so that bwrap
           // reaps it and exits by itself; killing bwrap first would leave pid 1 a zombie of init.
-          const inner = s.child.pid === undefined ? [] : await childrenOf(s.child.pid);
-          for (const pid of inner) {
-            try {
-              process.kill(pid, "SIGKILL");
-            } catch {
-              // already gone
-            }
+          const inner = innerPids.get(handle.id) ?? (s.meta.isolated ? undefined : s.child.pid);
+          try {
+            if (inner !== undefined) process.kill(inner, "SIGKILL");
+            else s.child.kill("SIGKILL");
+          } catch {
+            // already gone
           }
-          if (inner.length === 0) s.child.kill("SIGKILL");
           await Promise.race([s.exit, new Promise((r) => setTimeout(r, 2000))]);
           s.child.kill("SIGKILL");
-          await Promise.all([destroyCgroups(s.meta.cgroups), s.meta.uidShared ? 0 : killUidProcesses(s.meta.uid)]);
+          await destroyCgroups(s.meta.cgroups);
           await s.exit;
           await Promise.all([...s.execs].map((e) => e.result.catch(() => undefined)));
-          await cleanup(s.meta);
+          await cleanup(s.meta, s.meta.cgroups.length > 0);
+          innerPids.delete(handle.id);
           live.delete(handle.id);
           remember(handle.id, { reason: "killed" });
         })();
