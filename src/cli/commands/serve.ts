@@ -10,7 +10,6 @@ import { credentialsPath, readCredentials, writeCredentials } from "../credentia
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import type { CliCommand, CliIo } from "../io.ts";
-import { loadApp, type RunningServer } from "../app-loader.ts";
 
 const usage = "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--demo]";
 
@@ -62,8 +61,9 @@ export const serveCommand: CliCommand = {
     if (flags["allow-unisolated"]) overrides.allowUnisolated = true;
     const config = configFromEnv(io.env, overrides);
 
-    const startC8s = await loadApp();
-    const server: RunningServer = await startC8s(config);
+    // Loaded lazily so other commands do not pay for the server's start-up imports.
+    const { startC8s } = await import("../../app.ts");
+    const server = await startC8s(config);
     const url = clientUrl(server.url);
     const path = credentialsPath({ ...io.env, C8S_HOME: config.home });
     const previous = await readCredentials(path).catch(() => undefined);
