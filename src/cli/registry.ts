@@ -11,6 +11,9 @@ import { lintCommand } from "./commands/lint.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { runCommand } from "./commands/run.ts";
 import { versionCommand } from "./commands/version.ts";
+import { runsCommand } from "./commands/runs.ts";
+import { logsCommand } from "./commands/logs.ts";
+import { secretCommand } from "./commands/secret.ts";
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -20,6 +23,9 @@ export const commands: CliCommand[] = [
   schemaCommand,
   versionCommand,
   runCommand,
+  runsCommand,
+  logsCommand,
+  secretCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

@@ -18,8 +18,11 @@ const logQuery = z.strictObject({
   cursor: z.coerce.number().int().min(0).optional(),
 });
 
-export function logFrame(offset: number, stream: string, data: Buffer): string {
-  return `id: ${offset}\nevent: output\ndata: ${JSON.stringify({ stream, offset, text: data.toString("utf8"), base64: data.toString("base64") })}\n\n`;
+/** One output event: `id` is the offset reached after it (the resume cursor), `data.offset` where it starts. */
+export function logFrame(start: number, stream: string, data: Buffer): string {
+  const end = start + data.length;
+  const payload = { stream, offset: start, text: data.toString("utf8"), base64: data.toString("base64") };
+  return `id: ${end}\nevent: output\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 function cursorFrom(query: number | undefined, header: string | string[] | undefined): number {
@@ -77,7 +80,7 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
         for await (const chunk of runs.logs.read(runId, params.step, path, cursor, abort.signal)) {
           if (abort.signal.aborted) break;
           position = chunk.offset + chunk.data.length;
-          if (!raw.write(logFrame(position, chunk.stream, chunk.data)))
+          if (!raw.write(logFrame(chunk.offset, chunk.stream, chunk.data)))
             await new Promise<void>((resolve) => {
               raw.once("drain", resolve);
               abort.signal.addEventListener("abort", () => resolve(), { once: true });

@@ -1,0 +1,143 @@
+/**
+ * Pipeline runs on a c8s server: submit, list, get, cancel, re-run (whole or from the failed
+ * step), and step logs — whole, or followed live over SSE, resuming from the byte offset
+ * reached when the connection drops (no gap, no duplicate).
+ */
+import { parseServerSentEvents } from "./events.ts";
+import { ApiClient } from "./http.ts";
+import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
+
+export interface RunStep {
+  name: string;
+  state: string;
+  reason: string | null;
+  attempts: number;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface RunInfo {
+  id: string;
+  pipeline: string;
+  state: string;
+  reason: string | null;
+  priority: number;
+  queuePosition: number | null;
+  repoUrl: string;
+  ref: string;
+  commit: string | null;
+  branch: string | null;
+  event: string;
+  pipelinePath: string | null;
+  trigger: { kind: string; by: string; deliveryId?: string };
+  rerunOf: string | null;
+  reuse: string[];
+  artifacts: { step: string; path: string; key: string; size: number }[];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  steps?: RunStep[];
+}
+
+export interface SubmitRunOptions {
+  repoUrl: string;
+  commit?: string;
+  branch?: string;
+  event?: "push" | "pull_request" | "tag" | "manual";
+  pipelinePath?: string;
+  pipelineYaml?: string;
+  priority?: number;
+  cancelPrevious?: boolean;
+}
+
+export interface LogChunk {
+  stream: "stdout" | "stderr";
+  /** Byte offset of `data` in the step's log; resume at `offset + data.length`. */
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface FollowLogOptions {
+  /** Byte offset to start from (default 0). */
+  cursor?: number;
+  signal?: AbortSignal;
+  /** Reconnects after a dropped stream before giving up (default 5). */
+  reconnects?: number;
+}
+
+const TERMINAL = new Set(["succeeded", "failed", "cancelled", "skipped", "timed-out"]);
+
+export class Runs {
+  private constructor(private readonly api: ApiClient) {}
+
+  static connect(options: ConnectionOptions = {}): Runs {
+    return new Runs(new ApiClient(connectionFromEnv(options)));
+  }
+
+  static isFinished(run: Pick<RunInfo, "state">): boolean {
+    return TERMINAL.has(run.state);
+  }
+
+  submit(options: SubmitRunOptions): Promise<RunInfo> {
+    return this.api.json<RunInfo>("POST", "/v1/runs", { json: options });
+  }
+
+  async list(filter: { state?: string; pipeline?: string; branch?: string; limit?: number } = {}): Promise<RunInfo[]> {
+    return (await this.api.json<{ runs: RunInfo[] }>("GET", "/v1/runs", { query: filter })).runs;
+  }
+
+  get(id: string): Promise<RunInfo> {
+    return this.api.json<RunInfo>("GET", `/v1/runs/${encodeURIComponent(id)}`);
+  }
+
+  cancel(id: string): Promise<RunInfo> {
+    return this.api.json<RunInfo>("POST", `/v1/runs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  rerun(id: string, options: { fromFailed?: boolean } = {}): Promise<RunInfo> {
+    return this.api.json<RunInfo>("POST", `/v1/runs/${encodeURIComponent(id)}/rerun`, {
+      query: { from: options.fromFailed ? "failed" : undefined },
+    });
+  }
+
+  /** The step's whole (masked) log from `cursor`. */
+  logs(id: string, step: string, cursor = 0): Promise<Uint8Array> {
+    return this.api.bytes("GET", this.logPath(id, step), { query: { cursor } });
+  }
+
+  /** Live step output until the step's output ends; reconnects from the offset reached. */
+  async *followLogs(id: string, step: string, options: FollowLogOptions = {}): AsyncGenerator<LogChunk> {
+    let cursor = options.cursor ?? 0;
+    let reconnects = options.reconnects ?? 5;
+    for (;;) {
+      try {
+        const res = await this.api.request("GET", this.logPath(id, step), {
+          query: { follow: "true", cursor },
+          signal: options.signal,
+          timeoutMs: 0,
+        });
+        if (!res.body) return;
+        for await (const payload of parseServerSentEvents(res.body as unknown as AsyncIterable<Uint8Array>)) {
+          const event = JSON.parse(payload) as { offset: number; stream?: "stdout" | "stderr"; base64?: string };
+          if (event.base64 === undefined) return; // the `end` event
+          const data = Buffer.from(event.base64, "base64");
+          if (event.offset + data.length <= cursor) continue;
+          const skip = Math.max(0, cursor - event.offset);
+          yield { stream: event.stream ?? "stdout", offset: event.offset + skip, data: data.subarray(skip) };
+          cursor = event.offset + data.length;
+        }
+        return;
+      } catch (error) {
+        if (options.signal?.aborted) return;
+        if (reconnects-- <= 0) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private logPath(id: string, step: string): string {
+    return `/v1/runs/${encodeURIComponent(id)}/steps/${encodeURIComponent(step)}/logs`;
+  }
+}

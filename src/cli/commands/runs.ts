@@ -1,0 +1,140 @@
+/** `c8s runs ls|get|cancel|rerun`: pipeline runs on the server. */
+import { z } from "zod";
+import { type RunInfo, Runs } from "../../../packages/sdk/src/runs.ts";
+import { sdkOptions } from "../client.ts";
+import { UsageError } from "../errors.ts";
+import { parseFlags } from "../flags.ts";
+import { json, relativeTime, table } from "../format.ts";
+import type { CliCommand, CliIo } from "../io.ts";
+
+async function client(io: CliIo): Promise<Runs> {
+  return Runs.connect(await sdkOptions(io));
+}
+
+function one(positionals: string[], usage: string): string {
+  const [id, extra] = positionals;
+  if (id === undefined) throw new UsageError("a run id is required", usage);
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`, usage);
+  return id;
+}
+
+export function describeRun(run: RunInfo): string {
+  const lines = [
+    `run ${run.id}  ${run.state}${run.reason ? ` (${run.reason})` : ""}${run.queuePosition ? `  queue position ${run.queuePosition}` : ""}`,
+    `pipeline ${run.pipeline}  ${run.repoUrl} @ ${run.commit ?? run.ref}${run.branch ? `  branch ${run.branch}` : ""}  event ${run.event}`,
+  ];
+  if (run.rerunOf)
+    lines.push(`re-run of ${run.rerunOf}${run.reuse.length > 0 ? `, reusing ${run.reuse.join(", ")}` : ""}`);
+  if (run.steps && run.steps.length > 0)
+    lines.push(
+      table(
+        ["STEP", "STATE", "ATTEMPTS", "DURATION", "REASON"],
+        run.steps.map((s) => [
+          s.name,
+          s.state,
+          String(s.attempts),
+          s.durationMs === null ? "-" : `${(s.durationMs / 1000).toFixed(1)}s`,
+          s.reason ?? "",
+        ]),
+      ).trimEnd(),
+    );
+  for (const a of run.artifacts) lines.push(`artifact ${a.step}: ${a.path} (${a.size} bytes)`);
+  return `${lines.join("\n")}\n`;
+}
+
+const lsUsage = "c8s runs ls [--state S] [--pipeline P] [--branch B] [--limit N] [--json]";
+const lsCommand: CliCommand = {
+  name: "ls",
+  summary: "List runs, newest first",
+  usage: lsUsage,
+  async run(args, io) {
+    const { flags } = parseFlags(
+      args,
+      {
+        state: { type: "string" },
+        pipeline: { type: "string" },
+        branch: { type: "string" },
+        limit: { type: "string" },
+        json: { type: "boolean" },
+      },
+      z.object({
+        state: z.string().optional(),
+        pipeline: z.string().optional(),
+        branch: z.string().optional(),
+        limit: z.coerce.number().int().positive().optional(),
+        json: z.boolean().optional(),
+      }),
+      lsUsage,
+    );
+    const { json: asJson, ...filter } = flags;
+    const runs = await (await client(io)).list(filter);
+    if (asJson) io.stdout.write(json(runs));
+    else
+      io.stdout.write(
+        table(
+          ["ID", "STATE", "PIPELINE", "COMMIT", "BRANCH", "QUEUE", "CREATED"],
+          runs.map((r) => [
+            r.id,
+            r.state,
+            r.pipeline,
+            (r.commit ?? r.ref).slice(0, 12),
+            r.branch ?? "",
+            r.queuePosition === null ? "" : String(r.queuePosition),
+            relativeTime(r.createdAt, Date.now()),
+          ]),
+        ),
+      );
+    return 0;
+  },
+};
+
+function simple(
+  name: string,
+  summary: string,
+  act: (runs: Runs, id: string, fromFailed: boolean) => Promise<RunInfo>,
+): CliCommand {
+  const usage = `c8s runs ${name} RUN${name === "rerun" ? " [--from-failed]" : ""} [--json]`;
+  return {
+    name,
+    summary,
+    usage,
+    async run(args, io) {
+      const { flags, positionals } = parseFlags(
+        args,
+        { json: { type: "boolean" }, ...(name === "rerun" ? { "from-failed": { type: "boolean" as const } } : {}) },
+        z.object({ json: z.boolean().optional(), "from-failed": z.boolean().optional() }),
+        usage,
+      );
+      const run = await act(await client(io), one(positionals, usage), flags["from-failed"] ?? false);
+      io.stdout.write(flags.json ? json(run) : describeRun(run));
+      return 0;
+    },
+  };
+}
+
+const subcommands: CliCommand[] = [
+  lsCommand,
+  simple("get", "Show a run and its steps", (r, id) => r.get(id)),
+  simple("cancel", "Cancel a queued or running run", (r, id) => r.cancel(id)),
+  simple("rerun", "Queue a run again; --from-failed reuses the steps that succeeded", (r, id, fromFailed) =>
+    r.rerun(id, { fromFailed }),
+  ),
+];
+
+export const runsCommand: CliCommand = {
+  name: "runs",
+  summary: "Pipeline runs on the server: ls, get, cancel, rerun",
+  usage: "c8s runs ls|get|cancel|rerun …",
+  async run(args: string[], io: CliIo) {
+    const [name, ...rest] = args;
+    if (name === undefined || name === "help") {
+      io.stdout.write(
+        `usage: c8s runs <subcommand> …\n\n${subcommands.map((c) => `  ${c.name.padEnd(6)}  ${c.summary}\n      ${c.usage}`).join("\n")}\n`,
+      );
+      return name === undefined ? 2 : 0;
+    }
+    const sub = subcommands.find((c) => c.name === name || (name === "list" && c.name === "ls"));
+    if (!sub) throw new UsageError(`unknown subcommand 'runs ${name}'`, this.usage);
+    return sub.run(rest, io);
+  },
+};

@@ -1,0 +1,73 @@
+/** `c8s secret set|ls|rm`: pipeline secrets on the server (admin token). Values are never printed. */
+import { z } from "zod";
+import { Secrets } from "../../../packages/sdk/src/runs-secrets.ts";
+import { sdkOptions } from "../client.ts";
+import { UsageError } from "../errors.ts";
+import { parseFlags } from "../flags.ts";
+import { json, table } from "../format.ts";
+import type { CliCommand, CliIo } from "../io.ts";
+
+const usage =
+  "c8s secret set NAME [VALUE] (VALUE from stdin when omitted) | c8s secret ls [--json] | c8s secret rm NAME";
+
+async function readStdin(io: CliIo): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  // One trailing newline (from `echo` or a file) is not part of the value.
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+}
+
+export const secretCommand: CliCommand = {
+  name: "secret",
+  summary: "Pipeline secrets on the server: set, ls, rm (names only are ever listed)",
+  usage,
+  async run(args: string[], io: CliIo) {
+    const [sub, ...rest] = args;
+    const { flags, positionals } = parseFlags(
+      rest,
+      { json: { type: "boolean" } },
+      z.object({ json: z.boolean().optional() }),
+      usage,
+    );
+    const secrets = Secrets.connect(await sdkOptions(io));
+    switch (sub) {
+      case "set": {
+        const [name, value, extra] = positionals;
+        if (name === undefined || extra !== undefined) throw new UsageError("c8s secret set NAME [VALUE]", usage);
+        // Prefer stdin: a value on the command line ends up in shell history and `ps`.
+        const info = await secrets.set(name, value ?? (await readStdin(io)));
+        io.stdout.write(flags.json ? json(info) : `${info.name}\n`);
+        return 0;
+      }
+      case "ls":
+      case "list": {
+        const list = await secrets.list();
+        io.stdout.write(
+          flags.json
+            ? json(list)
+            : table(
+                ["NAME", "UPDATED"],
+                list.map((s) => [s.name, s.updatedAt]),
+              ),
+        );
+        return 0;
+      }
+      case "rm":
+      case "delete": {
+        if (positionals.length === 0) throw new UsageError("c8s secret rm NAME…", usage);
+        for (const name of positionals) {
+          await secrets.remove(name);
+          io.stdout.write(`${name}\n`);
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(
+          sub === undefined ? "a subcommand is required" : `unknown subcommand 'secret ${sub}'`,
+          usage,
+        );
+    }
+  },
+};

@@ -1,0 +1,75 @@
+/** `c8s runs`, `c8s logs [-f]` and `c8s secret` through the real dispatcher against a real server. */
+import assert from "node:assert/strict";
+import { PassThrough, Readable } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { main } from "../../../src/cli/dispatch.ts";
+import type { CliIo } from "../../../src/cli/io.ts";
+import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
+import { type PipelineTestServer, startPipelineServer } from "../../fixtures/pipelines-server.ts";
+
+let t: PipelineTestServer;
+let repo: TestRepository;
+
+before(async () => {
+  repo = await createTestRepository({
+    ".c8s.yaml": `version: v1alpha1\nname: cli\nsteps:\n  - name: talk\n    commands: ["printf '\\\\033[31mred\\\\033[0m\\\\n'", "for i in 1 2 3; do echo n-$i; sleep 0.2; done"]\n`,
+  });
+  t = await startPipelineServer();
+});
+after(async () => {
+  await t?.close();
+  await repo?.cleanup();
+});
+
+async function c8s(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const o: Buffer[] = [];
+  const e: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => o.push(c));
+  stderr.on("data", (c: Buffer) => e.push(c));
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdin: Readable.from([Buffer.from(stdin)]) as unknown as CliIo["stdin"],
+    cwd: process.cwd(),
+    env: { C8S_URL: t.url, C8S_TOKEN: t.token },
+    onSignal: () => () => undefined,
+  };
+  const code = await main(args, io);
+  return { code, out: Buffer.concat(o).toString(), err: Buffer.concat(e).toString() };
+}
+
+void describe("CLI for server runs", () => {
+  void it("follows a run's step log live, then lists, shows and re-runs the run", async () => {
+    const created = await t.call("POST", "/v1/runs", { body: { repoUrl: repo.url, branch: "main" } });
+    const followed = await c8s(["logs", "-f", created.json.id, "talk"]);
+    assert.equal(followed.code, 0, followed.err);
+    assert.ok(followed.out.includes("\u001b[31mred\u001b[0m"), followed.out); // ANSI colour preserved
+    assert.match(followed.out, /n-1\nn-2\nn-3\n/);
+    await t.waitForRun(created.json.id, ["succeeded", "failed"]);
+    const whole = await c8s(["logs", created.json.id]);
+    assert.match(whole.out, /==> talk <==\n/);
+    assert.match(whole.out, /n-3/);
+    const ls = await c8s(["runs", "ls"]);
+    assert.match(ls.out, new RegExp(`${created.json.id}\\s+succeeded`));
+    const get = await c8s(["runs", "get", created.json.id]);
+    assert.match(get.out, /talk\s+succeeded/);
+    const rerun = await c8s(["runs", "rerun", created.json.id, "--json"]);
+    assert.equal(rerun.code, 0, rerun.err);
+    const again = JSON.parse(rerun.out) as { id: string; rerunOf: string };
+    assert.equal(again.rerunOf, created.json.id);
+    const cancel = await c8s(["runs", "cancel", again.id]);
+    assert.equal(cancel.code, 0, cancel.err);
+    assert.equal((await c8s(["runs", "get", "run_nope"])).code === 0, false);
+  });
+
+  void it("sets a secret from stdin, lists names only, removes it", async () => {
+    assert.equal((await c8s(["secret", "set", "CLI_TOKEN"], "from-stdin-value\n")).code, 0);
+    const ls = await c8s(["secret", "ls"]);
+    assert.match(ls.out, /CLI_TOKEN/);
+    assert.doesNotMatch(ls.out, /from-stdin-value/);
+    assert.equal((await c8s(["secret", "rm", "CLI_TOKEN"])).code, 0);
+    assert.doesNotMatch((await c8s(["secret", "ls"])).out, /CLI_TOKEN/);
+  });
+});
