@@ -137,6 +137,18 @@ void describe("system routes", () => {
       "get /readyz",
       "get /metrics",
       "get /openapi.json",
+      // pipeline runs (src/server/routes/runs*.ts, webhooks.ts, secrets.ts)
+      "post /v1/runs",
+      "get /v1/runs",
+      "get /v1/runs/{id}",
+      "post /v1/runs/{id}/cancel",
+      "post /v1/runs/{id}/rerun",
+      "get /v1/runs/{id}/steps/{step}/logs",
+      "post /v1/webhooks/github",
+      "post /v1/webhooks/gitlab",
+      "post /v1/secrets",
+      "get /v1/secrets",
+      "delete /v1/secrets/{name}",
     ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     // Other areas (pipelines) may add routes; the core ones must all be there.
