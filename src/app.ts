@@ -12,9 +12,8 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { readCredentials, writeCredentials } from "./cli/credentials.ts";
 import type { C8sConfig } from "./config/config.ts";
 import { SandboxEngine, systemClock } from "./engine/index.ts";
-import { C8sError } from "./errors/index.ts";
-import { createLocalRuntime, type LocalRuntimeOptions } from "./runtimes/local/index.ts";
-import type { Runtime } from "./runtimes/types.ts";
+import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
+import { createRuntimeFor } from "./runtime-factory.ts";
 import { ensureAdminToken } from "./server/auth.ts";
 import { createJsonLogger } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
@@ -31,6 +30,8 @@ export interface StartOptions {
   localRuntime?: Partial<LocalRuntimeOptions>;
   /** Pipeline runs: webhook secrets, queue limits. */
   pipelines?: PipelineSettings;
+  /** The entry point's environment, for runtime settings (DOCKER_HOST, KUBECONFIG, C8S_KUBERNETES_*). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningC8s {
@@ -43,32 +44,6 @@ export interface RunningC8s {
   server: FastifyInstance;
   /** Graceful shutdown: stop accepting, close streams, stop the engine, close runtime and store. */
   close(): Promise<void>;
-}
-
-/** The one switch from runtime name to implementation. */
-export function createRuntime(
-  config: C8sConfig,
-  log: FastifyBaseLogger,
-  localOptions: Partial<LocalRuntimeOptions> = {},
-): Runtime {
-  switch (config.runtime) {
-    case "local":
-      return createLocalRuntime({
-        stateDir: join(config.home, "local"),
-        allowUnisolated: config.allowUnisolated,
-        logger: {
-          warn: (message, data) => log.warn(data ?? {}, message),
-          info: (message, data) => log.info(data ?? {}, message),
-        },
-        ...localOptions,
-      });
-    case "docker":
-    case "kubernetes":
-      throw new C8sError("RUNTIME_UNAVAILABLE", `the ${config.runtime} runtime is not wired into c8s serve yet`, {
-        details: { runtime: config.runtime },
-        hint: "Use the local runtime (C8S_RUNTIME=local, the default) until it lands.",
-      });
-  }
 }
 
 async function packageVersion(): Promise<string> {
@@ -116,12 +91,22 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     const adminToken = (await ensureAdminToken(store)) ?? undefined;
 
     const log = options.logger ?? createJsonLogger(config.logLevel);
-    const runtime = createRuntime(config, log, options.localRuntime);
+    const owner = await ownerLabel(config.home);
+    const runtime = await createRuntimeFor({
+      config,
+      env: options.env ?? {},
+      owner,
+      logger: {
+        warn: (message, data) => log.warn(data ?? {}, message),
+        info: (message, data) => log.info(data ?? {}, message),
+      },
+      local: options.localRuntime,
+    });
     cleanups.push(() => runtime.close());
     const engine = new SandboxEngine({
       store,
       runtime,
-      owner: await ownerLabel(config.home),
+      owner,
       defaults: config.defaults,
       maxSandboxes: config.maxSandboxes,
       clock: systemClock,
@@ -136,7 +121,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       store,
       runtime,
       home: config.home,
-      owner: await ownerLabel(config.home),
+      owner,
       limits: {
         memoryBytes: config.defaults.memoryBytes,
         pids: config.defaults.pids,

@@ -14,7 +14,7 @@ import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
 import { type RunningService, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
-import { SandboxStepExecutor, type StepOutputChunk } from "./sandbox-executor.ts";
+import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
 import type { PipelineFile } from "./schema.ts";
 
@@ -114,6 +114,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.runtime.capabilities();
   const useImages = caps.images && options.runtime.name !== "local";
+  const workspaceHandOff = workspaceHandOffFor(caps);
   const network = plan.services.length > 0 ? { mode: "group" as const, group: runId } : { mode: "none" as const };
   const baseEnv: Record<string, string> = {
     CI: "true",
@@ -134,6 +135,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     owner: options.owner,
     runId,
     workspaceDir,
+    workspaceHandOff,
     workdir: "/workspace",
     network,
     useImages,
@@ -169,6 +171,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         owner: options.owner,
         runId,
         workspaceDir,
+        workspaceHandOff,
         workdir: "/workspace",
         network,
         useImages,

@@ -12,9 +12,11 @@ import {
   type NetworkSpec,
   type ResourceLimits,
   type Runtime,
+  type RuntimeCapabilities,
   type SandboxHandle,
   shellCommand,
 } from "../runtimes/types.ts";
+import { packDirectory } from "../runtimes/files/host-tar.ts";
 import type { ArtifactStore } from "./artifact-store.ts";
 import { type CollectedArtifacts, collectArtifacts } from "./artifacts.ts";
 import type { MaskingStream, SecretMasker } from "./masking.ts";
@@ -22,6 +24,21 @@ import type { PlannedStep } from "./plan.ts";
 import type { AttemptResult, StepAttempt, StepExecutor } from "./step-executor.ts";
 import { OutputBuffer } from "../engine/output-buffer.ts";
 import { LogFile, logFileName, LogTail } from "./step-logs.ts";
+
+export type WorkspaceHandOff = "bind" | "copy";
+
+/** `bind` where the runtime can use a host directory as the workspace, else `copy`. */
+export function workspaceHandOffFor(caps: RuntimeCapabilities): WorkspaceHandOff {
+  return caps.hostWorkspace ? "bind" : "copy";
+}
+
+/** Copies the run's clone into a sandbox when it cannot be shared (hand-off `copy`). */
+export async function handWorkspace(
+  o: Pick<SandboxExecutorOptions, "runtime" | "workspaceDir" | "workdir" | "workspaceHandOff">,
+  handle: SandboxHandle,
+): Promise<void> {
+  if (o.workspaceHandOff === "copy") await o.runtime.files.tarIn(handle, o.workdir, packDirectory(o.workspaceDir));
+}
 
 /** One masked chunk of a step's output. */
 export interface StepOutputChunk {
@@ -37,8 +54,13 @@ export interface SandboxExecutorOptions {
   /** Owner label of every sandbox (orphan clean-up lists by it). */
   owner: string;
   runId: string;
-  /** Host directory holding the run's clone, mounted as the workspace of every step. */
+  /** Host directory holding the run's clone, handed to every step as its workspace. */
   workspaceDir: string;
+  /**
+   * How the clone reaches a step: `bind` shares the host directory (local, docker); `copy`
+   * uploads it as a tar after create (kubernetes, where sandboxes run on other machines).
+   */
+  workspaceHandOff: WorkspaceHandOff;
   /** The workspace path inside sandboxes. */
   workdir: string;
   network: NetworkSpec;
@@ -205,7 +227,7 @@ export class SandboxStepExecutor implements StepExecutor {
         image: o.useImages ? step.image : undefined,
         env,
         workdir: o.workdir,
-        workspaceSource: o.workspaceDir,
+        workspaceSource: o.workspaceHandOff === "bind" ? o.workspaceDir : undefined,
         mounts: [],
         network: o.network,
         limits: {
@@ -215,6 +237,8 @@ export class SandboxStepExecutor implements StepExecutor {
         },
         labels: { "c8s.dev/run": o.runId, "c8s.dev/step": step.name.slice(0, 63), "c8s.dev/kind": "pipeline-step" },
       });
+      if (attempt.signal.aborted) return { outcome: "failed", exitCode: null, reason: "cancelled" };
+      await handWorkspace(o, handle);
       if (attempt.signal.aborted) return { outcome: "failed", exitCode: null, reason: "cancelled" };
       const process = await o.runtime.exec(handle, {
         command: shellCommand(stepScript(step.commands)),

@@ -15,7 +15,14 @@ import {
 import { abortableSleep } from "./scheduler.ts";
 import type { SecretMasker } from "./masking.ts";
 import type { PlannedService } from "./plan.ts";
-import { newSandboxId, type OutputListener, pumpMasked, stepScript } from "./sandbox-executor.ts";
+import {
+  handWorkspace,
+  newSandboxId,
+  type OutputListener,
+  pumpMasked,
+  stepScript,
+  type WorkspaceHandOff,
+} from "./sandbox-executor.ts";
 
 export interface RunningService {
   name: string;
@@ -28,6 +35,7 @@ export interface ServiceOptions {
   owner: string;
   runId: string;
   workspaceDir: string;
+  workspaceHandOff: WorkspaceHandOff;
   workdir: string;
   network: NetworkSpec;
   useImages: boolean;
@@ -113,14 +121,21 @@ export async function startServices(services: readonly PlannedService[], o: Serv
         image: o.useImages ? service.image : undefined,
         env,
         workdir: o.workdir,
-        workspaceSource: o.workspaceDir,
+        workspaceSource: o.workspaceHandOff === "bind" ? o.workspaceDir : undefined,
         mounts: [],
         network: o.network,
         limits: o.limits,
         labels: { "c8s.dev/run": o.runId, "c8s.dev/service": service.name, "c8s.dev/kind": "pipeline-service" },
         hostname: service.name,
       });
-      const process = await o.runtime.exec(handle, { command: shellCommand(stepScript(service.commands)) });
+      let process: ExecProcess;
+      try {
+        await handWorkspace(o, handle);
+        process = await o.runtime.exec(handle, { command: shellCommand(stepScript(service.commands)) });
+      } catch (error) {
+        await o.runtime.destroy(handle).catch(() => undefined);
+        throw error;
+      }
       await process.closeStdin().catch(() => undefined);
       const source = `service:${service.name}`;
       void pumpMasked(process, o.masker, (stream, masked) => {

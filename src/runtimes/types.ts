@@ -180,6 +180,11 @@ export interface RuntimeCapabilities {
   /** Honours `image` (docker/kubernetes) or a root filesystem directory (local). */
   images: boolean;
   persistentWorkspace: boolean;
+  /**
+   * Honours `spec.workspaceSource` (a directory of the c8s host used as the workspace).
+   * False where sandboxes run elsewhere (kubernetes): callers copy files in instead.
+   */
+  hostWorkspace: boolean;
   notes: string[];
 }
 

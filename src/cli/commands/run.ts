@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
-import type { Runtime } from "../../runtimes/types.ts";
+import type { Runtime, RuntimeName } from "../../runtimes/types.ts";
 import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
 import { currentCheckout } from "../../pipelines/git-workspace.ts";
 import { loadPipeline } from "../../pipelines/lint.ts";
@@ -21,30 +21,23 @@ import { parseSecretFile, parseSecretFlag } from "../../pipelines/secret-file.ts
 
 const USAGE = `c8s run [file] [--repo URL --commit REF] [--branch NAME] [--event push|pull_request|tag|manual]
           [--secret NAME=VALUE]… [--secret-file FILE]… [--concurrency N] [--no-fail-fast]
-          [--logs] [--keep-workspace] [--json]
+          [--logs] [--keep-workspace] [--json] [--runtime local|docker|kubernetes]
   file defaults to .c8s.yaml; without --repo the current checkout's committed HEAD is run.`;
 
 /** Makes the runtime for `c8s run`; injectable so tests and other runtimes can pass their own. */
-export type RuntimeFactory = (config: ReturnType<typeof configFromEnv>) => Promise<Runtime>;
+export type RuntimeFactory = (config: ReturnType<typeof configFromEnv>, env: NodeJS.ProcessEnv) => Promise<Runtime>;
 
-async function defaultRuntimeFactory(config: ReturnType<typeof configFromEnv>): Promise<Runtime> {
-  // The local runtime is being written alongside; import it lazily so `lint`/`schema` never load it.
-  const path = "../../runtimes/local/index.ts";
-  let module: { createLocalRuntime?: (options: unknown) => Runtime | Promise<Runtime> };
-  try {
-    module = (await import(path)) as typeof module;
-  } catch (error) {
-    throw new C8sError("RUNTIME_UNAVAILABLE", "the local runtime is not available in this build", {
-      hint: "Build c8s with src/runtimes/local, or run the pipeline through a server.",
-      cause: error,
-    });
-  }
-  if (!module.createLocalRuntime)
-    throw new C8sError("RUNTIME_UNAVAILABLE", "src/runtimes/local has no createLocalRuntime");
-  return await module.createLocalRuntime({
-    stateDir: join(config.home, "local"),
-    allowUnisolated: config.allowUnisolated,
-  });
+/** Owner label of `c8s run`'s sandboxes. */
+const RUN_OWNER = "c8s-run";
+const RUNTIMES: readonly RuntimeName[] = ["local", "docker", "kubernetes"];
+
+async function defaultRuntimeFactory(
+  config: ReturnType<typeof configFromEnv>,
+  env: NodeJS.ProcessEnv,
+): Promise<Runtime> {
+  // Loaded lazily so `lint`/`schema` never load a runtime.
+  const { createRuntimeFor } = await import("../../runtime-factory.ts");
+  return await createRuntimeFor({ config, env, owner: RUN_OWNER });
 }
 
 function parseRunArgs(args: string[]) {
@@ -65,6 +58,7 @@ function parseRunArgs(args: string[]) {
         logs: { type: "boolean" },
         "keep-workspace": { type: "boolean" },
         json: { type: "boolean" },
+        runtime: { type: "string" },
       },
     });
   } catch (error) {
@@ -112,8 +106,13 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
       const context: PlanContext = { event, branch };
       const plan = planPipeline(pipeline, context);
 
-      const config = configFromEnv(io.env);
-      const runtime = await createRuntime(config);
+      const runtimeName = values.runtime;
+      if (runtimeName !== undefined && !RUNTIMES.includes(runtimeName as never))
+        throw new C8sError("INVALID_ARGUMENT", `unknown runtime '${runtimeName}'`, {
+          hint: `Use one of ${RUNTIMES.join(", ")}.`,
+        });
+      const config = configFromEnv(io.env, runtimeName === undefined ? {} : { runtime: runtimeName as RuntimeName });
+      const runtime = await createRuntime(config, io.env);
       const controller = new AbortController();
       const cancel = () => controller.abort();
       io.signal?.addEventListener("abort", cancel, { once: true });
@@ -140,7 +139,7 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
           repository,
           context,
           runtime,
-          owner: "c8s-run",
+          owner: RUN_OWNER,
           home: config.home,
           secrets,
           limits: {

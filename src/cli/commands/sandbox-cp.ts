@@ -11,7 +11,7 @@ import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import { json, parseCpLocation } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
-import { extractTar, packDirectory } from "../tar.ts";
+import { extractTar, packDirectory } from "../../runtimes/files/host-tar.ts";
 
 const usage = "c8s sandbox cp [--json] SRC DST   (one of them ID:/path; e.g. ./dir sbx_1:/work or sbx_1:out.txt .)";
 

@@ -63,7 +63,7 @@ export const serveCommand: CliCommand = {
 
     // Loaded lazily so other commands do not pay for the server's start-up imports.
     const { startC8s } = await import("../../app.ts");
-    const server = await startC8s(config);
+    const server = await startC8s(config, { env: io.env });
     const url = clientUrl(server.url);
     const path = credentialsPath({ ...io.env, C8S_HOME: config.home });
     const previous = await readCredentials(path).catch(() => undefined);

@@ -9,8 +9,8 @@ export const dockerRefSchema = z.object({
   workdir: z.string().startsWith("/"),
   /** Volumes c8s created for this sandbox (workspace unless bound, /tmp). */
   volumes: z.array(z.string()),
-  /** The per-group network it joined, if any. */
-  network: z.string().optional(),
+  /** The network group it joined (its holder container is `groupHolderName(group)`), if any. */
+  group: z.string().optional(),
 });
 
 export type DockerRef = z.infer<typeof dockerRefSchema>;

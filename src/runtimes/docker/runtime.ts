@@ -24,7 +24,9 @@ import { ensureImage, type ImageLogger } from "./images.ts";
 import {
   buildCreateBody,
   containerName,
-  groupNetworkName,
+  buildGroupHolderBody,
+  GROUP_HOLDER_ROLE,
+  groupHolderName,
   imageFor,
   labelKeys,
   resourceLabels,
@@ -113,6 +115,7 @@ class DockerRuntime implements Runtime {
       network: { none: true, host: true, group: true },
       images: true,
       persistentWorkspace: true,
+      hostWorkspace: true,
       notes: [
         `Docker Engine ${info.ServerVersion ?? "?"} at ${this.dockerHost} (cgroup v${info.CgroupVersion ?? "?"}, storage ${info.Driver ?? "?"})`,
         "/tmp is a per-sandbox volume, not a tmpfs: the archive endpoints cannot see a tmpfs",
@@ -129,8 +132,8 @@ class DockerRuntime implements Runtime {
       ...(spec.workspaceSource === undefined ? [workspaceVolumeName(spec.id)] : []),
       ...(spec.workdir === "/tmp" ? [] : [tmpVolumeName(spec.id)]),
     ];
-    const network =
-      spec.network.mode === "group" ? await this.ensureGroupNetwork(spec.network.group, spec.owner) : undefined;
+    const group = spec.network.mode === "group" ? spec.network.group : undefined;
+    if (group !== undefined) await this.ensureGroupHolder(group, spec.owner);
     for (const name of volumes) {
       await this.docker
         .createVolume({
@@ -145,7 +148,7 @@ class DockerRuntime implements Runtime {
       containerName: name,
       workdir: spec.workdir,
       volumes,
-      ...(network === undefined ? {} : { network }),
+      ...(group === undefined ? {} : { group }),
     };
     try {
       const container = await this.docker.createContainer({ ...body, name });
@@ -179,27 +182,43 @@ class DockerRuntime implements Runtime {
     return dockerHandle(spec.id, ref);
   }
 
-  private async ensureGroupNetwork(group: string, owner: string): Promise<string> {
-    const name = groupNetworkName(group);
-    try {
-      await this.docker.getNetwork(name).inspect();
-      return name;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404)
-        this.fail(`inspect network ${name}`, undefined, "NOT_FOUND")(error);
-    }
-    await this.docker
-      .createNetwork({
-        Name: name,
-        Driver: "bridge",
-        CheckDuplicate: true,
-        Labels: resourceLabels(this.keys, owner, undefined, "group-network"),
-      })
-      .catch((error: unknown) => {
+  /** Starts the group's holder container unless it runs (members join its network namespace). */
+  private async ensureGroupHolder(group: string, owner: string): Promise<void> {
+    const name = groupHolderName(group);
+    const holder = this.docker.getContainer(name);
+    const state = await holder.inspect().then(
+      (info) => (info.State.Running ? "running" : "stopped"),
+      (error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode === 404) return "missing";
+        return this.fail(`inspect the holder of network group ${group}`, undefined, "NOT_FOUND")(error);
+      },
+    );
+    if (state === "running") return;
+    if (state === "missing") {
+      await ensureImage(this.docker, this.defaultImage, this.dockerHost, this.logger);
+      const body = buildGroupHolderBody(group, owner, { labels: this.keys, defaultImage: this.defaultImage });
+      await this.docker.createContainer({ ...body, name }).catch((error: unknown) => {
         if ((error as { statusCode?: number }).statusCode === 409) return; // created concurrently
-        this.fail(`create network ${name}`, undefined, "NOT_FOUND")(error);
+        this.fail(`create the holder of network group ${group}`, undefined, "NOT_FOUND")(error);
       });
-    return name;
+    }
+    await holder.start().catch((error: unknown) => {
+      if ((error as { statusCode?: number }).statusCode === 304) return; // started concurrently
+      this.fail(`start the holder of network group ${group}`, undefined, "NOT_FOUND")(error);
+    });
+  }
+
+  /** Removes a group's holder once no member is left. */
+  private async releaseGroup(group: string): Promise<void> {
+    const members = await this.docker
+      .listContainers({ all: true, filters: { label: [`${this.keys.group}=${group}`] } })
+      .catch(() => undefined);
+    if (members === undefined) return;
+    if (members.some((c) => c.Labels[this.keys.role] !== GROUP_HOLDER_ROLE && c.State !== "removing")) return;
+    await this.docker
+      .getContainer(groupHolderName(group))
+      .remove({ force: true })
+      .catch(() => undefined);
   }
 
   async exec(handle: SandboxHandle, request: ExecRequest) {
@@ -301,13 +320,7 @@ class DockerRuntime implements Runtime {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    if (ref.network !== undefined) {
-      // Shared by the group: removal fails while another member is attached, which is fine.
-      await this.docker
-        .getNetwork(ref.network)
-        .remove()
-        .catch(() => undefined);
-    }
+    if (ref.group !== undefined) await this.releaseGroup(ref.group);
   }
 
   async listOwned(owner: string): Promise<OwnedSandbox[]> {
@@ -322,13 +335,13 @@ class DockerRuntime implements Runtime {
       const volumes = (c.Mounts ?? [])
         .filter((m) => m.Type === "volume" && typeof m.Name === "string" && m.Name.startsWith(`c8s-`))
         .map((m) => m.Name as string);
-      const networkMode = c.HostConfig.NetworkMode;
+      const group = c.Labels[this.keys.group];
       const ref: DockerRef = {
         containerId: c.Id,
         containerName: name,
         workdir: c.Labels[this.keys.workdir] ?? "/workspace",
         volumes,
-        ...(networkMode.startsWith("c8s-group") ? { network: networkMode } : {}),
+        ...(group === undefined ? {} : { group }),
       };
       owned.push({ id, handle: dockerHandle(id, ref) });
     }

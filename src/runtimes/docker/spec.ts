@@ -17,11 +17,19 @@ export interface DockerLabelKeys {
   role: string;
   /** Label holding the sandbox's workdir (listOwned rebuilds handles from labels). */
   workdir: string;
+  /** Label holding the network group a sandbox (or a group's holder) belongs to. */
+  group: string;
 }
 
 export function labelKeys(ownerLabelKey: string): DockerLabelKeys {
   const prefix = ownerLabelKey.includes(".") ? ownerLabelKey.slice(0, ownerLabelKey.lastIndexOf(".")) : ownerLabelKey;
-  return { owner: ownerLabelKey, sandbox: `${prefix}.sandbox`, role: `${prefix}.role`, workdir: `${prefix}.workdir` };
+  return {
+    owner: ownerLabelKey,
+    sandbox: `${prefix}.sandbox`,
+    role: `${prefix}.role`,
+    workdir: `${prefix}.workdir`,
+    group: `${prefix}.group`,
+  };
 }
 
 /** Docker names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. */
@@ -33,7 +41,13 @@ export function dockerName(...parts: string[]): string {
 export const containerName = (id: string): string => dockerName("c8s", id);
 export const workspaceVolumeName = (id: string): string => dockerName("c8s", id, "workspace");
 export const tmpVolumeName = (id: string): string => dockerName("c8s", id, "tmp");
-export const groupNetworkName = (group: string): string => dockerName("c8s-group", group);
+/**
+ * A network group is one network namespace, as on the local runtime: a small holder
+ * container with loopback only, joined by every member (`NetworkMode: container:<holder>`),
+ * so a run's steps reach its services on localhost and nothing else.
+ */
+export const groupHolderName = (group: string): string => dockerName("c8s-group", group);
+export const GROUP_HOLDER_ROLE = "group-holder";
 
 /**
  * What keeps the container alive between execs. The engine's own init (`docker-init`, tini,
@@ -71,7 +85,7 @@ export function networkModeFor(spec: SandboxSpec): string {
     case "host":
       return "host";
     case "group":
-      return groupNetworkName(spec.network.group);
+      return `container:${groupHolderName(spec.network.group)}`;
   }
 }
 
@@ -92,6 +106,7 @@ export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): 
     [keys.owner]: spec.owner,
     [keys.sandbox]: spec.id,
     [keys.workdir]: spec.workdir,
+    ...(spec.network.mode === "group" ? { [keys.group]: spec.network.group } : {}),
   };
   const workspace =
     spec.workspaceSource === undefined
@@ -113,7 +128,8 @@ export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): 
     Cmd: [],
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     WorkingDir: spec.workdir,
-    Hostname: spec.hostname ?? dockerName(spec.id).slice(0, 63),
+    // A member of a group shares the holder's UTS-less network namespace: Docker refuses a hostname there.
+    ...(spec.network.mode === "group" ? {} : { Hostname: spec.hostname ?? dockerName(spec.id).slice(0, 63) }),
     Labels: labels,
     AttachStdin: false,
     AttachStdout: false,
@@ -141,7 +157,34 @@ export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): 
   };
 }
 
-/** Labels for the volumes and networks created beside a sandbox. */
+/** The holder of a network group: loopback only, no capabilities, a few pids and MiB. */
+export function buildGroupHolderBody(group: string, owner: string, options: CreateBodyOptions): ContainerCreateOptions {
+  const keys = options.labels;
+  return {
+    Image: options.defaultImage,
+    Entrypoint: KEEPALIVE_COMMAND,
+    Cmd: [],
+    Hostname: groupHolderName(group).slice(0, 63),
+    Labels: { [keys.owner]: owner, [keys.role]: GROUP_HOLDER_ROLE, [keys.group]: group },
+    StopSignal: "SIGKILL",
+    HostConfig: {
+      Init: true,
+      NetworkMode: "none",
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      Memory: 16 * 1024 * 1024,
+      MemorySwap: 16 * 1024 * 1024,
+      PidsLimit: 8,
+      NanoCpus: 100_000_000,
+      RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
+      AutoRemove: false,
+      LogConfig: { Type: "none", Config: {} },
+    },
+  };
+}
+
+/** Labels for the volumes created beside a sandbox. */
 export function resourceLabels(
   keys: DockerLabelKeys,
   owner: string,

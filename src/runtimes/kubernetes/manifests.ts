@@ -283,3 +283,9 @@ export function buildWorkspaceClaim(
     },
   };
 }
+
+/** The spec as a KWOK pod sees it: its workdir under the per-sandbox root (see simulatedWorkdirRoot). */
+export function withSimulatedWorkdir(spec: SandboxSpec, root: string | undefined): SandboxSpec {
+  if (root === undefined) return spec;
+  return { ...spec, workdir: `${root.replace(/\/+$/, "")}/${spec.id}/${spec.workdir.replace(/^\/+/, "")}` };
+}

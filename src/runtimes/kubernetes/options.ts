@@ -32,6 +32,14 @@ const envSchema = z.object({
       .optional(),
   ),
   C8S_KUBERNETES_STORAGE_CLASS: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  /** KWOK test clusters only (pods share the node's filesystem): see simulatedWorkdirRoot. */
+  C8S_KUBERNETES_SIMULATED_WORKDIR_ROOT: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\/[^\0]*$/, "must be an absolute path")
+      .optional(),
+  ),
 });
 
 /**
@@ -57,6 +65,12 @@ export function kubernetesOptionsFromEnv(
     ...(inCluster ? { inCluster: true } : { kubeconfig: e.KUBECONFIG }),
     namespace: e.C8S_KUBERNETES_NAMESPACE,
     owner: e.C8S_KUBERNETES_OWNER ?? base.owner,
+    ...(e.C8S_KUBERNETES_SIMULATED_WORKDIR_ROOT === undefined
+      ? {}
+      : {
+          simulatedWorkdirRoot: e.C8S_KUBERNETES_SIMULATED_WORKDIR_ROOT,
+          notes: ["pods are simulated (KWOK): commands run as processes of the node, with no container isolation"],
+        }),
     defaults: {
       activeDeadlineSeconds: Math.max(1, Math.ceil(base.ttlMs / 1000)),
       ...(e.C8S_KUBERNETES_IMAGE === undefined ? {} : { image: e.C8S_KUBERNETES_IMAGE }),

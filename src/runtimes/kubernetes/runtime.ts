@@ -25,6 +25,7 @@ import {
   buildWorkspaceClaim,
   CONTAINER_NAME,
   DEFAULT_SANDBOX_DEFAULTS,
+  withSimulatedWorkdir,
   objectNamesFor,
   ownerSelector,
   SANDBOX_ANNOTATION,
@@ -32,6 +33,7 @@ import {
   type KubernetesSandboxDefaults,
 } from "./manifests.ts";
 import { waitJobExit } from "./job-exit.ts";
+import { mapFilePaths, toNodePath, type WorkdirMapping } from "./simulated-paths.ts";
 import { isPodReady, podProgress, podsPath, podStartFailure, waitPodsGone, watchUntil } from "./watch.ts";
 
 export interface KubernetesLogger {
@@ -59,6 +61,11 @@ export interface KubernetesRuntimeOptions {
    * then makes the workdir with one exec. Real clusters mount it as a volume; leave unset.
    */
   prepareWorkdir?: boolean | undefined;
+  /**
+   * KWOK test clusters only: pods there share the node's filesystem, so each sandbox's workdir
+   * is moved under `<root>/<sandbox id>/` (and made at create) to keep sandboxes apart.
+   */
+  simulatedWorkdirRoot?: string | undefined;
   /** Shown in capabilities().notes, e.g. that pods are simulated by KWOK. */
   notes?: string[] | undefined;
   logger?: KubernetesLogger | undefined;
@@ -71,6 +78,8 @@ interface KubernetesRef extends Record<string, unknown> {
   workdir: string;
   networkPolicy: string | null;
   pvc: string | null;
+  /** KWOK only: the workdir the spec asked for, when `workdir` is its place on the node. */
+  requestedWorkdir?: string | undefined;
 }
 
 export function loadKubeConfig(options: Pick<KubernetesRuntimeOptions, "kubeconfig" | "inCluster">): KubeConfig {
@@ -119,6 +128,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     }
     return ref as KubernetesRef;
   };
+  const mappingOf = (ref: KubernetesRef): WorkdirMapping | undefined =>
+    ref.requestedWorkdir === undefined ? undefined : { from: ref.requestedWorkdir, to: ref.workdir };
   const podRef = (ref: KubernetesRef): PodRef => ({
     namespace: ref.namespace,
     pod: ref.pod,
@@ -234,6 +245,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         network: { none: true, host: true, group: true },
         images: true,
         persistentWorkspace: defaults.persistentWorkspace !== undefined,
+        hostWorkspace: false,
         notes: [
           "pids and file-size limits are node-level settings on Kubernetes (kubelet podPidsLimit), not per sandbox",
           "network isolation is a NetworkPolicy: it needs a CNI that enforces policies",
@@ -242,7 +254,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       });
     },
 
-    async create(spec) {
+    async create(requested) {
+      const spec = withSimulatedWorkdir(requested, options.simulatedWorkdirRoot);
       const names = objectNamesFor(spec.id);
       const job = buildJob(spec, namespace, defaults);
       const policy = buildNetworkPolicy(spec, namespace);
@@ -262,7 +275,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         });
         const pod = await waitReady(spec, names.job);
         sandboxEnv.set(spec.id, { ...spec.env });
-        if (options.prepareWorkdir === true) {
+        if (options.prepareWorkdir === true || options.simulatedWorkdirRoot !== undefined) {
           const { result, stderr } = await edge(`prepare the workdir of sandbox ${spec.id}`, spec.id, () =>
             runToCompletion(
               kubeConfig,
@@ -291,6 +304,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
           workdir: spec.workdir,
           networkPolicy: policy === null ? null : names.networkPolicy,
           pvc: claim === null ? null : names.pvc,
+          ...(spec.workdir === requested.workdir ? {} : { requestedWorkdir: requested.workdir }),
         };
         options.logger?.info("sandbox ready", { sandboxId: spec.id, job: names.job, pod, owner: options.owner });
         return { id: spec.id, runtime: "kubernetes", ref };
@@ -306,7 +320,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       const process = await edge(`exec in sandbox ${handle.id}`, handle.id, () =>
         startExec(kubeConfig, podRef(ref), {
           command: request.command,
-          cwd: request.cwd ?? ref.workdir,
+          cwd: request.cwd === undefined ? ref.workdir : toNodePath(mappingOf(ref), request.cwd),
           env,
           tty: request.tty,
           timeoutMs: request.timeoutMs,
@@ -320,28 +334,34 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       return process;
     },
 
-    files: createPodFiles({
-      target: (handle): PodTarget => {
-        const ref = refOf(handle);
-        return { ref: podRef(ref), workdir: ref.workdir };
-      },
-      run: async (ref, execOptions) => {
-        const { result, stdout, stderr } = await edge("run a file operation", undefined, () =>
-          runToCompletion(kubeConfig, ref, execOptions),
-        );
-        return { exitCode: result.exitCode, stdout, stderr };
-      },
-      stream: async (ref, execOptions, input?: Readable) => {
-        const process = await edge("run a file operation", undefined, () => startExec(kubeConfig, ref, execOptions));
-        if (input === undefined) await process.closeStdin();
-        const errors: Buffer[] = [];
-        process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
-        return {
-          stdout: process.stdout,
-          done: process.result.then((r) => ({ exitCode: r.exitCode, stderr: Buffer.concat(errors).toString("utf8") })),
-        };
-      },
-    }),
+    files: mapFilePaths(
+      createPodFiles({
+        target: (handle): PodTarget => {
+          const ref = refOf(handle);
+          return { ref: podRef(ref), workdir: ref.workdir };
+        },
+        run: async (ref, execOptions) => {
+          const { result, stdout, stderr } = await edge("run a file operation", undefined, () =>
+            runToCompletion(kubeConfig, ref, execOptions),
+          );
+          return { exitCode: result.exitCode, stdout, stderr };
+        },
+        stream: async (ref, execOptions, input?: Readable) => {
+          const process = await edge("run a file operation", undefined, () => startExec(kubeConfig, ref, execOptions));
+          if (input === undefined) await process.closeStdin();
+          const errors: Buffer[] = [];
+          process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
+          return {
+            stdout: process.stdout,
+            done: process.result.then((r) => ({
+              exitCode: r.exitCode,
+              stderr: Buffer.concat(errors).toString("utf8"),
+            })),
+          };
+        },
+      }),
+      (handle) => mappingOf(refOf(handle)),
+    ),
 
     async waitExit(handle): Promise<SandboxExit> {
       const ref = handle.ref as Partial<KubernetesRef>;

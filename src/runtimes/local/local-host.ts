@@ -96,6 +96,7 @@ export async function probeLocalHost(options: LocalRuntimeOptions): Promise<Loca
     network: { none: bwrapPath !== null, host: true, group: bwrapPath !== null && isRoot },
     images: bwrapPath !== null,
     persistentWorkspace: true,
+    hostWorkspace: true,
     notes,
   };
   if (bwrapPath === null && options.allowUnisolated) {

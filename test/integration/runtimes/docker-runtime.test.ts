@@ -92,22 +92,27 @@ void describe("docker runtime against a real engine", { skip: engine.skipReason 
     }
   });
 
-  void it("puts sandboxes of one group on a shared network where they reach each other by name", async () => {
+  void it("puts sandboxes of one group in one network namespace: loopback shared, nothing else; the holder goes with the last", async () => {
     const group = `g${process.pid}`;
     const a = await create(spec({ network: { mode: "group", group }, hostname: "svc-a" }));
     const b = await create(spec({ network: { mode: "group", group } }));
-    const name = String(a.ref["containerName"]);
     const server = await runtime.exec(a, { command: shellCommand("echo pong | nc -l -p 7000") });
     let reply = "";
     for (let attempt = 0; attempt < 50 && reply === ""; attempt++) {
-      const r = await run(runtime, b, { command: shellCommand(`nc ${name} 7000 </dev/null`) });
+      const r = await run(runtime, b, { command: shellCommand("nc 127.0.0.1 7000 </dev/null") });
       reply = r.out.trim();
       if (reply === "") await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await server.kill();
-    assert.equal(reply, "pong");
-    const ifaces = await sh(runtime, a, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
-    assert.deepEqual(ifaces.split("\n").filter(Boolean), ["eth0", "lo"]);
+    assert.equal(reply, "pong", "b reaches a's listener on localhost");
+    const ifaces = await sh(runtime, b, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
+    assert.deepEqual(ifaces.split("\n").filter(Boolean), ["lo"], "the group has no route anywhere");
+    const holder = docker.getContainer(`c8s-group-${group}`);
+    assert.equal((await holder.inspect()).State.Running, true);
+    await runtime.destroy(a);
+    assert.equal((await holder.inspect()).State.Running, true, "the holder stays while b is in the group");
+    await runtime.destroy(b);
+    await assert.rejects(holder.inspect(), (e: unknown) => (e as { statusCode?: number }).statusCode === 404);
   });
 
   void it("fails with IMAGE_NOT_FOUND and a hint when a local image is missing", async () => {

@@ -8,7 +8,7 @@ import { AuthenticationError, ConnectionError, NotFoundError } from "../../../pa
 import { describeError, formatError, UsageError } from "../../../src/cli/errors.ts";
 import { parseBytes, parseDuration, parseFlags, parsePairs } from "../../../src/cli/flags.ts";
 import { execExitCode, parseCpLocation, relativeTime, table } from "../../../src/cli/format.ts";
-import { safeEntryPath } from "../../../src/cli/tar.ts";
+import { safeEntryPath } from "../../../src/runtimes/files/host-tar.ts";
 import { formatChecks } from "../../../src/cli/commands/doctor.ts";
 import { clientUrl } from "../../../src/cli/commands/serve.ts";
 import { main } from "../../../src/cli/dispatch.ts";

@@ -6,7 +6,8 @@ import {
   buildCreateBody,
   containerName,
   dockerName,
-  groupNetworkName,
+  buildGroupHolderBody,
+  groupHolderName,
   KEEPALIVE_COMMAND,
   labelKeys,
   tmpVolumeName,
@@ -26,6 +27,7 @@ void describe("docker create body", () => {
       sandbox: "dev.c8s.sandbox",
       role: "dev.c8s.role",
       workdir: "dev.c8s.workdir",
+      group: "dev.c8s.group",
     });
   });
 
@@ -71,8 +73,8 @@ void describe("docker create body", () => {
   const networkCases: Array<[SandboxSpec["network"], string]> = [
     [{ mode: "none" }, "none"],
     [{ mode: "host" }, "host"],
-    [{ mode: "group", group: "run_42" }, "c8s-group-run_42"],
-    [{ mode: "group", group: "a/b c" }, "c8s-group-a_b_c"],
+    [{ mode: "group", group: "run_42" }, "container:c8s-group-run_42"],
+    [{ mode: "group", group: "a/b c" }, "container:c8s-group-a_b_c"],
   ];
   for (const [network, mode] of networkCases) {
     void it(`network ${JSON.stringify(network)} → ${mode}`, () => {
@@ -142,11 +144,33 @@ void describe("docker create body", () => {
     );
   });
 
+  void it("a group member joins the holder's network namespace, carries the group label and sets no hostname", () => {
+    const body = buildCreateBody(base({ network: { mode: "group", group: "run_7" }, hostname: "cache" }), options);
+    assert.equal(body.HostConfig?.NetworkMode, "container:c8s-group-run_7");
+    assert.equal(body.Labels?.["dev.c8s.group"], "run_7");
+    assert.equal(body.Hostname, undefined, "Docker refuses a hostname in another container's namespaces");
+    assert.equal(buildCreateBody(base({ hostname: "cache" }), options).Hostname, "cache");
+    assert.equal(buildCreateBody(base(), options).Labels?.["dev.c8s.group"], undefined);
+  });
+
+  void it("the group holder has loopback only, no capabilities and small limits", () => {
+    const body = buildGroupHolderBody("run_7", "me", options);
+    const host = body.HostConfig ?? {};
+    assert.equal(host.NetworkMode, "none");
+    assert.deepEqual(host.CapDrop, ["ALL"]);
+    assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
+    assert.equal(host.ReadonlyRootfs, true);
+    assert.ok((host.Memory ?? 0) > 0 && (host.Memory ?? 0) <= 64 * 1024 * 1024);
+    assert.ok((host.PidsLimit ?? 0) > 0 && (host.PidsLimit ?? 0) <= 16);
+    assert.deepEqual(body.Labels, { "dev.c8s.owner": "me", "dev.c8s.role": "group-holder", "dev.c8s.group": "run_7" });
+    assert.equal(body.Image, options.defaultImage);
+  });
+
   void it("names Docker objects within Docker's alphabet", () => {
     assert.equal(containerName("sbx_01h"), "c8s-sbx_01h");
     assert.equal(workspaceVolumeName("sbx_1"), "c8s-sbx_1-workspace");
     assert.equal(tmpVolumeName("sbx_1"), "c8s-sbx_1-tmp");
-    assert.equal(groupNetworkName("run:1"), "c8s-group-run_1");
+    assert.equal(groupHolderName("run:1"), "c8s-group-run_1");
     assert.equal(dockerName("_x"), "c8s_x");
   });
 });

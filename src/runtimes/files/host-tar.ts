@@ -1,5 +1,5 @@
 /**
- * Host-side tar for `c8s sandbox cp`: pack a directory, and extract an archive into one
+ * Host-side tar for `c8s sandbox cp` and pipeline workspace hand-off: pack a directory, and extract an archive into one
  * without letting any entry land outside it (no absolute paths, no `..`, no writing
  * through a symlink). Only regular files, directories and symlinks are kept.
  */
@@ -9,7 +9,7 @@ import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 
 export function packDirectory(dir: string): Readable {
   const pack = tar.pack();

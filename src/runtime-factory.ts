@@ -1,0 +1,63 @@
+/**
+ * The one switch from a runtime name to an implementation, shared by `c8s serve` (src/app.ts)
+ * and `c8s run`. Each runtime module is imported only when it is chosen, so the local default
+ * never loads the Docker or Kubernetes clients. Settings come from the environment the entry
+ * point hands in (`DOCKER_HOST`, `C8S_DOCKER_IMAGE`, `KUBECONFIG`, `C8S_KUBERNETES_*`).
+ */
+import { join } from "node:path";
+import type { C8sConfig } from "./config/config.ts";
+import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
+import type { Runtime } from "./runtimes/types.ts";
+
+export interface RuntimeLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RuntimeFactoryOptions {
+  config: C8sConfig;
+  /** The entry point's environment (only entry points read `process.env`). */
+  env: NodeJS.ProcessEnv;
+  /** This instance's owner label (informational for kubernetes: specs carry the owner). */
+  owner: string;
+  logger?: RuntimeLogger | undefined;
+  /** Extra options for the local runtime (tests share a supervisor build cache). */
+  local?: Partial<LocalRuntimeOptions> | undefined;
+}
+
+const silent: RuntimeLogger = { info: () => undefined, warn: () => undefined };
+
+export async function createRuntimeFor(options: RuntimeFactoryOptions): Promise<Runtime> {
+  const { config, env } = options;
+  const logger = options.logger ?? silent;
+  switch (config.runtime) {
+    case "local": {
+      const { createLocalRuntime } = await import("./runtimes/local/index.ts");
+      return createLocalRuntime({
+        stateDir: join(config.home, "local"),
+        allowUnisolated: config.allowUnisolated,
+        logger,
+        ...options.local,
+      });
+    }
+    case "docker": {
+      const { createDockerRuntime } = await import("./runtimes/docker/index.ts");
+      return createDockerRuntime({
+        dockerHost: env["DOCKER_HOST"],
+        defaultImage: blankToUndefined(env["C8S_DOCKER_IMAGE"]),
+        logger,
+      });
+    }
+    case "kubernetes": {
+      const { createKubernetesRuntime, kubernetesOptionsFromEnv } = await import("./runtimes/kubernetes/index.ts");
+      return createKubernetesRuntime({
+        ...kubernetesOptionsFromEnv(env, { owner: options.owner, ttlMs: config.defaults.ttlMs }),
+        logger,
+      });
+    }
+  }
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
