@@ -3,6 +3,7 @@
  * file access, the reaper, start-up reconciliation and the lifecycle event stream. It drives
  * one Runtime and one Store and knows nothing about HTTP.
  */
+import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { FileEntry, Runtime, RuntimeCapabilities, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
@@ -296,8 +297,19 @@ export class SandboxEngine implements SandboxEngineApi {
     return this.withHandle(sandboxId, (h) => this.runtime.files.read(h, path));
   }
 
+  /** Writes a file, making missing parent directories first (the same on every runtime). */
   writeFile(sandboxId: string, path: string, data: Uint8Array, options?: { mode?: number }): Promise<void> {
-    return this.withHandle(sandboxId, (h) => this.runtime.files.write(h, path, data, options));
+    return this.withHandle(sandboxId, async (h) => {
+      try {
+        await this.runtime.files.write(h, path, data, options);
+      } catch (error) {
+        const parent = posix.dirname(path);
+        if (!(error instanceof C8sError && error.code === "FILE_NOT_FOUND") || parent === path || parent === ".")
+          throw error;
+        await this.runtime.files.mkdir(h, parent, { recursive: true });
+        await this.runtime.files.write(h, path, data, options);
+      }
+    });
   }
 
   listFiles(sandboxId: string, path: string): Promise<FileEntry[]> {
