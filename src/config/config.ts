@@ -22,9 +22,21 @@ export const configSchema = z
     allowUnisolated: z.coerce.boolean().default(false),
     defaults: z
       .object({
-        ttlMs: z.coerce.number().int().positive().default(2 * 60 * 60 * 1000),
-        idleTimeoutMs: z.coerce.number().int().positive().default(30 * 60 * 1000),
-        execTimeoutMs: z.coerce.number().int().positive().default(10 * 60 * 1000),
+        ttlMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(2 * 60 * 60 * 1000),
+        idleTimeoutMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(30 * 60 * 1000),
+        execTimeoutMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(10 * 60 * 1000),
         memoryBytes: bytes.default(512 * 1024 * 1024),
         pids: z.coerce.number().int().positive().default(256),
         cpuMillis: z.coerce.number().int().positive().default(1000),
