@@ -14,6 +14,7 @@ import { versionCommand } from "./commands/version.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { secretCommand } from "./commands/secret.ts";
+import { k8sCommand } from "./commands/k8s.ts";
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   runsCommand,
   logsCommand,
   secretCommand,
+  k8sCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {
