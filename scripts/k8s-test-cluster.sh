@@ -2,8 +2,9 @@
 # A real Kubernetes control plane for c8s tests, with no container engine.
 #
 #   scripts/k8s-test-cluster.sh build    build the binaries into the cache (once per version set)
+#   scripts/k8s-test-cluster.sh build-helm  build only helm (for the chart tests)
 #   scripts/k8s-test-cluster.sh start    build if needed, then start the cluster (idempotent)
-#   scripts/k8s-test-cluster.sh env      print `export KUBECONFIG=...`
+#   scripts/k8s-test-cluster.sh env      print `export KUBECONFIG=...` (and C8S_HELM=... once built)
 #   scripts/k8s-test-cluster.sh status   exit 0 when the API server answers
 #   scripts/k8s-test-cluster.sh stop     stop and delete the cluster
 #
@@ -18,6 +19,7 @@ set -euo pipefail
 K8S_VERSION=v1.36.3
 ETCD_VERSION=v3.6.8
 KWOK_VERSION=v0.8.0
+HELM_VERSION=v3.22.0
 CLUSTER=${C8S_K8S_CLUSTER:-c8s-test}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,6 +28,9 @@ cache_root=${C8S_K8S_CACHE:-$HOME/.cache/c8s-k8s}
 key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
 cache="$cache_root/$key"
 bin="$cache/bin"
+# helm has its own version key, so a helm upgrade never rebuilds the control plane.
+helm_cache="$cache_root/helm-${HELM_VERSION}"
+helm_bin="$helm_cache/bin/helm"
 # kwokctl keeps its clusters under $KWOK_WORKDIR; keep it in the cache, keyed by versions.
 export KWOK_WORKDIR="$cache/kwok"
 kubeconfig="$KWOK_WORKDIR/clusters/$CLUSTER/kubeconfig.yaml"
@@ -37,7 +42,42 @@ go_env() {
   export GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
 }
 
+# Every binary the cluster and its tests need is in the cache.
+complete() {
+  [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kube-scheduler" \
+    && -x "$bin/kubectl" && -x "$bin/etcd" && -x "$bin/kwok" && -x "$bin/kwokctl" && -f "$cache/stages/.complete" \
+    && -x "$helm_bin" ]]
+}
+
 build() {
+  complete && return 0
+  build_cluster
+  build_helm
+}
+
+build_helm() {
+  [[ -x "$helm_bin" ]] && return 0
+  command -v go >/dev/null || { log "go is required to build helm"; exit 1; }
+  go_env
+  local start=$SECONDS k8s_minor ld
+  # `helm template` assumes the Kubernetes version of its client libraries unless told.
+  k8s_minor=$(cd "$wrapper/helm" && go list -m -f '{{.Version}}' k8s.io/client-go)
+  k8s_minor=${k8s_minor#v0.}
+  k8s_minor=${k8s_minor%%.*}
+  ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  ld+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean -X helm.sh/helm/v3/internal/version.gitCommit=c8s-go-proxy-build"
+  ld+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$k8s_minor"
+  ld+=" -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$k8s_minor"
+  log "building helm $HELM_VERSION"
+  rm -rf "$helm_cache/bin.tmp" && mkdir -p "$helm_cache/bin.tmp" "$helm_cache/bin"
+  (cd "$wrapper/helm" && CGO_ENABLED=0 nice -n 19 go build -p "${C8S_K8S_BUILD_JOBS:-2}" -trimpath -ldflags "$ld" \
+    -o "$helm_cache/bin.tmp/helm" helm.sh/helm/v3/cmd/helm)
+  mv "$helm_cache/bin.tmp/helm" "$helm_bin"
+  rm -rf "$helm_cache/bin.tmp"
+  log "built helm in $((SECONDS - start)) s into $helm_bin"
+}
+
+build_cluster() {
   if [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kube-scheduler" \
     && -x "$bin/kubectl" && -x "$bin/etcd" && -x "$bin/kwok" && -x "$bin/kwokctl" && -f "$cache/stages/.complete" ]]; then
     return 0
@@ -186,11 +226,15 @@ stop() {
 
 case "${1:-}" in
   build) build ;;
+  build-helm) build_helm ;;
   start) start ;;
   stop) stop ;;
-  env) echo "export KUBECONFIG=$kubeconfig" ;;
+  env)
+    echo "export KUBECONFIG=$kubeconfig"
+    if [[ -x "$helm_bin" ]]; then echo "export C8S_HELM=$helm_bin"; fi
+    ;;
   status)
     if healthy; then echo "running: KUBECONFIG=$kubeconfig"; else echo "not running"; exit 1; fi
     ;;
-  *) echo "usage: $0 build|start|stop|env|status" >&2; exit 2 ;;
+  *) echo "usage: $0 build|build-helm|start|stop|env|status" >&2; exit 2 ;;
 esac
