@@ -5,7 +5,7 @@
  * run succeeded; Ctrl-C cancels and kills the step sandboxes.
  */
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
