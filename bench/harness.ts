@@ -15,26 +15,47 @@ export interface BenchServer {
 
 const root = resolve(import.meta.dirname, "..");
 
-export async function startServer(extraEnv: Record<string, string> = {}, args: string[] = []): Promise<BenchServer> {
+/**
+ * `c8s serve --port 0` (or `entry`: other node arguments that start the server on `C8S_HOME`
+ * and write its credentials.json, as bench/pipelines-server.ts does).
+ */
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  args: string[] = [],
+  entry: string[] = [join(root, "bin/c8s.js"), "serve", "--port", "0"],
+): Promise<BenchServer> {
   const home = await mkdtemp(join(tmpdir(), "c8s-bench-"));
-  const child: ChildProcess = spawn(process.execPath, [join(root, "bin/c8s.js"), "serve", "--port", "0", ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, C8S_HOME: home, C8S_LOG_LEVEL: "warn", ...extraEnv },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  // Forwarded as it comes, and the tail kept so a failed start says why.
+  let stderrTail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4000);
   });
   const deadline = Date.now() + 60_000;
   let creds: { url: string; token: string } | undefined;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`c8s serve exited with ${child.exitCode}`);
+  let ready = false;
+  while (!ready && Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await rm(home, { recursive: true, force: true });
+      throw new Error(`c8s serve exited with ${child.exitCode}: ${stderrTail.trim()}`);
+    }
     try {
       creds = JSON.parse(await readFile(join(home, "credentials.json"), "utf8")) as { url: string; token: string };
-      const res = await fetch(`${creds.url}/readyz`);
-      if (res.ok) break;
+      ready = (await fetch(`${creds.url}/readyz`)).ok;
     } catch {
       // not up yet
     }
-    await sleep(100);
+    if (!ready) await sleep(100);
   }
-  if (!creds) throw new Error("c8s serve did not write credentials.json within 60 s");
+  if (!ready || !creds) {
+    child.kill("SIGKILL");
+    await rm(home, { recursive: true, force: true });
+    throw new Error(`c8s serve was not ready within 60 s: ${stderrTail.trim()}`);
+  }
   const { url, token } = creds;
   return {
     url,
@@ -42,8 +63,11 @@ export async function startServer(extraEnv: Record<string, string> = {}, args: s
     pid: child.pid ?? -1,
     home,
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
       await rm(home, { recursive: true, force: true });
     },
   };
@@ -95,6 +119,23 @@ export async function runConcurrent(total: number, concurrency: number, task: ()
     }),
   );
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Like runConcurrent, but a failed task is counted (first error kept) instead of ending the run. */
+export async function runConcurrentCounting(
+  total: number,
+  concurrency: number,
+  task: () => Promise<unknown>,
+): Promise<{ wallMs: number; failures: number; firstError: string | undefined }> {
+  let failures = 0;
+  let firstError: string | undefined;
+  const wallMs = await runConcurrent(total, concurrency, () =>
+    task().catch((error: unknown) => {
+      failures++;
+      firstError ??= error instanceof Error ? error.message : String(error);
+    }),
+  );
+  return { wallMs, failures, firstError };
 }
 
 /** Sum of proportional set size (kB → bytes) of every descendant of `pid`. */
