@@ -27,6 +27,7 @@ import {
 } from "./pipeline-helpers.ts";
 import { benchLiveLogs, benchWebhooks, GITHUB_SECRET } from "./pipelines-live.ts";
 import { type PhaseLoad, underProbe } from "./server-probe.ts";
+import { storeWriteCosts } from "./store-probe.ts";
 import { ACTIVE_RUN_STATES, type RunJson, waitForRun } from "./runs-client.ts";
 import { sample, summarize, type Summary, type Target, timeIt } from "./stats.ts";
 import { timedRuntime } from "./timed-runtime.ts";
@@ -63,6 +64,7 @@ export interface PipelinesBenchResult {
   burst: BurstResult;
   logLines: unknown;
   serverLoad: PhaseLoad[];
+  store: { loopDelayP99Ms: number; loopDelayMaxMs: number };
   targets: Target[];
 }
 
@@ -273,6 +275,7 @@ export async function benchPipelines(options: { quick: boolean }): Promise<Pipel
   bare.shift();
   const bareSpawns = await sample(options.quick ? 20 : 50, bareBwrap);
   const clones = await sampleClones(repo, options.quick ? 10 : 30);
+  const store = await storeWriteCosts(options.quick ? 50 : 200);
   let server: BenchServer | undefined;
   try {
     const inProcess = await dagInProcess(repo, reps, bare);
@@ -298,6 +301,7 @@ export async function benchPipelines(options: { quick: boolean }): Promise<Pipel
       ...inProcess.breakdown,
       ...viaServer.breakdown,
       summarize("bare: cloneAt(file:// repo) — one fresh clone as a run makes it", clones),
+      ...store.rows,
       ...burstResult.rows,
       ...live.rows,
       ...hooks.rows,
@@ -330,6 +334,7 @@ export async function benchPipelines(options: { quick: boolean }): Promise<Pipel
       burst: burstResult,
       logLines: live["logLines"],
       serverLoad: [dagLoad, burstLoad, liveLoad, hookLoad],
+      store: { loopDelayP99Ms: store.loopDelayP99Ms, loopDelayMaxMs: store.loopDelayMaxMs },
       targets,
     };
   } finally {
