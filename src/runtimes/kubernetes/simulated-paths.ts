@@ -36,15 +36,16 @@ export function mapFilePaths(
     ...entry,
     path: toSandboxPath(mappingOf(handle), entry.path),
   });
+  // Every method is async: a mapping that throws (a destroyed sandbox) must reject, not throw.
   return {
-    read: (handle, path) => files.read(handle, inward(handle, path)),
-    write: (handle, path, data, options) => files.write(handle, inward(handle, path), data, options),
+    read: async (handle, path) => files.read(handle, inward(handle, path)),
+    write: async (handle, path, data, options) => files.write(handle, inward(handle, path), data, options),
     list: async (handle, path) =>
       (await files.list(handle, inward(handle, path))).map((entry) => outward(handle, entry)),
     stat: async (handle, path) => outward(handle, await files.stat(handle, inward(handle, path))),
-    mkdir: (handle, path, options) => files.mkdir(handle, inward(handle, path), options),
-    remove: (handle, path, options) => files.remove(handle, inward(handle, path), options),
-    tarOut: (handle, path) => files.tarOut(handle, inward(handle, path)),
-    tarIn: (handle, path, tar) => files.tarIn(handle, inward(handle, path), tar),
+    mkdir: async (handle, path, options) => files.mkdir(handle, inward(handle, path), options),
+    remove: async (handle, path, options) => files.remove(handle, inward(handle, path), options),
+    tarOut: async (handle, path) => files.tarOut(handle, inward(handle, path)),
+    tarIn: async (handle, path, tar) => files.tarIn(handle, inward(handle, path), tar),
   };
 }
