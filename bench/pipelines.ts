@@ -64,7 +64,6 @@ export interface PipelinesBenchResult {
   burst: BurstResult;
   logLines: unknown;
   serverLoad: PhaseLoad[];
-  store: { loopDelayP99Ms: number; loopDelayMaxMs: number };
   targets: Target[];
 }
 
@@ -301,7 +300,7 @@ export async function benchPipelines(options: { quick: boolean }): Promise<Pipel
       ...inProcess.breakdown,
       ...viaServer.breakdown,
       summarize("bare: cloneAt(file:// repo) — one fresh clone as a run makes it", clones),
-      ...store.rows,
+      ...store,
       ...burstResult.rows,
       ...live.rows,
       ...hooks.rows,
@@ -334,7 +333,6 @@ export async function benchPipelines(options: { quick: boolean }): Promise<Pipel
       burst: burstResult,
       logLines: live["logLines"],
       serverLoad: [dagLoad, burstLoad, liveLoad, hookLoad],
-      store: { loopDelayP99Ms: store.loopDelayP99Ms, loopDelayMaxMs: store.loopDelayMaxMs },
       targets,
     };
   } finally {

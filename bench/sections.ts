@@ -87,7 +87,6 @@ export const SECTIONS: Section[] = [
           `at most ${p.burst.mostAtOnce} executing at once; queue limits ${p.burst.maxRuns} runs, ${p.burst.maxRunsPerPipeline} per pipeline)`,
         "",
         loadTable(p.serverLoad),
-        `event-loop delay in this process while the PGlite store calls ran: p99 ${p.store.loopDelayP99Ms.toFixed(1)} ms, max ${p.store.loopDelayMaxMs.toFixed(1)} ms`,
         "",
         targetTable(p.targets),
       ].join("\n");

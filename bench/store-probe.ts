@@ -1,23 +1,15 @@
 /**
  * The embedded store's cost per pipeline write, measured in this process: a step row upsert
  * (the server writes one per step state change) and a run read with its steps (what
- * GET /v1/runs/:id does), on PGlite in a temp directory — and how long each call holds the
- * event loop (PGlite runs its queries in WASM on the calling thread).
+ * GET /v1/runs/:id does), on PGlite in a temp directory.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openStore, type RunRecord } from "../src/store/index.ts";
 import { sample, summarize, type Summary } from "./stats.ts";
 
-export interface StoreCosts {
-  rows: Summary[];
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-}
-
-export async function storeWriteCosts(n: number): Promise<StoreCosts> {
+export async function storeWriteCosts(n: number): Promise<Summary[]> {
   const dir = await mkdtemp(join(tmpdir(), "c8s-bench-store-"));
   const store = await openStore({ dataDir: join(dir, "store") });
   try {
@@ -45,8 +37,6 @@ export async function storeWriteCosts(n: number): Promise<StoreCosts> {
     };
     await store.runs.insert(run);
     let i = 0;
-    const loop = monitorEventLoopDelay({ resolution: 1 });
-    loop.enable();
     const upserts = await sample(n, () =>
       store.runs.upsertStep({
         runId: run.id,
@@ -65,15 +55,10 @@ export async function storeWriteCosts(n: number): Promise<StoreCosts> {
       await store.runs.get(run.id);
       await store.runs.steps(run.id);
     });
-    loop.disable();
-    return {
-      rows: [
-        summarize("PGlite store: runs.upsertStep (one step row), in-process", upserts),
-        summarize("PGlite store: runs.get + runs.steps (a GET /v1/runs/:id), in-process", reads),
-      ],
-      loopDelayP99Ms: loop.percentile(99) / 1e6,
-      loopDelayMaxMs: loop.max / 1e6,
-    };
+    return [
+      summarize("PGlite store: runs.upsertStep (one step row), in-process", upserts),
+      summarize("PGlite store: runs.get + runs.steps (a GET /v1/runs/:id), in-process", reads),
+    ];
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
