@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs, starts the real backing services (PostgreSQL,
-# a Docker Engine, a Kubernetes control plane), then runs type-check, lint and every test tier.
+# a Docker Engine, Podman, a Kubernetes control plane), then runs type-check, lint and every test tier.
 # This is the README's test command and what CI runs (.ci/run).
-#   C8S_SKIP_DOCKER=1 / C8S_SKIP_K8S=1   leave that backend out (its tests then skip, saying why)
+#   C8S_SKIP_DOCKER=1 / C8S_SKIP_PODMAN=1 / C8S_SKIP_K8S=1   leave that backend out (its tests then skip, saying why)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,6 +29,13 @@ if [[ -z "${C8S_SKIP_DOCKER:-}" && -x scripts/docker-test-engine.sh ]]; then
   bash scripts/docker-test-engine.sh start
   eval "$(bash scripts/docker-test-engine.sh env)"
   cleanup+=("bash '$root/scripts/docker-test-engine.sh' stop")
+fi
+
+# --- Podman (the docker runtime against Podman's Docker-compatible API: podman.test.ts) -----
+if [[ -z "${C8S_SKIP_PODMAN:-}" && -x scripts/podman-test-engine.sh ]]; then
+  cleanup+=("bash '$root/scripts/podman-test-engine.sh' stop")
+  bash scripts/podman-test-engine.sh start
+  eval "$(bash scripts/podman-test-engine.sh env)"
 fi
 
 # --- Kubernetes control plane (kube-apiserver + KWOK, built from the Go module proxy) ------

@@ -2,7 +2,7 @@
  * The one switch from a runtime name to an implementation, shared by `c8s serve` (src/app.ts)
  * and `c8s run`. Each runtime module is imported only when it is chosen, so the local default
  * never loads the Docker or Kubernetes clients. Settings come from the environment the entry
- * point hands in (`DOCKER_HOST`, `C8S_DOCKER_IMAGE`, `KUBECONFIG`, `C8S_KUBERNETES_*`).
+ * point hands in (`DOCKER_HOST`, `C8S_DOCKER_IMAGE`, `C8S_DOCKER_ULIMITS`, `KUBECONFIG`, `C8S_KUBERNETES_*`).
  */
 import { join } from "node:path";
 import type { C8sConfig } from "./config/config.ts";
@@ -41,10 +41,11 @@ export async function createRuntimeFor(options: RuntimeFactoryOptions): Promise<
       });
     }
     case "docker": {
-      const { createDockerRuntime } = await import("./runtimes/docker/index.ts");
+      const { createDockerRuntime, parseDockerUlimits } = await import("./runtimes/docker/index.ts");
       return createDockerRuntime({
         dockerHost: env["DOCKER_HOST"],
         defaultImage: blankToUndefined(env["C8S_DOCKER_IMAGE"]),
+        ulimits: parseDockerUlimits(env["C8S_DOCKER_ULIMITS"]),
         logger,
       });
     }

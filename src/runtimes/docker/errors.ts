@@ -128,3 +128,15 @@ export function pullFailure(image: string, error: unknown, dockerHost: string): 
     cause: error,
   });
 }
+
+/** The hint for a container that did not start, from the engine's message. Pure. */
+export function startFailureHint(engineMessage: string): string {
+  if (/setting rlimit type \d+: (operation not permitted|invalid argument)/.test(engineMessage))
+    return (
+      "The engine asked for file/process limits (ulimits) this host does not allow. Give the engine default " +
+      "ulimits under the host's hard limits (dockerd --default-ulimit); on Podman, which drops its containers.conf " +
+      "default_ulimits when c8s names fsize, set C8S_DOCKER_ULIMITS=nofile=1024:1024,nproc=4096:4096 (the " +
+      "`ulimits` option of createDockerRuntime)."
+    );
+  return "See details.engineMessage; check the image, the limits and the engine's log.";
+}

@@ -29,12 +29,23 @@ export interface ExecContext {
   destroyed: () => boolean;
 }
 
-/** The script of the kill exec: signals every process carrying the marker, and its group. */
+/**
+ * The script of the kill exec: signals every process carrying the marker, and its group.
+ * The tree is stopped first, then signalled, then continued: /proc lists pids in text order
+ * (100 before 99), so signalling one by one could kill a shell's children before the shell,
+ * whose `wait` then returns and exits 0 — a timed-out exec would look like a clean exit.
+ */
 export function killScript(marker: string, signal: string): string[] {
+  const each = (sig: string) =>
+    `for p in $pids; do kill -s ${sig} -- "-$p" 2>/dev/null; kill -s ${sig} "$p" 2>/dev/null; done; `;
   const script =
-    'for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = "$$" ] && continue; ' +
+    'pids=; for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = "$$" ] && continue; ' +
     `if tr '\\000' '\\n' < "$d/environ" 2>/dev/null | grep -qx "${EXEC_MARKER_VAR}=$1"; then ` +
-    'kill -s "$2" -- "-$p" 2>/dev/null; kill -s "$2" "$p" 2>/dev/null; fi; done; exit 0';
+    'pids="$pids $p"; fi; done; ' +
+    each("STOP") +
+    each('"$2"') +
+    each("CONT") +
+    "exit 0";
   return ["/bin/sh", "-c", script, "c8s-kill", marker, signal.replace(/^SIG/, "")];
 }
 
@@ -69,6 +80,12 @@ export function ttyCommand(command: string[], size: TtySize | undefined): string
 /** The engine's message for an exec whose program does not exist (reported as exit 127, like a shell). */
 export function isStartFailureNotFound(output: string): boolean {
   return /OCI runtime exec failed/.test(output) && /executable file not found|no such file or directory/.test(output);
+}
+
+/** Podman answers an exec resize with 201 where dockerd answers 200; dockerode rejects any code but 200. */
+export function isSuccessStatus(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === "number" && status >= 200 && status < 300;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -201,7 +218,9 @@ export async function startExec(ctx: ExecContext, request: ExecRequest): Promise
     },
     resize: async (size: TtySize) => {
       if (!tty) return;
-      await exec.resize({ h: size.rows, w: size.cols }).catch(fail(`resize a terminal in sandbox ${ctx.sandboxId}`));
+      await exec.resize({ h: size.rows, w: size.cols }).catch((error: unknown) => {
+        if (!isSuccessStatus(error)) fail(`resize a terminal in sandbox ${ctx.sandboxId}`)(error);
+      });
     },
     kill: async (signal: NodeJS.Signals = "SIGKILL") => {
       if (signal === "SIGKILL") await killFor("killed", signal);

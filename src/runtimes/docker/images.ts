@@ -7,11 +7,23 @@ export interface ImageLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-interface PullEvent {
+export interface PullEvent {
   status?: string;
   id?: string;
   progress?: string;
   error?: string;
+  errorDetail?: { message?: string };
+}
+
+/**
+ * The failure a pull's progress stream reports. Podman answers every pull 200 and streams
+ * the failure (`{"error": …, "errorDetail": {"message": …}}`); dockerd does the same for a
+ * failure after the pull began. The stream then simply ends: without this, a failed pull
+ * would look like a finished one.
+ */
+export function pullEventError(event: PullEvent): string | undefined {
+  const message = event.errorDetail?.message ?? event.error;
+  return message === undefined || message === "" ? undefined : message;
 }
 
 export async function ensureImage(
@@ -30,14 +42,23 @@ export async function ensureImage(
   }
   logger?.info("pulling image", { image });
   let lastStatus = "";
+  let streamed: string | undefined;
   try {
     const stream = await docker.pull(image);
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(
         stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
+        (error: Error | null) => {
+          if (error) reject(error);
+          else if (streamed !== undefined) reject(new Error(streamed));
+          else resolve();
+        },
         (event: PullEvent) => {
-          if (event.error !== undefined) return;
+          const failed = pullEventError(event);
+          if (failed !== undefined) {
+            streamed ??= failed;
+            return;
+          }
           const status = `${event.id ?? ""} ${event.status ?? ""}`.trim();
           if (status !== lastStatus) {
             lastStatus = status;

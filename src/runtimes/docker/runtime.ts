@@ -16,7 +16,7 @@ import type {
   SandboxSpec,
 } from "../types.ts";
 import { describeDockerHost, dockerOptionsFor } from "./connection.ts";
-import { describeDockerFailure, translateDockerError, unavailableHint } from "./errors.ts";
+import { describeDockerFailure, startFailureHint, translateDockerError, unavailableHint } from "./errors.ts";
 import { startExec } from "./exec.ts";
 import { createDockerFiles } from "./files.ts";
 import { dockerHandle, dockerRef, type DockerRef } from "./handle.ts";
@@ -33,6 +33,7 @@ import {
   tmpVolumeName,
   workspaceVolumeName,
   type DockerLabelKeys,
+  type DockerUlimit,
 } from "./spec.ts";
 import { finishExec, parseOomKills, terminationFromState } from "./state.ts";
 
@@ -46,6 +47,8 @@ export interface DockerRuntimeOptions {
   logger?: DockerLogger | undefined;
   /** Image for specs without one, named in full. Default `localhost/c8s-busybox:latest`. */
   defaultImage?: string | undefined;
+  /** Ulimits every sandbox gets besides fsize, e.g. `{ Name: "nofile", Soft: 1024, Hard: 1024 }` (Podman, see spec.ts; C8S_DOCKER_ULIMITS). */
+  ulimits?: readonly DockerUlimit[] | undefined;
 }
 
 export const DEFAULT_DOCKER_IMAGE = "localhost/c8s-busybox:latest";
@@ -70,6 +73,7 @@ export async function createDockerRuntime(options: DockerRuntimeOptions = {}): P
     labelKeys(options.ownerLabelKey ?? "dev.c8s.owner"),
     options.defaultImage ?? DEFAULT_DOCKER_IMAGE,
     options.logger,
+    options.ulimits,
   );
 }
 
@@ -87,6 +91,7 @@ class DockerRuntime implements Runtime {
     private readonly keys: DockerLabelKeys,
     private readonly defaultImage: string,
     private readonly logger: DockerLogger | undefined,
+    private readonly ulimits: readonly DockerUlimit[] | undefined,
   ) {
     this.files = createDockerFiles({
       docker,
@@ -125,7 +130,11 @@ class DockerRuntime implements Runtime {
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
-    const body = buildCreateBody(spec, { labels: this.keys, defaultImage: this.defaultImage });
+    const body = buildCreateBody(spec, {
+      labels: this.keys,
+      defaultImage: this.defaultImage,
+      ulimits: this.ulimits,
+    });
     const image = imageFor(spec, this.defaultImage);
     await ensureImage(this.docker, image, this.dockerHost, this.logger);
     const volumes = [
@@ -167,15 +176,12 @@ class DockerRuntime implements Runtime {
         (translated.code === "RUNTIME_UNAVAILABLE" && translated.details["status"] === undefined)
       )
         throw translated;
-      throw new C8sError(
-        "SANDBOX_START_FAILED",
-        `Sandbox ${spec.id} did not start: ${String(translated.details["engineMessage"] ?? translated.message)}`,
-        {
-          details: { ...translated.details, image },
-          hint: "See details.engineMessage; check the image, the limits and the engine's log.",
-          cause: error,
-        },
-      );
+      const engineMessage = String(translated.details["engineMessage"] ?? translated.message);
+      throw new C8sError("SANDBOX_START_FAILED", `Sandbox ${spec.id} did not start: ${engineMessage}`, {
+        details: { ...translated.details, image },
+        hint: startFailureHint(engineMessage),
+        cause: error,
+      });
     }
     this.oomSeen.set(ref.containerId, 0);
     this.logger?.info("docker sandbox started", { sandboxId: spec.id, container: ref.containerId.slice(0, 12), image });
@@ -196,7 +202,11 @@ class DockerRuntime implements Runtime {
     if (state === "running") return;
     if (state === "missing") {
       await ensureImage(this.docker, this.defaultImage, this.dockerHost, this.logger);
-      const body = buildGroupHolderBody(group, owner, { labels: this.keys, defaultImage: this.defaultImage });
+      const body = buildGroupHolderBody(group, owner, {
+        labels: this.keys,
+        defaultImage: this.defaultImage,
+        ulimits: this.ulimits,
+      });
       await this.docker.createContainer({ ...body, name }).catch((error: unknown) => {
         if ((error as { statusCode?: number }).statusCode === 409) return; // created concurrently
         this.fail(`create the holder of network group ${group}`, undefined, "NOT_FOUND")(error);

@@ -57,10 +57,22 @@ export const GROUP_HOLDER_ROLE = "group-holder";
  */
 export const KEEPALIVE_COMMAND = ["sleep", "2147483647"];
 
+export interface DockerUlimit {
+  Name: string;
+  Soft: number;
+  Hard: number;
+}
+
 export interface CreateBodyOptions {
   labels: DockerLabelKeys;
   /** The image to use when the spec names none, in full (`localhost/c8s-busybox:latest`). */
   defaultImage: string;
+  /**
+   * Ulimits every sandbox gets besides `fsize` (which comes from its spec). Needed on Podman:
+   * a create body naming any ulimit replaces its containers.conf `default_ulimits`, and root
+   * Podman then asks for nofile/nproc 1048576, which fails where rlimits cannot be raised.
+   */
+  ulimits?: readonly DockerUlimit[] | undefined;
 }
 
 /** The image a spec runs in: its own, else the runtime default. */
@@ -148,7 +160,10 @@ export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): 
       MemorySwap: limits.memoryBytes,
       PidsLimit: limits.pids,
       NanoCpus: limits.cpuMillis * 1_000_000,
-      Ulimits: [{ Name: "fsize", Soft: limits.fileSizeBytes, Hard: limits.fileSizeBytes }],
+      Ulimits: [
+        { Name: "fsize", Soft: limits.fileSizeBytes, Hard: limits.fileSizeBytes },
+        ...(options.ulimits ?? []).filter((u) => u.Name !== "fsize").map((u) => ({ ...u })),
+      ],
       Mounts: mounts,
       RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
       AutoRemove: false,
@@ -177,6 +192,9 @@ export function buildGroupHolderBody(group: string, owner: string, options: Crea
       MemorySwap: 16 * 1024 * 1024,
       PidsLimit: 8,
       NanoCpus: 100_000_000,
+      ...(options.ulimits === undefined || options.ulimits.length === 0
+        ? {}
+        : { Ulimits: options.ulimits.map((u) => ({ ...u })) }),
       RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
       AutoRemove: false,
       LogConfig: { Type: "none", Config: {} },
@@ -192,4 +210,24 @@ export function resourceLabels(
   role: string,
 ): Record<string, string> {
   return { [keys.owner]: owner, [keys.role]: role, ...(sandboxId === undefined ? {} : { [keys.sandbox]: sandboxId }) };
+}
+
+/**
+ * `C8S_DOCKER_ULIMITS`, e.g. `nofile=1024:1024,nproc=4096:4096` (soft[:hard]) → ulimits every
+ * sandbox gets besides fsize. Undefined or blank → none. Pure.
+ */
+export function parseDockerUlimits(text: string | undefined): DockerUlimit[] | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  return text.split(",").map((item) => {
+    const match = /^\s*([a-z]+)=(\d+)(?::(\d+))?\s*$/.exec(item);
+    const soft = Number(match?.[2]);
+    const hard = match?.[3] === undefined ? soft : Number(match[3]);
+    if (match?.[1] === undefined || match[1] === "fsize" || !(soft <= hard)) {
+      throw new C8sError("CONFIG_INVALID", `Invalid ulimit '${item.trim()}' in C8S_DOCKER_ULIMITS.`, {
+        details: { ulimits: text },
+        hint: "Write name=soft[:hard] items separated by commas, soft ≤ hard, e.g. nofile=1024:1024,nproc=4096:4096 (fsize comes from the sandbox's limits).",
+      });
+    }
+    return { Name: match[1], Soft: soft, Hard: hard };
+  });
 }

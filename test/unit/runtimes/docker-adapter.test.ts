@@ -4,8 +4,20 @@ import { describe, it } from "node:test";
 import { C8sError } from "../../../src/errors/index.ts";
 import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
 import { DockerDemuxer, encodeFrame } from "../../../src/runtimes/docker/demux.ts";
-import { codeForDockerFailure, pullFailure, translateDockerError } from "../../../src/runtimes/docker/errors.ts";
-import { execOutcome, isStartFailureNotFound, killScript, ttyCommand } from "../../../src/runtimes/docker/exec.ts";
+import {
+  codeForDockerFailure,
+  pullFailure,
+  startFailureHint,
+  translateDockerError,
+} from "../../../src/runtimes/docker/errors.ts";
+import {
+  execOutcome,
+  isStartFailureNotFound,
+  isSuccessStatus,
+  killScript,
+  ttyCommand,
+} from "../../../src/runtimes/docker/exec.ts";
+import { pullEventError } from "../../../src/runtimes/docker/images.ts";
 import { fileTypeFromGoMode, parsePathStatHeader } from "../../../src/runtimes/docker/files.ts";
 import { dockerRef } from "../../../src/runtimes/docker/handle.ts";
 import { parseOomKills, terminationFromState } from "../../../src/runtimes/docker/state.ts";
@@ -149,6 +161,39 @@ void describe("docker error translation", () => {
       codeForDockerFailure({ status: undefined, message: "x", errno: "ERR_SOMETHING" }, "NOT_FOUND"),
       "INTERNAL",
     );
+  });
+});
+
+void describe("engine differences (Podman's Docker-compatible API)", () => {
+  void it("a pull that answers 200 and streams its failure is a failure", () => {
+    const podman = {
+      progressDetail: {},
+      errorDetail: { message: "initializing source docker://localhost/x:1: pinging container registry localhost" },
+      error: "initializing source docker://localhost/x:1: pinging container registry localhost",
+    };
+    assert.equal(pullEventError(podman), podman.errorDetail.message);
+    assert.equal(pullEventError({ error: "manifest unknown" }), "manifest unknown");
+    assert.equal(pullEventError({ status: "Downloading", id: "abc", progress: "[==> ]" }), undefined);
+    assert.equal(pullEventError({ status: "Pulling fs layer", error: "" }), undefined);
+    const translated = pullFailure("localhost/x:1", new Error(podman.error), "unix:///p.sock");
+    assert.equal(translated.code, "IMAGE_NOT_FOUND");
+  });
+
+  void it("a resize answered 201 (Podman) succeeded; other codes did not", () => {
+    assert.equal(isSuccessStatus({ statusCode: 201, reason: undefined }), true);
+    assert.equal(isSuccessStatus({ statusCode: 200 }), true);
+    assert.equal(isSuccessStatus({ statusCode: 404 }), false);
+    assert.equal(isSuccessStatus({ statusCode: 500 }), false);
+    assert.equal(isSuccessStatus(new Error("socket hang up")), false);
+    assert.equal(isSuccessStatus(undefined), false);
+  });
+
+  void it("a start refused for rlimits hints at the engine's default ulimits", () => {
+    const eperm =
+      "runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied";
+    assert.match(startFailureHint(eperm), /ulimits/);
+    assert.match(startFailureHint(eperm.replace("operation not permitted", "invalid argument")), /Podman/);
+    assert.match(startFailureHint("executable file not found"), /details\.engineMessage/);
   });
 });
 

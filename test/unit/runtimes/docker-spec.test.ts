@@ -10,6 +10,7 @@ import {
   groupHolderName,
   KEEPALIVE_COMMAND,
   labelKeys,
+  parseDockerUlimits,
   tmpVolumeName,
   workspaceVolumeName,
 } from "../../../src/runtimes/docker/spec.ts";
@@ -63,6 +64,39 @@ void describe("docker create body", () => {
       }
     });
   }
+
+  void it("adds the runtime's ulimits (Podman) to every sandbox and the group holder; fsize stays the spec's", () => {
+    const ulimits = [
+      { Name: "nofile", Soft: 1024, Hard: 1024 },
+      { Name: "fsize", Soft: 1, Hard: 1 },
+      { Name: "nproc", Soft: 4096, Hard: 4096 },
+    ];
+    const spec = base();
+    const body = buildCreateBody({ ...spec, limits: { ...spec.limits, fileSizeBytes: 4096 } }, { ...options, ulimits });
+    assert.deepEqual(body.HostConfig?.Ulimits, [
+      { Name: "fsize", Soft: 4096, Hard: 4096 },
+      { Name: "nofile", Soft: 1024, Hard: 1024 },
+      { Name: "nproc", Soft: 4096, Hard: 4096 },
+    ]);
+    assert.deepEqual(buildGroupHolderBody("g", "me", { ...options, ulimits }).HostConfig?.Ulimits, ulimits);
+    assert.equal(buildGroupHolderBody("g", "me", options).HostConfig?.Ulimits, undefined, "engine defaults otherwise");
+  });
+
+  void it("reads C8S_DOCKER_ULIMITS", () => {
+    assert.equal(parseDockerUlimits(undefined), undefined);
+    assert.equal(parseDockerUlimits("  "), undefined);
+    assert.deepEqual(parseDockerUlimits("nofile=1024:2048, nproc=4096"), [
+      { Name: "nofile", Soft: 1024, Hard: 2048 },
+      { Name: "nproc", Soft: 4096, Hard: 4096 },
+    ]);
+    for (const bad of ["nofile", "nofile=2:1", "fsize=10", "nofile=1024,", "NOFILE=-1"]) {
+      assert.throws(
+        () => parseDockerUlimits(bad),
+        (e: unknown) => e instanceof C8sError && e.code === "CONFIG_INVALID",
+        bad,
+      );
+    }
+  });
 
   void it("caps file size with the fsize ulimit", () => {
     const spec = base();

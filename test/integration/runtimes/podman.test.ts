@@ -1,0 +1,181 @@
+/**
+ * The docker runtime against Podman's Docker-compatible API (`podman system service`,
+ * scripts/podman-test-engine.sh): the shared conformance suite, then the places where Podman
+ * differs from dockerd and c8s handles the difference (docs/docker.md, "Podman").
+ *
+ * The engine comes from C8S_PODMAN_HOST (not DOCKER_HOST), so a Docker run and a Podman run
+ * coexist in one test run: `eval "$(bash scripts/podman-test-engine.sh env)"`.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import Docker from "dockerode";
+import { C8sError } from "../../../src/errors/index.ts";
+import { defaultSpec, run, runtimeConformance, sh } from "../../../src/runtimes/conformance/index.ts";
+import { createDockerRuntime, type DockerUlimit } from "../../../src/runtimes/docker/index.ts";
+import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
+import type { Runtime, SandboxHandle, SandboxSpec } from "../../../src/runtimes/types.ts";
+import { shellCommand } from "../../../src/runtimes/types.ts";
+import { probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
+
+/**
+ * A create body naming any ulimit (c8s always names fsize) makes Podman drop its
+ * containers.conf default_ulimits and, as root, ask for nofile/nproc 1048576: refused on hosts
+ * where rlimits cannot be raised (these machines). Soft == hard, well under any host's limits.
+ */
+const PODMAN_ULIMITS: DockerUlimit[] = [
+  { Name: "nofile", Soft: 1024, Hard: 1024 },
+  { Name: "nproc", Soft: 4096, Hard: 4096 },
+];
+
+async function probePodman(): Promise<{ host: string; skip: string | undefined }> {
+  const host = process.env["C8S_PODMAN_HOST"]?.trim() ?? "";
+  if (host === "")
+    return {
+      host,
+      skip: 'C8S_PODMAN_HOST is not set; run `bash scripts/podman-test-engine.sh start` and eval "$(bash scripts/podman-test-engine.sh env)"',
+    };
+  const engine = await probeDockerEngine({ DOCKER_HOST: host });
+  if (engine.skipReason !== undefined)
+    return { host, skip: engine.skipReason.replaceAll("docker-test-engine.sh", "podman-test-engine.sh") };
+  const version = (await new Docker(dockerOptionsFor(host)).version()) as { Components?: Array<{ Name?: string }> };
+  if (!(version.Components ?? []).some((c) => /podman/i.test(c.Name ?? "")))
+    return { host, skip: `the engine at ${host} is not Podman (C8S_PODMAN_HOST must name Podman's socket)` };
+  return { host, skip: undefined };
+}
+
+const podman = await probePodman();
+const owner = `c8s-podman-test-${process.pid}`;
+
+if (podman.skip !== undefined) {
+  void it(`podman runtime conformance skipped: ${podman.skip}`, { skip: podman.skip }, () => undefined);
+} else {
+  runtimeConformance({
+    name: "docker runtime on Podman (busybox)",
+    makeRuntime: () =>
+      createDockerRuntime({ dockerHost: podman.host, defaultImage: TEST_IMAGE, ulimits: PODMAN_ULIMITS }),
+    makeSpec: (overrides) => defaultSpec({ image: TEST_IMAGE, ...overrides }),
+  });
+}
+
+void describe("docker runtime on Podman: where Podman differs", { skip: podman.skip }, () => {
+  let runtime: Runtime;
+  const handles: SandboxHandle[] = [];
+  const docker = new Docker(dockerOptionsFor(podman.host));
+  const logged: string[] = [];
+  const spec = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
+    defaultSpec({ owner, image: TEST_IMAGE, ...overrides });
+  const create = async (s: SandboxSpec, rt: Runtime = runtime): Promise<SandboxHandle> => {
+    const handle = await rt.create(s);
+    handles.push(handle);
+    return handle;
+  };
+
+  before(async () => {
+    runtime = await createDockerRuntime({
+      dockerHost: podman.host,
+      defaultImage: TEST_IMAGE,
+      ulimits: PODMAN_ULIMITS,
+      logger: { info: (m) => logged.push(m), warn: (m) => logged.push(m) },
+    });
+  });
+  after(async () => {
+    for (const h of handles) await runtime.destroy(h).catch(() => undefined);
+    await runtime.close();
+  });
+
+  void it("without the ulimits option a sandbox starts, or fails saying the engine's ulimits are the cause", async () => {
+    const bare = await createDockerRuntime({ dockerHost: podman.host, defaultImage: TEST_IMAGE });
+    try {
+      const handle = await create(spec(), bare);
+      assert.equal(await sh(bare, handle, "echo up"), "up");
+      await bare.destroy(handle);
+    } catch (error) {
+      assert.ok(error instanceof C8sError, String(error));
+      assert.equal(error.code, "SANDBOX_START_FAILED");
+      assert.match(String(error.details["engineMessage"]), /setting rlimit type \d+/);
+      assert.match(error.hint ?? "", /ulimits/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  void it("the ulimits reach the sandbox (fsize from the spec, nofile/nproc from the option)", async () => {
+    const handle = await create(spec());
+    const limits = (await sh(runtime, handle, "ulimit -n; ulimit -Hn; ulimit -u; ulimit -f")).trim();
+    assert.deepEqual(limits.split("\n"), ["1024", "1024", "4096", String((1024 * 1024 * 1024) / 512)]);
+  });
+
+  void it("Init: true runs Podman's init (catatonit) as PID 1, with the keep-alive as its child", async () => {
+    const handle = await create(spec());
+    const pid1 = await sh(runtime, handle, "tr '\\000' ' ' </proc/1/cmdline");
+    assert.match(pid1, /catatonit|tini|init/);
+    assert.doesNotMatch(pid1, /^sleep/);
+  });
+
+  void it("an exec that blows the memory limit is oom (exit 137 + the cgroup's OOM counter)", async () => {
+    const s = spec();
+    const handle = await create({ ...s, limits: { ...s.limits, memoryBytes: 32 * 1024 * 1024 } });
+    const r = await run(runtime, handle, { command: shellCommand('x=a; while :; do x="$x$x"; done') });
+    assert.equal(r.result.reason, "oom");
+    const normal = await run(runtime, handle, { command: shellCommand("kill -9 $$") });
+    assert.equal(normal.result.reason, "signal", "137 without a rising counter stays a signal");
+  });
+
+  void it("a network group is one namespace through `container:<holder>`: loopback shared, nothing else", async () => {
+    const group = `p${process.pid}`;
+    const a = await create(spec({ network: { mode: "group", group }, hostname: "svc-a" }));
+    const b = await create(spec({ network: { mode: "group", group } }));
+    const server = await runtime.exec(a, { command: shellCommand("echo pong | nc -l -p 7000") });
+    let reply = "";
+    for (let attempt = 0; attempt < 50 && reply === ""; attempt++) {
+      const r = await run(runtime, b, { command: shellCommand("nc 127.0.0.1 7000 </dev/null") });
+      reply = r.out.trim();
+      if (reply === "") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await server.kill();
+    assert.equal(reply, "pong", "b reaches a's listener on localhost");
+    const ifaces = await sh(runtime, b, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
+    assert.deepEqual(ifaces.split("\n").filter(Boolean), ["lo"]);
+    const holder = docker.getContainer(`c8s-group-${group}`);
+    assert.equal((await holder.inspect()).State.Running, true);
+    await runtime.destroy(a);
+    assert.equal((await holder.inspect()).State.Running, true, "the holder stays while b is in the group");
+    await runtime.destroy(b);
+    await assert.rejects(holder.inspect(), (e: unknown) => (e as { statusCode?: number }).statusCode === 404);
+  });
+
+  void it("a missing local image is IMAGE_NOT_FOUND although Podman answers the pull 200 and streams the error", async () => {
+    await assert.rejects(runtime.create(spec({ image: "localhost/c8s-does-not-exist:1" })), (e: unknown) => {
+      assert.ok(e instanceof C8sError, String(e));
+      assert.equal(e.code, "IMAGE_NOT_FOUND");
+      assert.match(String(e.details["engineMessage"]), /localhost\/c8s-does-not-exist/);
+      return true;
+    });
+    assert.ok(logged.includes("pulling image") && !logged.includes("image pulled"));
+  });
+
+  void it("waitExit says signal when something outside c8s kills the container, killed after destroy", async () => {
+    const handle = await create(spec());
+    await docker.getContainer(String(handle.ref["containerId"])).kill({ signal: "SIGKILL" });
+    assert.equal((await runtime.waitExit(handle)).reason, "signal");
+    const other = await create(spec());
+    const waiting = runtime.waitExit(other);
+    await runtime.destroy(other);
+    assert.equal((await waiting).reason, "killed");
+  });
+
+  void it("listOwned finds orphans of another instance; destroy removes them with their volumes", async () => {
+    const orphanOwner = `${owner}-orphan`;
+    const handle = await runtime.create(spec({ owner: orphanOwner }));
+    const other = await createDockerRuntime({ dockerHost: podman.host, defaultImage: TEST_IMAGE });
+    const found = await other.listOwned(orphanOwner);
+    assert.deepEqual(
+      found.map((o) => o.id),
+      [handle.id],
+    );
+    await other.destroy(found[0]!.handle);
+    assert.deepEqual(await other.listOwned(orphanOwner), []);
+    const volumes = await docker.listVolumes({ filters: { label: [`dev.c8s.owner=${orphanOwner}`] } });
+    assert.deepEqual(volumes.Volumes ?? [], []);
+  });
+});
