@@ -33,9 +33,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.C8S_TEST_CONCURRENCY ?? "2";
+// A test that hangs fails after 10 minutes; a run that hangs (a handle keeping a test file's
+// process alive) is killed after C8S_TEST_RUN_TIMEOUT_MS (default 60 minutes) and fails.
+const runTimeoutMs = Number(process.env.C8S_TEST_RUN_TIMEOUT_MS ?? 60 * 60 * 1000);
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
-  { stdio: "inherit", cwd: root },
+  [
+    "--import",
+    "tsx",
+    "--test",
+    `--test-concurrency=${concurrency}`,
+    "--test-timeout=600000",
+    "--test-reporter=spec",
+    ...files,
+  ],
+  { stdio: "inherit", cwd: root, timeout: runTimeoutMs, killSignal: "SIGKILL" },
 );
+if (result.error?.code === "ETIMEDOUT") {
+  console.error(`test run killed after ${runTimeoutMs} ms: a test file did not finish (look for the last file without a summary)`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);

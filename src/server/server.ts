@@ -4,6 +4,7 @@
  * authenticated; requests are logged without tokens, query strings or bodies.
  */
 import websocket from "@fastify/websocket";
+import { WebSocket } from "ws";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { C8sConfig } from "../config/config.ts";
 import type { SandboxEngineApi } from "../engine/types.ts";
@@ -74,6 +75,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     });
   });
   app.addHook("onRequest", createAuthHook(store));
+  // A refused WebSocket upgrade (401, 404, …) ends its connection: the socket left the HTTP
+  // server's keep-alive handling at the upgrade, so nothing else would ever close it.
+  app.addHook("onSend", async (request, reply) => {
+    if (request.raw.headers.upgrade !== undefined && reply.statusCode >= 400) reply.header("connection", "close");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.raw.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket.destroy();
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -94,6 +103,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook("preClose", async () => {
     shutdown.abort();
     await follower?.stop();
+    // Upgraded sockets are not HTTP connections: close would wait on a peer that never answers.
+    await closeWebSockets([...app.websocketServer.clients], 1000);
   });
 
   void app.register(websocket, { options: { maxPayload: limits.jsonBytes } });
@@ -107,4 +118,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await tokenRoutes(scope, deps);
   });
   return app;
+}
+
+/** Closes every WebSocket with 1001 (going away); terminates what has not closed after `graceMs`. */
+async function closeWebSockets(clients: WebSocket[], graceMs: number): Promise<void> {
+  const open = clients.filter((c) => c.readyState !== WebSocket.CLOSED);
+  if (open.length === 0) return;
+  const closed = Promise.all(open.map((c) => new Promise((resolve) => c.once("close", resolve))));
+  for (const client of open) client.close(1001, "server shutting down");
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  for (const client of open) if (client.readyState !== WebSocket.CLOSED) client.terminate();
 }
