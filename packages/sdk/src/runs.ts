@@ -107,6 +107,13 @@ export class Runs {
     return this.api.bytes("GET", this.logPath(id, step), { query: { cursor } });
   }
 
+  /** The bytes of an artifact a step collected (`path` as `run.artifacts` lists it). */
+  artifact(id: string, step: string, path: string): Promise<Uint8Array> {
+    return this.api.bytes("GET", `/v1/runs/${encodeURIComponent(id)}/steps/${encodeURIComponent(step)}/artifacts`, {
+      query: { path },
+    });
+  }
+
   /** Live step output until the step's output ends; reconnects from the offset reached. */
   async *followLogs(id: string, step: string, options: FollowLogOptions = {}): AsyncGenerator<LogChunk> {
     let cursor = options.cursor ?? 0;

@@ -1,4 +1,6 @@
-/** `c8s runs ls|get|cancel|rerun`: pipeline runs on the server. */
+/** `c8s runs ls|get|cancel|rerun|artifact`: pipeline runs on the server. */
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { type RunInfo, Runs } from "../../../packages/sdk/src/runs.ts";
 import { sdkOptions } from "../client.ts";
@@ -112,8 +114,32 @@ function simple(
   };
 }
 
+const artifactUsage = "c8s runs artifact RUN STEP PATH [-o FILE]   (PATH as `c8s runs get RUN` lists it)";
+const artifactCommand: CliCommand = {
+  name: "artifact",
+  summary: "Download an artifact a step collected (to stdout, or -o FILE)",
+  usage: artifactUsage,
+  async run(args, io) {
+    const { flags, positionals } = parseFlags(
+      args,
+      { output: { type: "string", short: "o" } },
+      z.object({ output: z.string().min(1).optional() }),
+      artifactUsage,
+    );
+    const [id, step, path, extra] = positionals;
+    if (id === undefined || step === undefined || path === undefined)
+      throw new UsageError("a run id, a step and an artifact path are required", artifactUsage);
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`, artifactUsage);
+    const bytes = await (await client(io)).artifact(id, step, path);
+    if (flags.output === undefined) io.stdout.write(bytes);
+    else await writeFile(resolve(io.cwd, flags.output), bytes);
+    return 0;
+  },
+};
+
 const subcommands: CliCommand[] = [
   lsCommand,
+  artifactCommand,
   simple("get", "Show a run and its steps", (r, id) => r.get(id)),
   simple("cancel", "Cancel a queued or running run", (r, id) => r.cancel(id)),
   simple("rerun", "Queue a run again; --from-failed reuses the steps that succeeded", (r, id, fromFailed) =>
@@ -123,8 +149,8 @@ const subcommands: CliCommand[] = [
 
 export const runsCommand: CliCommand = {
   name: "runs",
-  summary: "Pipeline runs on the server: ls, get, cancel, rerun",
-  usage: "c8s runs ls|get|cancel|rerun …",
+  summary: "Pipeline runs on the server: ls, get, cancel, rerun, artifact",
+  usage: "c8s runs ls|get|cancel|rerun|artifact …",
   async run(args: string[], io: CliIo) {
     const [name, ...rest] = args;
     if (name === undefined || name === "help") {

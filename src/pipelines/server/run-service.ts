@@ -216,6 +216,23 @@ export class RunService {
     return { runId: id, path: join(runDir(this.pipelinesHome, id), "logs", logFileName(step)) };
   }
 
+  /** The stored file of an artifact a step collected; a step reused by a re-run reads the run it came from. */
+  async artifactFile(id: string, step: string, path: string): Promise<{ file: string; size: number }> {
+    const { run, steps } = await this.details(id);
+    const found = run.artifacts.find((a) => a.step === step && a.path === path);
+    if (found) return { file: join(runDir(this.pipelinesHome, id), "artifacts", found.key), size: found.size };
+    const record = steps.find((s) => s.name === step);
+    if (record?.reason === "reused" && run.rerunOf !== null) return this.artifactFile(run.rerunOf, step, path);
+    const listed = run.artifacts.filter((a) => a.step === step).map((a) => a.path);
+    throw new C8sError("ARTIFACT_NOT_FOUND", `run ${id} has no artifact '${path}' from step '${step}'`, {
+      details: { id, step, path, artifacts: listed },
+      hint:
+        listed.length > 0
+          ? `Step '${step}' collected: ${listed.join(", ")}.`
+          : `GET /v1/runs/${id} lists its artifacts.`,
+    });
+  }
+
   isActive(id: string): boolean {
     return this.active.has(id);
   }

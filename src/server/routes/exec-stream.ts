@@ -26,7 +26,8 @@ const WS_CONFIG: C8sRouteConfig = { auth: "token", queryToken: true };
 
 type Frame = Record<string, unknown> & { type: string };
 
-function send(socket: WebSocket, frame: Frame): Promise<void> {
+/** Sends one JSON frame; waits for the write only under back-pressure. Shared by the run-log stream. */
+export function send(socket: WebSocket, frame: Frame): Promise<void> {
   if (socket.readyState !== socket.OPEN) return Promise.resolve();
   const text = JSON.stringify(frame);
   // Wait for the write only under back-pressure, so a slow client slows the pump, not memory.
@@ -48,7 +49,7 @@ function errorFrame(error: unknown): Frame {
   };
 }
 
-async function sendErrorAndClose(socket: WebSocket, error: unknown): Promise<void> {
+export async function sendErrorAndClose(socket: WebSocket, error: unknown): Promise<void> {
   const e = toC8sError(error);
   await send(socket, errorFrame(e));
   if (socket.readyState === socket.OPEN) socket.close(e.httpStatus >= 500 ? 1011 : 1008, e.code);

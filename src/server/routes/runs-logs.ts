@@ -1,14 +1,18 @@
 /**
- * Step logs: the whole masked text, or a Server-Sent Events stream that follows the step
+ * A step's artifacts (download) and logs: the whole masked text, a Server-Sent Events stream
+ * or a WebSocket that follows the step
  * live. Each event's id is the byte offset reached after it; a client reconnecting with
  * `Last-Event-ID` (or `?cursor=`) gets every later byte exactly once.
  */
-import type { FastifyInstance } from "fastify";
+import { createReadStream } from "node:fs";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { readLogRange } from "../../pipelines/server/live-logs.ts";
 import { TERMINAL_RUN_STATES } from "../../pipelines/server/run-service.ts";
 import { errorResponse } from "../api-schemas.ts";
-import { defineRoute } from "../route-registry.ts";
+import { type C8sRouteConfig, defineRoute } from "../route-registry.ts";
+import { parseInput } from "../validate.ts";
+import { send, sendErrorAndClose } from "./exec-stream.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
 
 const HEARTBEAT_MS = 15_000;
@@ -17,6 +21,12 @@ const logQuery = z.strictObject({
   follow: z.enum(["true", "false"]).optional(),
   cursor: z.coerce.number().int().min(0).optional(),
 });
+const wsLogQuery = z.strictObject({
+  cursor: z.coerce.number().int().min(0).optional(),
+  access_token: z.string().optional(),
+});
+const artifactQuery = z.strictObject({ path: z.string().min(1).max(4096) });
+const WS_CONFIG: C8sRouteConfig = { auth: "token", queryToken: true };
 
 /** One output event: `id` is the offset reached after it (the resume cursor), `data.offset` where it starts. */
 export function logFrame(start: number, stream: string, data: Buffer): string {
@@ -31,8 +41,65 @@ function cursorFrom(query: number | undefined, header: string | string[] | undef
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
 }
 
+interface LogChunk {
+  offset: number;
+  stream: string;
+  data: Buffer;
+}
+
+/**
+ * Feeds a step's log from `cursor` to `emit` until its output ends (or `signal` aborts);
+ * resolves with the offset reached. A run queued but not started yet is waited for.
+ */
+async function followStepLog(
+  deps: PipelineRouteDeps,
+  runId: string,
+  step: string,
+  path: string,
+  cursor: number,
+  signal: AbortSignal,
+  emit: (chunk: LogChunk) => Promise<void>,
+): Promise<number> {
+  const { runs } = deps;
+  let position = cursor;
+  while (!signal.aborted && !runs.logs.has(runId)) {
+    const { run } = await runs.details(runId);
+    if (TERMINAL_RUN_STATES.includes(run.state) || (run.state === "running" && !runs.isActive(runId))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  for await (const chunk of runs.logs.read(runId, step, path, cursor, signal)) {
+    if (signal.aborted) break;
+    position = chunk.offset + chunk.data.length;
+    await emit(chunk);
+  }
+  return position;
+}
+
 export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { runs, registry } = deps;
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/runs/:id/steps/:step/artifacts",
+    summary: "Download one artifact a step collected (`path` as the run lists it under `artifacts`).",
+    tag: "runs",
+    auth: "token",
+    params: stepParams,
+    query: artifactQuery,
+    responses: {
+      200: { description: "The artifact's bytes.", contentType: "application/octet-stream" },
+      404: { description: "No such run, step or artifact.", schema: errorResponse },
+    },
+    handler: async ({ params, query, reply }) => {
+      const { file, size } = await runs.artifactFile(params.id, params.step, query.path);
+      const name = query.path.split("/").pop() ?? "artifact";
+      return reply
+        .type("application/octet-stream")
+        .header("content-length", size)
+        .header("content-disposition", `attachment; filename="${name.replace(/["\\\r\n]/g, "_")}"`)
+        .send(createReadStream(file));
+    },
+  });
 
   defineRoute(app, registry, {
     method: "GET",
@@ -69,23 +136,14 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       request.raw.on("close", stop);
       raw.on("close", stop);
       deps.shutdown.addEventListener("abort", stop, { once: true });
-      let position = cursor;
       try {
-        // A run queued here but not started yet: wait until it runs (its feed appears) or ends.
-        while (!abort.signal.aborted && !runs.logs.has(runId)) {
-          const { run } = await runs.details(runId);
-          if (TERMINAL_RUN_STATES.includes(run.state) || (run.state === "running" && !runs.isActive(runId))) break;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-        for await (const chunk of runs.logs.read(runId, params.step, path, cursor, abort.signal)) {
-          if (abort.signal.aborted) break;
-          position = chunk.offset + chunk.data.length;
+        const position = await followStepLog(deps, runId, params.step, path, cursor, abort.signal, async (chunk) => {
           if (!raw.write(logFrame(chunk.offset, chunk.stream, chunk.data)))
             await new Promise<void>((resolve) => {
               raw.once("drain", resolve);
               abort.signal.addEventListener("abort", () => resolve(), { once: true });
             });
-        }
+        });
         if (!abort.signal.aborted) raw.write(`id: ${position}\nevent: end\ndata: {"offset":${position}}\n\n`);
       } catch (error) {
         if (!abort.signal.aborted) {
@@ -100,4 +158,65 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       return reply;
     },
   });
+
+  const targets = new WeakMap<FastifyRequest, { runId: string; step: string; path: string; cursor: number }>();
+  registry.add({
+    method: "GET",
+    url: "/v1/runs/:id/steps/:step/logs/ws",
+    summary:
+      "WebSocket: a step's masked log from `cursor` (byte offset, default 0) as output frames {stream, offset, end, text, base64}, then {type:end, offset} when the step's output ends. Reconnect with cursor = the last frame's end: no gap, no duplicate.",
+    tag: "runs",
+    auth: "token",
+    params: stepParams,
+    query: wsLogQuery,
+    websocket: true,
+    responses: {
+      101: { description: "Switching to the WebSocket protocol." },
+      404: { description: "No such run or step." },
+    },
+  });
+  app.get(
+    "/v1/runs/:id/steps/:step/logs/ws",
+    {
+      websocket: true,
+      config: WS_CONFIG,
+      preValidation: async (request) => {
+        const params = parseInput(stepParams, request.params, "params");
+        const query = parseInput(wsLogQuery, request.query ?? {}, "query");
+        const { runId, path } = await runs.logPath(params.id, params.step);
+        targets.set(request, { runId, step: params.step, path, cursor: query.cursor ?? 0 });
+      },
+    },
+    (socket, request) => {
+      const target = targets.get(request);
+      if (target === undefined) return socket.close(1011);
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      socket.on("close", stop);
+      deps.shutdown.addEventListener("abort", stop, { once: true });
+      void (async () => {
+        try {
+          const { runId, step, path, cursor } = target;
+          const position = await followStepLog(deps, runId, step, path, cursor, abort.signal, (chunk) =>
+            send(socket, {
+              type: "output",
+              stream: chunk.stream,
+              offset: chunk.offset,
+              end: chunk.offset + chunk.data.length,
+              text: chunk.data.toString("utf8"),
+              base64: chunk.data.toString("base64"),
+            }),
+          );
+          if (!abort.signal.aborted) {
+            await send(socket, { type: "end", offset: position });
+            socket.close(1000);
+          }
+        } catch (error) {
+          if (!abort.signal.aborted) await sendErrorAndClose(socket, error);
+        } finally {
+          deps.shutdown.removeEventListener("abort", stop);
+        }
+      })();
+    },
+  );
 }

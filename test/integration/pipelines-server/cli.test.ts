@@ -64,6 +64,34 @@ void describe("CLI for server runs", () => {
     assert.equal((await c8s(["runs", "get", "run_nope"])).code === 0, false);
   });
 
+  void it("lists a run's artifacts and downloads one through the API and the CLI; unknown or escaping paths are 404", async () => {
+    const yaml = `version: v1alpha1\nname: build\nsteps:\n  - name: make\n    commands: ["mkdir -p out && printf 'bin\\\\000ary' > out/app.bin"]\n    artifacts: [out/app.bin]\n`;
+    const created = await t.call("POST", "/v1/runs", { body: { repoUrl: repo.url, pipelineYaml: yaml } });
+    assert.equal(created.status, 201, created.text);
+    const done = await t.waitForRun(created.json.id, ["succeeded", "failed"]);
+    assert.equal(done.state, "succeeded", JSON.stringify(done));
+    const get = await c8s(["runs", "get", created.json.id]);
+    assert.match(get.out, /artifact make: out\/app\.bin \(7 bytes\)/);
+    const url = `/v1/runs/${created.json.id}/steps/make/artifacts?path=${encodeURIComponent("out/app.bin")}`;
+    const api = await fetch(`${t.url}${url}`, { headers: { authorization: `Bearer ${t.token}` } });
+    assert.equal(api.status, 200);
+    assert.deepEqual(Buffer.from(await api.arrayBuffer()), Buffer.from("bin\0ary"));
+    const cli = await c8s(["runs", "artifact", created.json.id, "make", "out/app.bin"]);
+    assert.equal(cli.code, 0, cli.err);
+    assert.equal(cli.out, "bin\0ary");
+    for (const path of ["out/nope.bin", "../../../../etc/passwd", "/etc/passwd"]) {
+      const res = await t.call(
+        "GET",
+        `/v1/runs/${created.json.id}/steps/make/artifacts?path=${encodeURIComponent(path)}`,
+      );
+      assert.equal(res.status, 404, path);
+      assert.equal(res.json.error.code, "ARTIFACT_NOT_FOUND");
+      assert.match(res.json.error.hint, /out\/app\.bin/, "the hint names what the step collected");
+    }
+    const unauthenticated = await fetch(`${t.url}${url}`);
+    assert.equal(unauthenticated.status, 401);
+  });
+
   void it("sets a secret from stdin, lists names only, removes it", async () => {
     assert.equal((await c8s(["secret", "set", "CLI_TOKEN"], "from-stdin-value\n")).code, 0);
     const ls = await c8s(["secret", "ls"]);

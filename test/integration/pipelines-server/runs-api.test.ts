@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
 import { type PipelineTestServer, startPipelineServer } from "../../fixtures/pipelines-server.ts";
+import { openWs } from "../../fixtures/server-ws.ts";
 
 const PIPELINE = `version: v1alpha1
 name: demo
@@ -130,6 +131,34 @@ void describe("runs through the server", () => {
     const expected = (await t.call("GET", `/v1/runs/${run.json.id}/steps/talk/logs`)).text;
     assert.equal(text, expected);
     assert.match(expected, /line-40/);
+  });
+
+  void it("streams a step's log over WebSocket; a reconnect from the last frame's end has no gap and no duplicate", async () => {
+    const yaml = `version: v1alpha1\nname: chatty-ws\nsteps:\n  - name: talk\n    commands: ['for i in $(seq 1 40); do printf "\\033[32mline-%s\\033[0m\\n" $i; sleep 0.05; done']\n`;
+    const run = await t.call("POST", "/v1/runs", { body: { repoUrl: repo.url, pipelineYaml: yaml } });
+    assert.equal(run.status, 201, run.text);
+    const path = `/v1/runs/${run.json.id}/steps/talk/logs/ws`;
+    const first = await openWs(t.url, path, { token: t.token });
+    const firstFrames = await first.waitFor((f) => f.filter((x) => x.type === "output").length >= 3, "3 output frames");
+    first.socket.close();
+    await first.closed;
+    const seen = firstFrames.filter((f) => f.type === "output");
+    const cursor = Number(seen[seen.length - 1]?.["end"]);
+    const rest = await openWs(t.url, `${path}?cursor=${cursor}`, { token: t.token });
+    const restFrames = await rest.waitFor((f) => f.some((x) => x.type === "end"), "end frame", 60_000);
+    assert.equal(await rest.closed, 1000);
+    const outputs = [...seen, ...restFrames.filter((f) => f.type === "output")];
+    for (let i = 1; i < outputs.length; i++)
+      assert.equal(outputs[i]?.["offset"], outputs[i - 1]?.["end"], "each frame starts where the one before ended");
+    const text = outputs.map((f) => Buffer.from(String(f["base64"]), "base64").toString("utf8")).join("");
+    const expected = (await t.call("GET", `/v1/runs/${run.json.id}/steps/talk/logs`)).text;
+    assert.equal(text, expected);
+    assert.ok(
+      expected.includes("\u001b[32mline-40\u001b[0m"),
+      `ANSI colour is preserved: ${JSON.stringify(expected.slice(-40))}`,
+    );
+    const refused = await openWs(t.url, path).catch((e: { status?: number }) => e);
+    assert.equal((refused as { status?: number }).status, 401);
   });
 });
 
