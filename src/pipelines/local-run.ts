@@ -43,6 +43,11 @@ export interface LocalRunOptions {
   artifactStore?: ArtifactStore | undefined;
   /** Keep the clone after the run (default: removed). */
   keepWorkspace?: boolean | undefined;
+  /**
+   * A clone of `repository` at `commit` already made in `chooseWorkspaceDir(runDir, runId)`
+   * (the server clones once to read the pipeline file): used as is, not cloned again.
+   */
+  preparedWorkspace?: { dir: string; commit: string } | undefined;
   onEvent?: ((event: LocalRunEvent) => void) | undefined;
   runId?: string | undefined;
   /** Steps reused from an earlier run (re-run from the failed step): not run again. */
@@ -84,6 +89,12 @@ export async function chooseWorkspaceDir(runDir: string, runId: string): Promise
   return join(base, runId, "workspace");
 }
 
+/** Removes a run's clone, and its own parent when it lives outside the run directory. */
+export async function removeWorkspace(workspaceDir: string, runDir: string): Promise<void> {
+  await rm(workspaceDir, { recursive: true, force: true });
+  if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
+}
+
 export function newRunId(): string {
   return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
 }
@@ -110,7 +121,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     );
   await mkdir(runDir, { recursive: true });
   const masker = new SecretMasker(Object.values(options.secrets));
-  const workspaceDir = await chooseWorkspaceDir(runDir, runId);
+  const workspaceDir = options.preparedWorkspace?.dir ?? (await chooseWorkspaceDir(runDir, runId));
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.runtime.capabilities();
   const useImages = caps.images && options.runtime.name !== "local";
@@ -161,7 +172,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const started = Date.now();
   try {
     emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
-    commit = (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
+    commit =
+      options.preparedWorkspace?.commit ?? (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
     await shareWorkspace(workspaceDir);
     baseEnv["C8S_COMMIT"] = commit;
     if (plan.services.length > 0) {
@@ -230,10 +242,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     artifacts,
   };
   await writeFile(join(runDir, "run.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  if (!options.keepWorkspace) {
-    await rm(workspaceDir, { recursive: true, force: true });
-    if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
-  }
+  if (!options.keepWorkspace) await removeWorkspace(workspaceDir, runDir);
   emit({ type: "run", state: "finished", runId, detail: result.state });
   return {
     ...result,

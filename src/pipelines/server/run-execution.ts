@@ -4,15 +4,14 @@
  * sandbox executor as `c8s run` — with every step change persisted and output fed to the
  * live logs. Returns the final state; never throws.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
-import { pathToFileURL } from "node:url";
 import { C8sError, toC8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
 import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
 import { cloneAt } from "../git-workspace.ts";
 import { loadPipeline } from "../lint.ts";
-import { runPipelineLocally } from "../local-run.ts";
+import { chooseWorkspaceDir, removeWorkspace, runPipelineLocally } from "../local-run.ts";
 import { type PlanContext, planPipeline, triggerAccepts } from "../plan.ts";
 import type { StepRecord } from "../scheduler.ts";
 import type { PipelineEvent } from "../schema.ts";
@@ -74,7 +73,8 @@ function stepRow(runId: string, position: number, step: StepRecord): RunStepReco
 
 export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: AbortSignal): Promise<ExecutionOutcome> {
   const dir = runDir(deps.pipelinesHome, run.id);
-  const source = join(dir, "source");
+  // Cloned once: the pipeline file is read from it and it becomes the steps' workspace.
+  const source = await chooseWorkspaceDir(dir, run.id);
   // Step rows are written in event order; the final summary waits for the chain.
   let persisted: Promise<void> = Promise.resolve();
   const positions = new Map<string, number>();
@@ -121,7 +121,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
-      repository: { url: pathToFileURL(source).href, commit: cloned.commit },
+      repository: { url: run.repoUrl, commit: cloned.commit },
+      preparedWorkspace: { dir: source, commit: cloned.commit },
       context,
       runtime: deps.runtime,
       owner: deps.owner,
@@ -149,6 +150,6 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     if (signal.aborted) return { state: "cancelled", reason: "cancelled" };
     return { state: "failed", reason: failure.message };
   } finally {
-    await rm(source, { recursive: true, force: true }).catch(() => undefined);
+    await removeWorkspace(source, dir).catch(() => undefined);
   }
 }
