@@ -50,9 +50,10 @@ export const SECTIONS: Section[] = [
         "",
         table(local.rows),
         "",
-        "| concurrency | ops | wall ms | ops/s |\n|---|---|---|---|",
+        "| concurrency | ops | wall ms | c8s one-shots/s | bare bwrap spawns/s |\n|---|---|---|---|---|",
         ...local.throughput.map(
-          (t) => `| ${t.concurrency} | ${t.ops} | ${t.wallMs.toFixed(0)} | ${t.perSecond.toFixed(1)} |`,
+          (t) =>
+            `| ${t.concurrency} | ${t.ops} | ${t.wallMs.toFixed(0)} | ${t.perSecond.toFixed(1)} | ${t.barePerSecond.toFixed(0)} |`,
         ),
         "",
         `idle memory: ${local.memory.sandboxes} sandboxes, ${local.memory.processes} processes, ` +

@@ -4,6 +4,7 @@
  * and files go through the pod `exec` subresource (exec.ts, files.ts). Kubernetes API
  * errors become C8sErrors here, at the adapter edge (errors.ts).
  */
+import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1Pod } from "@kubernetes/client-node";
 import { C8sError } from "../../errors/index.ts";
@@ -112,6 +113,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
   const defaults: KubernetesSandboxDefaults = { ...DEFAULT_SANDBOX_DEFAULTS, ...options.defaults };
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const closing = new AbortController();
+  // Every live sandbox's waitExit watch listens on it (and lets go when it ends): no fixed cap.
+  setMaxListeners(0, closing.signal);
   /** Sandboxes this process destroyed: their exit reason is `killed` and they refuse execs. */
   const destroyed = new Set<string>();
   /** Env of sandboxes created by this process, merged under each exec's env. */

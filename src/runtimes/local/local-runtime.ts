@@ -3,7 +3,7 @@
  * (pid 1) that starts every exec, cgroup limits where the host allows them, a per-sandbox
  * host uid when c8s runs as root. See docs in ./README.md.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chown, mkdir, realpath, rm, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import { join, posix } from "node:path";
@@ -44,13 +44,14 @@ import {
   writeMeta,
 } from "./sandbox-meta.ts";
 import { type LocalHost, probeLocalHost, type LocalRuntimeOptions } from "./local-host.ts";
+import { type LaunchedProcess, sharedSpawner } from "./spawner.ts";
 
 export type { LocalRuntimeOptions } from "./local-host.ts";
 
 interface LiveSandbox {
   meta: SandboxMeta;
   spec: SandboxSpec;
-  child: ChildProcess;
+  child: LaunchedProcess;
   socketPath: string;
   oomFile: string | null;
   exit: Promise<SandboxExit>;
@@ -147,11 +148,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
     meta: SandboxMeta,
     h: LocalHost,
     layout: LaunchLayout,
-  ): Promise<ChildProcess> {
+  ): Promise<LaunchedProcess> {
     const argv = meta.isolated
       ? buildLaunchArgv(spec, h.facts, layout, h.bwrapPath ?? "bwrap")
       : buildUnisolatedArgv(layout);
-    const child = spawn(argv[0] as string, argv.slice(1), {
+    const child = sharedSpawner.launch(argv[0] as string, argv.slice(1), {
       stdio: meta.isolated ? ["ignore", "pipe", "pipe", "ignore", "pipe"] : ["ignore", "pipe", "pipe"],
       env: meta.isolated ? {} : { PATH: "/usr/local/bin:/usr/bin:/bin" },
       cwd: meta.isolated ? "/" : meta.workspaceDir,
