@@ -12,7 +12,7 @@ import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts"
 import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts";
 import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
-import { type RunningService, startServices, stopServices } from "./services.ts";
+import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
 import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
@@ -195,6 +195,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         signal: options.signal,
       });
       for (const s of services) emit({ type: "service", name: s.name, state: "ready" });
+      Object.assign(baseEnv, await serviceHosts(services, options.runtime));
     }
     emit({ type: "run", state: "running", runId });
     result = await runPlan(plan, executor, {

@@ -30,6 +30,21 @@ export interface RunningService {
   process: ExecProcess;
 }
 
+/** The variable that tells steps where a service is: `C8S_SERVICE_<NAME>_HOST`. */
+export function serviceHostVariable(name: string): string {
+  return `C8S_SERVICE_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_HOST`;
+}
+
+/** Each service's address for the run's steps (127.0.0.1 locally and on docker, the pod IP on Kubernetes). */
+export async function serviceHosts(
+  services: readonly RunningService[],
+  runtime: Runtime,
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const s of services) env[serviceHostVariable(s.name)] = await runtime.address(s.handle);
+  return env;
+}
+
 export interface ServiceOptions {
   runtime: Runtime;
   owner: string;

@@ -208,6 +208,11 @@ export interface Runtime {
   waitExit(handle: SandboxHandle): Promise<SandboxExit>;
   /** Kills every process and removes every resource. Idempotent: a second call is a no-op. */
   destroy(handle: SandboxHandle): Promise<void>;
+  /**
+   * Where other sandboxes of its network group reach this one: `127.0.0.1` where a group shares
+   * one network namespace (local, docker), the pod IP on Kubernetes.
+   */
+  address(handle: SandboxHandle): Promise<string>;
   /** Every sandbox on this runtime whose owner label is `owner`. */
   listOwned(owner: string): Promise<OwnedSandbox[]>;
   /** Frees runtime-wide resources (connections, watchers). Does not destroy sandboxes. */

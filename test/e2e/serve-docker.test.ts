@@ -74,7 +74,7 @@ steps:
     dependsOn: [build]
     commands:
       - test -f out/readme-copy.txt
-      - echo "service says $(nc 127.0.0.1 6391 </dev/null)"
+      - echo "service at $C8S_SERVICE_ECHO_HOST says $(nc $C8S_SERVICE_ECHO_HOST 6391 </dev/null)"
 `;
 
 void test(
@@ -93,7 +93,7 @@ void test(
     });
     const output = run.stdout + run.stderr;
     assert.equal(run.code, 0, output);
-    assert.match(output, /service says PONG/);
+    assert.match(output, /service at 127\.0\.0\.1 says PONG/);
     const runs = await readdir(join(home, "runs"));
     assert.equal(runs.length, 1);
     const artifacts = await readdir(join(home, "runs", runs[0] ?? "", "artifacts"), { recursive: true });

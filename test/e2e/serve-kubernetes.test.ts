@@ -105,6 +105,9 @@ void describe("c8s on the kubernetes runtime", { skip: probe.skip ?? false }, ()
   void it("c8s run --runtime kubernetes: each step is a Job, the clone is handed to every step, artifacts collected", async (t) => {
     const pipeline = `version: v1alpha1
 name: on-kubernetes
+services:
+  - name: db
+    commands: [sleep 1000]
 steps:
   - name: build
     commands:
@@ -115,6 +118,7 @@ steps:
     dependsOn: [build]
     commands:
       - echo "clone has $(cat README.md)"
+      - echo "db pod at $C8S_SERVICE_DB_HOST"
 `;
     const repo = await createTestRepository({ ".c8s.yaml": pipeline, "README.md": "k8s pipeline\n" });
     const home = await mkdtemp(join(tmpdir(), "c8s-run-k8s-"));
@@ -129,6 +133,9 @@ steps:
     const output = run.stdout + run.stderr;
     assert.equal(run.code, 0, output);
     assert.match(output, /clone has k8s pipeline/);
+    const dbHost = /db pod at ([0-9.]+)/.exec(output)?.[1] ?? "";
+    assert.match(dbHost, /^\d+\.\d+\.\d+\.\d+$/, "steps get the service pod's IP");
+    assert.notEqual(dbHost, "127.0.0.1");
     const runs = await readdir(join(home, "runs"));
     const artifacts = await readdir(join(home, "runs", runs[0] ?? "", "artifacts"), { recursive: true });
     assert.ok(
@@ -136,5 +143,6 @@ steps:
       `artifact collected: ${artifacts.join(", ")}`,
     );
     await waitNoJobs("c8s.dev/kind=pipeline-step");
+    await waitNoJobs("c8s.dev/kind=pipeline-service");
   });
 });

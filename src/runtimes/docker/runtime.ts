@@ -231,6 +231,11 @@ class DockerRuntime implements Runtime {
       .catch(() => undefined);
   }
 
+  /** Members of a group share the holder's network namespace: loopback. */
+  address(): Promise<string> {
+    return Promise.resolve("127.0.0.1");
+  }
+
   async exec(handle: SandboxHandle, request: ExecRequest) {
     const ref = dockerRef(handle);
     if (request.command.length === 0)

@@ -120,6 +120,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
   /** Env of sandboxes created by this process, merged under each exec's env. */
   const sandboxEnv = new Map<string, Record<string, string>>();
   const running = new Map<string, Set<ExecProcess>>();
+  /** Pod IPs seen when sandboxes became Ready (what `address` answers without a request). */
+  const podIps = new Map<string, string>();
 
   const refOf = (handle: SandboxHandle): KubernetesRef => {
     const ref = handle.ref as Partial<KubernetesRef>;
@@ -192,7 +194,9 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
               },
             );
           }
-          return isPodReady(object) ? object.metadata?.name : undefined;
+          if (!isPodReady(object)) return undefined;
+          podIps.set(spec.id, object.status?.podIP ?? "");
+          return object.metadata?.name;
         },
         AbortSignal.any([timeout, closing.signal]),
       );
@@ -317,6 +321,23 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       }
     },
 
+    async address(handle) {
+      const ref = refOf(handle);
+      const known = podIps.get(handle.id);
+      if (known) return known;
+      const pod = await edge(`read the pod of sandbox ${handle.id}`, handle.id, () =>
+        core.readNamespacedPod({ namespace: ref.namespace, name: ref.pod }),
+      );
+      const ip = pod.status?.podIP;
+      if (!ip)
+        throw new C8sError("SANDBOX_NOT_RUNNING", `the pod of sandbox ${handle.id} has no IP yet`, {
+          details: { sandboxId: handle.id, pod: ref.pod },
+          hint: "Wait until the sandbox is ready.",
+        });
+      podIps.set(handle.id, ip);
+      return ip;
+    },
+
     async exec(handle, request) {
       const ref = refOf(handle);
       const env = { ...(sandboxEnv.get(handle.id) ?? {}), ...(request.env ?? {}) };
@@ -393,6 +414,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       const names = objectNamesFor(handle.id);
       destroyed.add(handle.id);
       sandboxEnv.delete(handle.id);
+      podIps.delete(handle.id);
       const execs = [...(running.get(handle.id) ?? [])];
       running.delete(handle.id);
       await Promise.all(execs.map((p) => p.kill("SIGKILL").catch(() => undefined)));

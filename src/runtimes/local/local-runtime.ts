@@ -216,6 +216,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       return (await host()).capabilities;
     },
 
+    // A network group is one namespace: its members share loopback.
+    address: () => Promise.resolve("127.0.0.1"),
+
     async create(spec: SandboxSpec): Promise<SandboxHandle> {
       checkSandboxId(spec.id);
       const h = await host();

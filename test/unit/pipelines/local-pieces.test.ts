@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { formatDuration, renderStepLine } from "../../../src/pipelines/progress.ts";
 import { describeExecEnd, shellQuote, stepScript } from "../../../src/pipelines/sandbox-executor.ts";
 import { parseSecretFile, parseSecretFlag } from "../../../src/pipelines/secret-file.ts";
+import { serviceHostVariable } from "../../../src/pipelines/services.ts";
 import { LogTail, logFileName } from "../../../src/pipelines/step-logs.ts";
 
 void test("step scripts stop at the first failure and echo each command, quoted safely", () => {
@@ -74,4 +75,9 @@ void test("progress lines show state, duration, attempts and why", () => {
       { color: false, now: 0, width: 50 },
     ).length <= 50,
   );
+});
+
+void test("a service's address variable is C8S_SERVICE_<NAME>_HOST with the name made a variable name", () => {
+  assert.equal(serviceHostVariable("db"), "C8S_SERVICE_DB_HOST");
+  assert.equal(serviceHostVariable("redis-cache.v2"), "C8S_SERVICE_REDIS_CACHE_V2_HOST");
 });
