@@ -95,7 +95,7 @@ export async function benchLiveLogs(server: BenchServer, repo: TestRepository, l
     logLines: { expected: lines, live: latencies.length, replayed },
     targets: [
       {
-        what: "live log latency p99 (SSE; the server has no WebSocket route for run logs)",
+        what: "live log latency p99 (SSE; the WebSocket route shares its follow loop)",
         target: "≤ 20 ms",
         measured: `${summary.p99.toFixed(2)} ms (p50 ${summary.p50.toFixed(2)}, ${latencies.length} lines)`,
         met: summary.p99 <= 20 && latencies.length >= lines * 0.99,

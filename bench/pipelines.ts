@@ -197,7 +197,7 @@ async function dagThroughServer(api: Api, repo: TestRepository, reps: number, ba
   return {
     rows: [
       row("server runs API: first step start → last step end (store timestamps, ms)", median(spans), bareMs),
-      row("server runs API: submitted → finished (queue, 2 clones, store)", median(totals), bareMs),
+      row("server runs API: submitted → finished (queue, clone, store)", median(totals), bareMs),
     ],
     breakdown: [
       summarize("server step: started → finished (store timestamps, each of 20)", durations),
