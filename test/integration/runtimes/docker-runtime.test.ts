@@ -3,15 +3,18 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import Docker from "dockerode";
+import { before, describe, it } from "node:test";
 import { C8sError } from "../../../src/errors/index.ts";
-import { defaultSpec, run, sh } from "../../../src/runtimes/conformance/index.ts";
+import { run, sh } from "../../../src/runtimes/conformance/index.ts";
 import { createDockerRuntime } from "../../../src/runtimes/docker/index.ts";
-import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
-import type { Runtime, SandboxHandle, SandboxSpec } from "../../../src/runtimes/types.ts";
+import type { Runtime } from "../../../src/runtimes/types.ts";
 import { shellCommand } from "../../../src/runtimes/types.ts";
-import { probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
+import {
+  checkGroupSharesLoopback,
+  dockerRuntimeTestContext,
+  probeDockerEngine,
+  TEST_IMAGE,
+} from "../../fixtures/docker-engine.ts";
 
 const engine = await probeDockerEngine();
 const owner = `c8s-docker-test-${process.pid}`;
@@ -26,28 +29,11 @@ void it("an unreachable engine is RUNTIME_UNAVAILABLE with a hint naming the tes
 });
 
 void describe("docker runtime against a real engine", { skip: engine.skipReason }, () => {
+  const t = dockerRuntimeTestContext(engine.dockerHost, owner);
+  const { docker, logged, spec, create } = t;
   let runtime: Runtime;
-  const handles: SandboxHandle[] = [];
-  const docker = new Docker(dockerOptionsFor(engine.dockerHost));
-  const logged: string[] = [];
-  const spec = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
-    defaultSpec({ owner, image: TEST_IMAGE, ...overrides });
-  const create = async (s: SandboxSpec): Promise<SandboxHandle> => {
-    const handle = await runtime.create(s);
-    handles.push(handle);
-    return handle;
-  };
-
-  before(async () => {
-    runtime = await createDockerRuntime({
-      dockerHost: engine.dockerHost,
-      defaultImage: TEST_IMAGE,
-      logger: { info: (m) => logged.push(m), warn: (m) => logged.push(m) },
-    });
-  });
-  after(async () => {
-    for (const h of handles) await runtime.destroy(h).catch(() => undefined);
-    await runtime.close();
+  before(() => {
+    runtime = t.runtime();
   });
 
   void it("applies memory, pids and CPU limits, drops capabilities and sets no-new-privileges", async () => {
@@ -93,26 +79,7 @@ void describe("docker runtime against a real engine", { skip: engine.skipReason 
   });
 
   void it("puts sandboxes of one group in one network namespace: loopback shared, nothing else; the holder goes with the last", async () => {
-    const group = `g${process.pid}`;
-    const a = await create(spec({ network: { mode: "group", group }, hostname: "svc-a" }));
-    const b = await create(spec({ network: { mode: "group", group } }));
-    const server = await runtime.exec(a, { command: shellCommand("echo pong | nc -l -p 7000") });
-    let reply = "";
-    for (let attempt = 0; attempt < 50 && reply === ""; attempt++) {
-      const r = await run(runtime, b, { command: shellCommand("nc 127.0.0.1 7000 </dev/null") });
-      reply = r.out.trim();
-      if (reply === "") await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await server.kill();
-    assert.equal(reply, "pong", "b reaches a's listener on localhost");
-    const ifaces = await sh(runtime, b, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
-    assert.deepEqual(ifaces.split("\n").filter(Boolean), ["lo"], "the group has no route anywhere");
-    const holder = docker.getContainer(`c8s-group-${group}`);
-    assert.equal((await holder.inspect()).State.Running, true);
-    await runtime.destroy(a);
-    assert.equal((await holder.inspect()).State.Running, true, "the holder stays while b is in the group");
-    await runtime.destroy(b);
-    await assert.rejects(holder.inspect(), (e: unknown) => (e as { statusCode?: number }).statusCode === 404);
+    await checkGroupSharesLoopback(t, `g${process.pid}`);
   });
 
   void it("fails with IMAGE_NOT_FOUND and a hint when a local image is missing", async () => {

@@ -7,15 +7,20 @@
  * coexist in one test run: `eval "$(bash scripts/podman-test-engine.sh env)"`.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import Docker from "dockerode";
 import { C8sError } from "../../../src/errors/index.ts";
 import { defaultSpec, run, runtimeConformance, sh } from "../../../src/runtimes/conformance/index.ts";
 import { createDockerRuntime, type DockerUlimit } from "../../../src/runtimes/docker/index.ts";
 import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
-import type { Runtime, SandboxHandle, SandboxSpec } from "../../../src/runtimes/types.ts";
+import type { Runtime } from "../../../src/runtimes/types.ts";
 import { shellCommand } from "../../../src/runtimes/types.ts";
-import { probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
+import {
+  checkGroupSharesLoopback,
+  dockerRuntimeTestContext,
+  probeDockerEngine,
+  TEST_IMAGE,
+} from "../../fixtures/docker-engine.ts";
 
 /**
  * A create body naming any ulimit (c8s always names fsize) makes Podman drop its
@@ -58,29 +63,11 @@ if (podman.skip !== undefined) {
 }
 
 void describe("docker runtime on Podman: where Podman differs", { skip: podman.skip }, () => {
+  const t = dockerRuntimeTestContext(podman.host, owner, { ulimits: PODMAN_ULIMITS });
+  const { docker, logged, spec, create } = t;
   let runtime: Runtime;
-  const handles: SandboxHandle[] = [];
-  const docker = new Docker(dockerOptionsFor(podman.host));
-  const logged: string[] = [];
-  const spec = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
-    defaultSpec({ owner, image: TEST_IMAGE, ...overrides });
-  const create = async (s: SandboxSpec, rt: Runtime = runtime): Promise<SandboxHandle> => {
-    const handle = await rt.create(s);
-    handles.push(handle);
-    return handle;
-  };
-
-  before(async () => {
-    runtime = await createDockerRuntime({
-      dockerHost: podman.host,
-      defaultImage: TEST_IMAGE,
-      ulimits: PODMAN_ULIMITS,
-      logger: { info: (m) => logged.push(m), warn: (m) => logged.push(m) },
-    });
-  });
-  after(async () => {
-    for (const h of handles) await runtime.destroy(h).catch(() => undefined);
-    await runtime.close();
+  before(() => {
+    runtime = t.runtime();
   });
 
   void it("without the ulimits option a sandbox starts, or fails saying the engine's ulimits are the cause", async () => {
@@ -122,26 +109,7 @@ void describe("docker runtime on Podman: where Podman differs", { skip: podman.s
   });
 
   void it("a network group is one namespace through `container:<holder>`: loopback shared, nothing else", async () => {
-    const group = `p${process.pid}`;
-    const a = await create(spec({ network: { mode: "group", group }, hostname: "svc-a" }));
-    const b = await create(spec({ network: { mode: "group", group } }));
-    const server = await runtime.exec(a, { command: shellCommand("echo pong | nc -l -p 7000") });
-    let reply = "";
-    for (let attempt = 0; attempt < 50 && reply === ""; attempt++) {
-      const r = await run(runtime, b, { command: shellCommand("nc 127.0.0.1 7000 </dev/null") });
-      reply = r.out.trim();
-      if (reply === "") await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await server.kill();
-    assert.equal(reply, "pong", "b reaches a's listener on localhost");
-    const ifaces = await sh(runtime, b, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
-    assert.deepEqual(ifaces.split("\n").filter(Boolean), ["lo"]);
-    const holder = docker.getContainer(`c8s-group-${group}`);
-    assert.equal((await holder.inspect()).State.Running, true);
-    await runtime.destroy(a);
-    assert.equal((await holder.inspect()).State.Running, true, "the holder stays while b is in the group");
-    await runtime.destroy(b);
-    await assert.rejects(holder.inspect(), (e: unknown) => (e as { statusCode?: number }).statusCode === 404);
+    await checkGroupSharesLoopback(t, `p${process.pid}`);
   });
 
   void it("a missing local image is IMAGE_NOT_FOUND although Podman answers the pull 200 and streams the error", async () => {
