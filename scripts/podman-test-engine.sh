@@ -124,8 +124,9 @@ EOF
 
 start_service() {
   log "starting podman system service ($sock, $(cat "$dir/config"))"
-  setsid podman --root "$dir/storage" --runroot "$dir/run" \
-    system service --time=0 "unix://$sock" >"$dir/podman.log" 2>&1 </dev/null &
+  # Run from the private dir: conmon writes files such as `oom` into its working directory.
+  (cd "$dir" && exec setsid podman --root "$dir/storage" --runroot "$dir/run" \
+    system service --time=0 "unix://$sock" >"$dir/podman.log" 2>&1 </dev/null) &
   echo $! >"$dir/podman.pid"
   for _ in $(seq 1 150); do
     engine_answers && return 0
