@@ -117,6 +117,8 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     cleanups.push(() => engine.close());
 
     const pipelines = await startPipelines({
+      githubWebhookSecret: config.webhooks.githubSecret,
+      gitlabWebhookSecret: config.webhooks.gitlabToken,
       ...options.pipelines,
       store,
       runtime,

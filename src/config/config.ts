@@ -47,6 +47,16 @@ export const configSchema = z
     /** Largest request body accepted by the API. */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
+    webhooks: z
+      .object({
+        /** HMAC key of GitHub's X-Hub-Signature-256 (C8S_GITHUB_WEBHOOK_SECRET). */
+        githubSecret: z.string().min(1).optional(),
+        /** GitLab's X-Gitlab-Token value (C8S_GITLAB_WEBHOOK_TOKEN). */
+        gitlabToken: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -63,6 +73,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     databaseUrl: env["C8S_DATABASE_URL"] || undefined,
     allowUnisolated: env["C8S_ALLOW_UNISOLATED"] === "1" || env["C8S_ALLOW_UNISOLATED"] === "true" ? true : undefined,
     logLevel: env["C8S_LOG_LEVEL"],
+    webhooks: {
+      githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
+      gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
+    },
   };
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
   return parseConfig({ ...raw, ...overrides });
