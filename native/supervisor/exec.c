@@ -94,6 +94,16 @@ static void child_exec(const struct exec_io *io, const char *cwd, char **argv, c
     _exit(126);
   }
   environ = envp;
+  /* The file helper runs in this forked child, never through exec: an exec'd image would be
+   * dumpable, and code in the sandbox could attach to it and forge a file read's result. */
+  if (argv[1] && strcmp(argv[0], self_exe) == 0 && strcmp(argv[1], "fs") == 0) {
+    int argc = 0;
+    while (argv[argc]) argc++;
+    int rc = fs_main(argc - 1, argv + 1);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
   execvp(argv[0], argv);
   int err = errno;
   dprintf(2, "c8s: %s: %s\n", argv[0], strerror(err));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -65,7 +66,11 @@ static uint32_t get32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (u
 static void nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); fcntl(fd, F_SETFD, FD_CLOEXEC); }
 static void xclose(int *fd) { if (*fd >= 0) close(*fd); *fd = -1; }
 
-static void kill_exec(conn_t *c) { if (c->shim > 0 && !c->exited) kill(c->shim, SIGTERM); }
+/* SIGCONT first: sandbox code may have stopped its shim (same uid); the host has a backstop
+ * for a shim that is stopped again (it kills the tree from outside, see local-exec.ts). */
+static void kill_exec(conn_t *c) {
+  if (c->shim > 0 && !c->exited) { kill(c->shim, SIGCONT); kill(c->shim, SIGTERM); }
+}
 static void error_frame(conn_t *c, const char *msg) { frame(c, F_ERROR, msg, strlen(msg)); c->closing = 1; kill_exec(c); }
 
 static void set_winsize(int fd, const unsigned char *p) {
@@ -173,6 +178,15 @@ static void flush_stdin(conn_t *c) {
   }
 }
 
+/* STARTED: u32 command pid, u32 shim pid (both as the sandbox sees them; the host uses the
+ * shim's to kill the exec's tree from outside if the shim stops answering). */
+static void started_frame(conn_t *c) {
+  unsigned char b[8];
+  put32(b, c->cmd > 0 ? (uint32_t)c->cmd : 0);
+  put32(b + 4, c->shim > 0 ? (uint32_t)c->shim : 0);
+  frame(c, F_STARTED, b, 8);
+}
+
 static void read_status(conn_t *c) {
   for (;;) {
     ssize_t r = read(c->status_fd, c->status + c->status_len, (size_t)(8 - c->status_len));
@@ -183,12 +197,13 @@ static void read_status(conn_t *c) {
       int32_t pid;
       memcpy(&pid, c->status, 4);
       c->cmd = pid;
-      unsigned char b[4];
-      put32(b, (uint32_t)pid);
-      frame(c, F_STARTED, b, 4);
+      started_frame(c);
     }
     if (c->status_len == 8) break;
   }
+  /* The shim died before it could report the command's pid (sandbox code may kill it): the
+   * exec still starts and ends, so the host sees a result instead of a vanished connection. */
+  if (c->cmd == 0) { c->cmd = -1; started_frame(c); }
   int32_t st = 9; /* shim vanished without a status: report SIGKILL */
   if (c->status_len == 8) memcpy(&st, c->status + 4, 4);
   xclose(&c->status_fd);
@@ -212,6 +227,10 @@ static void drop_conn(int i) {
 
 int serve_main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: supervisor serve SOCKET | serve --fd N\n"); return 2; }
+  /* Out of reach of the code it supervises: not dumpable (no ptrace, /proc/1/fd, /proc/1/mem,
+   * pidfd_getfd by the sandbox uid, which holds no capability over it), then the filter. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) { perror("c8s supervisor: PR_SET_DUMPABLE"); return 1; }
+  if (install_seccomp() != 0) { perror("c8s supervisor: cannot install the seccomp filter"); return 1; }
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);

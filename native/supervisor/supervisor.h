@@ -13,6 +13,11 @@ enum {
 int serve_main(int argc, char **argv);
 int fs_main(int argc, char **argv);
 int launch_main(int argc, char **argv);
+/* Installs the sandbox's seccomp filter on the calling process (see seccomp.c); 0 or -1. */
+int install_seccomp(void);
+/* argv[0] the binary was started as: an exec of `SELF fs …` runs the file helper in a forked,
+ * non-dumpable child instead of exec'ing a new (ptrace-able) image. */
+extern const char *self_exe;
 /* Runs in the per-exec shim: kills every descendant of the calling (subreaper) process. */
 pid_t spawn_exec(int tty, const char *slave, int in, int out, int err, int status_w, const char *cwd, char **argv,
                  char **envp);

@@ -5,10 +5,13 @@
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { detectCgroups, limitKinds } from "./cgroups.ts";
 import { bwrapVersion } from "./local-host.ts";
 import { versionAtLeast } from "./host-facts.ts";
+import { ensureSupervisor } from "./supervisor-build.ts";
 
 const run = promisify(execFile);
 
@@ -32,6 +35,8 @@ export interface DoctorReport {
 export interface DoctorOptions {
   bwrapPath?: string;
   compiler?: string;
+  /** Where the supervisor is built for the seccomp check (default: a directory under the temp dir). */
+  supervisorCacheDir?: string;
 }
 
 async function tryRun(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {
@@ -216,6 +221,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         },
   );
 
+  if (ccVersion.ok) checks.push(await seccompCheck(options));
+
   const limits = await readFile("/proc/self/limits", "utf8").catch(() => "");
   const nproc = /Max processes\s+(\S+)/.exec(limits)?.[1] ?? "?";
   const nofile = /Max open files\s+(\S+)\s+(\S+)/.exec(limits);
@@ -243,6 +250,34 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     (c) => !(c.status === "fail" && (c.id === "bwrap" || c.id === "userns" || c.id.startsWith("ns-"))),
   );
   return { ok: checks.every((c) => c.status !== "fail"), isolated, checks };
+}
+
+/** Builds the supervisor and has it install the sandbox filter and try a denied call. */
+async function seccompCheck(options: DoctorOptions): Promise<DoctorCheck> {
+  const title = "seccomp filter";
+  let supervisor: string;
+  try {
+    supervisor = await ensureSupervisor(options.supervisorCacheDir ?? join(tmpdir(), "c8s-doctor-supervisor"), {
+      ...(options.compiler !== undefined ? { compiler: options.compiler } : {}),
+    });
+  } catch (error) {
+    return { id: "seccomp", title, status: "fail", detail: `the supervisor did not build: ${String(error)}` };
+  }
+  const r = await tryRun(supervisor, ["seccomp-check"]);
+  return r.ok
+    ? {
+        id: "seccomp",
+        title,
+        status: "ok",
+        detail: "enforced in every sandbox (ptrace, keyctl, io_uring, bpf, mount, … denied)",
+      }
+    : {
+        id: "seccomp",
+        title,
+        status: "fail",
+        detail: r.output || "not enforced",
+        fix: "Use a kernel with CONFIG_SECCOMP_FILTER=y (every mainstream distribution kernel has it); sandboxes refuse to start without it.",
+      };
 }
 
 /** Plain-text rendering for the CLI. */

@@ -6,12 +6,14 @@ import { C8sError } from "../../errors/index.ts";
 import type { ExecEndReason, ExecProcess, ExecResult, TtySize } from "../types.ts";
 import {
   decodeExit,
+  decodeStarted,
   encodeExec,
   encodeFrame,
   encodeResize,
   encodeU32,
   type ExecFrameInput,
   FrameDecoder,
+  FrameProtocolError,
   FrameType,
 } from "./protocol.ts";
 
@@ -22,10 +24,24 @@ export function signalName(num: number): string {
 }
 
 export interface ExecHooks {
-  /** Decides the reason when the command died of SIGKILL nobody asked for (oom?) or the socket dropped. */
-  classifyUnrequestedKill: () => Promise<ExecEndReason>;
+  /** True when the sandbox's memory cgroup counted an OOM kill since this exec started. */
+  oomKilledSinceStart: () => Promise<boolean>;
+  /**
+   * Kills the exec's process tree from the host (the shim's pid as the sandbox sees it, null
+   * when unknown): the backstop when the supervisor does not confirm a kill in time.
+   */
+  killTreeFromOutside: (shimPid: number | null) => Promise<void>;
   onEnd?: () => void;
 }
+
+/**
+ * How long a kill (timeout, abort, kill()) may take inside the sandbox before the host kills
+ * the exec's tree itself, and how long after that before the host ends the exec regardless.
+ * Code in the sandbox can stop its own exec's shim (same uid); neither timeout nor cancel may
+ * depend on that shim, nor on the supervisor, answering.
+ */
+export const KILL_GRACE_MS = 2000;
+export const FORCE_END_MS = 1000;
 
 export interface StartExecOptions {
   socketPath: string;
@@ -44,6 +60,10 @@ class LocalExecProcess implements ExecProcess {
   private requested: ExecEndReason | null = null;
   private ended = false;
   private timer: NodeJS.Timeout | undefined;
+  private backstop: NodeJS.Timeout | undefined;
+  private forceEnd: NodeJS.Timeout | undefined;
+  /** The exec's shim as the sandbox sees it (from STARTED), for the host's backstop kill. */
+  shimPid: number | null = null;
   private readonly started = Date.now();
 
   constructor(
@@ -71,25 +91,44 @@ class LocalExecProcess implements ExecProcess {
     if (this.ended) return;
     this.requested ??= reason;
     if (!this.socket.destroyed) this.socket.write(encodeFrame(FrameType.kill));
+    this.backstop ??= setTimeout(() => {
+      if (this.ended) return;
+      void this.options.hooks
+        .killTreeFromOutside(this.shimPid)
+        .catch(() => undefined)
+        .finally(() => {
+          this.forceEnd = setTimeout(() => this.socket.destroy(), FORCE_END_MS);
+        });
+    }, KILL_GRACE_MS);
+  }
+
+  /** A frame the host cannot trust or parse: the exec ends as killed and its tree is killed. */
+  protocolFailure(): void {
+    if (this.ended) return;
+    this.requested ??= "killed";
+    void this.options.hooks
+      .killTreeFromOutside(this.shimPid)
+      .catch(() => undefined)
+      .finally(() => this.socket.destroy());
   }
 
   async finish(exit: { exitCode: number | null; signal: number | null } | null): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timer);
+    clearTimeout(this.backstop);
+    clearTimeout(this.forceEnd);
+    const exitCode = exit === null ? null : exit.exitCode;
+    const signal = exit === null ? "SIGKILL" : exit.signal !== null ? signalName(exit.signal) : null;
+    // An OOM kill anywhere in the exec's tree counts, not only of its first process: under
+    // `sh -c` the shell survives its child's OOM kill and exits 137.
+    const failed = signal !== null || exitCode !== 0;
+    const oom = this.requested === null && failed && (await this.options.hooks.oomKilledSinceStart());
     let reason: ExecEndReason;
-    let exitCode = exit?.exitCode ?? null;
-    let signal = exit?.signal != null ? signalName(exit.signal) : null;
     if (this.requested !== null) reason = this.requested;
-    else if (exit === null) reason = await this.options.hooks.classifyUnrequestedKill();
-    else if (signal === "SIGKILL")
-      reason = await this.options.hooks.classifyUnrequestedKill().then((r) => (r === "oom" ? "oom" : "signal"));
+    else if (oom) reason = "oom";
+    else if (exit === null) reason = "killed";
     else reason = signal !== null ? "signal" : "exit";
-    if (exit === null) {
-      exitCode = null;
-      signal = "SIGKILL";
-    }
-    if (reason !== "exit") exitCode = exitCode === null ? null : exitCode;
     this.stdout.end();
     this.stderr.end();
     this.socket.destroy();
@@ -153,21 +192,36 @@ export function startExec(options: StartExecOptions): Promise<ExecProcess> {
     };
     socket.once("connect", () => socket.write(encodeExec(options.frame)));
     socket.on("data", (chunk: Buffer) => {
-      for (const frame of decoder.push(chunk)) {
-        if (frame.type === FrameType.started) {
-          started = true;
-          proc.arm();
-          resolve(proc);
-        } else if (frame.type === FrameType.stdout) proc.output(proc.stdout, frame.payload);
-        else if (frame.type === FrameType.stderr) proc.output(proc.stderr, frame.payload);
-        else if (frame.type === FrameType.exit) exit = decodeExit(frame.payload);
-        else if (frame.type === FrameType.error && !started) {
+      try {
+        for (const frame of decoder.push(chunk)) {
+          if (frame.type === FrameType.started) {
+            if (started) throw new FrameProtocolError("a second STARTED frame");
+            proc.shimPid = decodeStarted(frame.payload).shimPid;
+            started = true;
+            proc.arm();
+            resolve(proc);
+            // Output may come before STARTED: the supervisor polls the pipes before the shim's status.
+          } else if (frame.type === FrameType.stdout) proc.output(proc.stdout, frame.payload);
+          else if (frame.type === FrameType.stderr) proc.output(proc.stderr, frame.payload);
+          else if (frame.type === FrameType.exit && started) exit = decodeExit(frame.payload);
+          else if (frame.type === FrameType.error && !started) {
+            fail(
+              new C8sError("EXEC_FAILED", `The sandbox supervisor refused the exec: ${frame.payload.toString()}.`, {
+                details: { sandboxId: options.sandboxId },
+              }),
+            );
+          } else throw new FrameProtocolError(`unexpected frame type ${frame.type}`);
+        }
+      } catch (error) {
+        if (!(error instanceof FrameProtocolError)) throw error;
+        if (!started)
           fail(
-            new C8sError("EXEC_FAILED", `The sandbox supervisor refused the exec: ${frame.payload.toString()}.`, {
+            new C8sError("EXEC_FAILED", `The sandbox supervisor sent a malformed reply (${error.message}).`, {
               details: { sandboxId: options.sandboxId },
+              hint: "Destroy this sandbox and create a new one; report it if it happens again.",
             }),
           );
-        }
+        else proc.protocolFailure();
       }
     });
     socket.on("error", (error: NodeJS.ErrnoException) => {

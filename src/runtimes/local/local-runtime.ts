@@ -31,7 +31,7 @@ import {
 import { createSandboxCgroups, destroyCgroups, readOomKills } from "./cgroups.ts";
 import { createLocalFiles } from "./local-files.ts";
 import { startExec } from "./local-exec.ts";
-import { killIfOurs, killUidProcesses } from "./host-processes.ts";
+import { killExecTree, killIfOurs, killUidProcesses } from "./host-processes.ts";
 import { ensureNetns, netnsName, removeNetns } from "./network-groups.ts";
 import {
   checkSandboxId,
@@ -126,9 +126,10 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       timeoutMs: request.timeoutMs,
       signal: request.signal,
       hooks: {
-        classifyUnrequestedKill: async () => {
-          if ((await readOomKills(s.oomFile)) > oomBefore) return "oom";
-          return "killed";
+        oomKilledSinceStart: async () => (await readOomKills(s.oomFile)) > oomBefore,
+        killTreeFromOutside: async (shimPid) => {
+          const pid1 = innerPids.get(s.meta.id);
+          if (shimPid !== null && pid1 !== undefined) await killExecTree(pid1, shimPid);
         },
         onEnd: () => s.execs.delete(proc),
       },

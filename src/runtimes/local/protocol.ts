@@ -62,21 +62,95 @@ export function encodeResize(rows: number, cols: number): Buffer {
   return encodeFrame(FrameType.resize, b);
 }
 
-/** Accumulates bytes and yields whole frames. */
+/**
+ * The largest frame the host accepts. The supervisor sends output in reads of at most 64 KiB;
+ * anything larger is not from it (or it is broken), and the exec fails instead of the host
+ * buffering whatever length a frame header announces.
+ */
+export const MAX_FRAME_BYTES = 1 << 20;
+
+export class FrameProtocolError extends Error {}
+
+/**
+ * Accumulates bytes and yields whole frames. Linear in the input: chunks are kept in a list and
+ * joined once per frame (re-concatenating one growing buffer per chunk was quadratic), and a
+ * header announcing more than MAX_FRAME_BYTES throws FrameProtocolError before anything of it
+ * is buffered.
+ */
 export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Type and payload length of the frame being received, once its header is complete. */
+  private header: { type: number; length: number } | null = null;
+
+  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
 
   push(chunk: Buffer): Frame[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const frames: Frame[] = [];
-    while (this.buffer.length >= 5) {
-      const length = this.buffer.readUInt32BE(1);
-      if (this.buffer.length < 5 + length) break;
-      frames.push({ type: this.buffer.readUInt8(0), payload: this.buffer.subarray(5, 5 + length) });
-      this.buffer = this.buffer.subarray(5 + length);
+    for (;;) {
+      if (this.header === null) {
+        if (this.buffered < 5) break;
+        const head = this.take(5);
+        const length = head.readUInt32BE(1);
+        if (length > this.maxFrameBytes) {
+          throw new FrameProtocolError(`frame of ${length} bytes exceeds the ${this.maxFrameBytes}-byte maximum`);
+        }
+        this.header = { type: head.readUInt8(0), length };
+      }
+      if (this.buffered < this.header.length) break;
+      frames.push({ type: this.header.type, payload: this.take(this.header.length) });
+      this.header = null;
     }
     return frames;
   }
+
+  /** Removes and returns the first n buffered bytes (n ≤ buffered), copying only across chunks. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (n === 0 || first === undefined) return Buffer.alloc(0);
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return first.subarray(0, n);
+    }
+    // Walk an index instead of shift()ing: shift is O(chunks), which made many small chunks quadratic.
+    const parts: Buffer[] = [];
+    let need = n;
+    let i = 0;
+    for (; need > 0; i++) {
+      const c = this.chunks[i] as Buffer;
+      if (c.length <= need) {
+        parts.push(c);
+        need -= c.length;
+      } else {
+        parts.push(c.subarray(0, need));
+        this.chunks[i] = c.subarray(need);
+        need = 0;
+        break;
+      }
+    }
+    this.chunks = this.chunks.slice(i);
+    this.buffered -= n;
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
+  }
+}
+
+export interface StartedPayload {
+  /** The command's pid inside the sandbox; null when the shim died before reporting it. */
+  pid: number | null;
+  /** The per-exec shim's pid inside the sandbox (the root of the exec's process tree). */
+  shimPid: number | null;
+}
+
+export function decodeStarted(payload: Buffer): StartedPayload {
+  if (payload.length < 8) throw new FrameProtocolError(`STARTED frame of ${payload.length} bytes, expected 8`);
+  const pid = payload.readUInt32BE(0);
+  const shim = payload.readUInt32BE(4);
+  return { pid: pid === 0 ? null : pid, shimPid: shim === 0 ? null : shim };
 }
 
 export interface ExitPayload {
@@ -85,6 +159,7 @@ export interface ExitPayload {
 }
 
 export function decodeExit(payload: Buffer): ExitPayload {
+  if (payload.length < 8) throw new FrameProtocolError(`EXIT frame of ${payload.length} bytes, expected 8`);
   const code = payload.readUInt32BE(0);
   const signal = payload.readUInt32BE(4);
   return { exitCode: code === 0xffffffff ? null : code, signal: signal === 0 ? null : signal };

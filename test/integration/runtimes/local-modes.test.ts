@@ -180,6 +180,7 @@ void test("doctor reports this host's isolation features with fixes for what is 
   assert.equal(byId.get("bwrap")?.status, "ok");
   assert.equal(byId.get("ns-pid")?.status, "ok");
   assert.equal(byId.get("ns-net")?.status, "ok");
+  assert.equal(byId.get("seccomp")?.status, "ok", byId.get("seccomp")?.detail);
   assert.equal(report.isolated, true);
   for (const c of report.checks) if (c.status !== "ok") assert.ok(c.fix, `${c.id} has no fix`);
   const missing = await runDoctor({ bwrapPath: "/nonexistent/bwrap", compiler: "/nonexistent/cc" });
