@@ -8,6 +8,9 @@
  * - `runs.repo_credential` holds a URL's credential sealed by the server (see
  *   `src/pipelines/repo-url.ts`); URLs already stored with a credential are redacted to
  *   `scheme://***@host/…` (a re-run of such a run clones without it).
+ * - `runs.pipeline_yaml` of runs whose pipeline came from a repository file is cleared: an
+ *   older version read it through the clone's symlinks (it may hold a host file); a re-run
+ *   reads the file again from git at the run's commit.
  */
 import type { Migration } from "./migrations.ts";
 
@@ -25,5 +28,6 @@ ALTER TABLE webhook_deliveries ADD PRIMARY KEY (provider, payload_key);
 ALTER TABLE runs ADD COLUMN repo_credential text;
 UPDATE runs SET repo_url = regexp_replace(repo_url, '^(https?://)[^/?#]*@', '\\1***@', 'i')
   WHERE repo_url ~* '^https?://[^/?#]*@';
+UPDATE runs SET pipeline_yaml = NULL WHERE pipeline_path IS NOT NULL;
 `,
 };

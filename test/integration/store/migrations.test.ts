@@ -63,9 +63,9 @@ function migrationCases(name: string, open: () => Promise<SqlClient>, skip: stri
         ];
         for (const [id, url] of legacy)
           await db.query(
-            `INSERT INTO runs (id, pipeline, state, repo_url, ref, event, trigger, created_at)
-             VALUES ($1, 'p', 'succeeded', $2, 'main', 'push', '{}'::jsonb, now())`,
-            [id, url],
+            `INSERT INTO runs (id, pipeline, state, repo_url, ref, event, trigger, created_at, pipeline_path, pipeline_yaml)
+             VALUES ($1, 'p', 'succeeded', $2, 'main', 'push', '{}'::jsonb, now(), $3, 'read through a symlink')`,
+            [id, url, id === "run_ssh" ? null : ".c8s.yaml"],
           );
         await runMigrations(db, MIGRATIONS);
         const { rows } = await db.query<{ payload_key: string; delivery_id: string; run_id: string }>(
@@ -76,13 +76,19 @@ function migrationCases(name: string, open: () => Promise<SqlClient>, skip: stri
           "INSERT INTO webhook_deliveries (provider, payload_key, received_at) VALUES ('github', 'sha256:ab', now())",
         );
         const urls = await db.query<{ id: string; repo_url: string; repo_credential: string | null }>(
-          "SELECT id, repo_url, repo_credential FROM runs ORDER BY id",
+          "SELECT id, repo_url, repo_credential, pipeline_yaml FROM runs ORDER BY id",
         );
+        const none = { repo_credential: null, pipeline_yaml: null };
         assert.deepEqual(urls.rows, [
-          { id: "run_cred", repo_url: "https://***@git.example:8443/team/repo.git", repo_credential: null },
-          { id: "run_plain", repo_url: "https://git.example/repo.git?x=a@b", repo_credential: null },
-          { id: "run_ssh", repo_url: "ssh://git@git.example/repo.git", repo_credential: null },
-          { id: "run_token", repo_url: "HTTPS://***@git.example/repo.git", repo_credential: null },
+          { id: "run_cred", repo_url: "https://***@git.example:8443/team/repo.git", ...none },
+          { id: "run_plain", repo_url: "https://git.example/repo.git?x=a@b", ...none },
+          {
+            id: "run_ssh",
+            repo_url: "ssh://git@git.example/repo.git",
+            ...none,
+            pipeline_yaml: "read through a symlink",
+          },
+          { id: "run_token", repo_url: "HTTPS://***@git.example/repo.git", ...none },
         ]);
       } finally {
         await db.close();
