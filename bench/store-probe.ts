@@ -20,6 +20,7 @@ export async function storeWriteCosts(n: number): Promise<Summary[]> {
       reason: null,
       priority: 0,
       repoUrl: "file:///bench",
+      repoCredential: null,
       ref: "HEAD",
       commit: null,
       branch: "main",

@@ -45,17 +45,40 @@ function dedupe(problems: LintProblem[]): LintProblem[] {
   });
 }
 
-/** Parses and validates a pipeline file or throws PIPELINE_INVALID listing every problem. */
+/** How much of a file's own text an error quotes (messages quote keys and values). */
+export const ERROR_QUOTE_LIMITS = { problems: 20, chars: 200 } as const;
+
+function clip(text: string): string {
+  return text.length <= ERROR_QUOTE_LIMITS.chars ? text : `${text.slice(0, ERROR_QUOTE_LIMITS.chars)}…`;
+}
+
+/**
+ * The problems an error carries: the first 20, each text cut to 200 characters. An error
+ * travels further than `c8s lint` output (API responses, run records, logs), so it quotes
+ * little of the file; `c8s lint` shows everything.
+ */
+export function boundedProblems(problems: readonly LintProblem[]): LintProblem[] {
+  return problems.slice(0, ERROR_QUOTE_LIMITS.problems).map((p) => ({
+    ...p,
+    message: clip(p.message),
+    ...(p.hint === undefined ? {} : { hint: clip(p.hint) }),
+    path: p.path.slice(0, 16).map((part) => (typeof part === "string" ? clip(part) : part)),
+  }));
+}
+
+/** Parses and validates a pipeline file or throws PIPELINE_INVALID listing its (first) problems. */
 export function loadPipeline(input: Uint8Array | string, options: LintOptions = {}): PipelineFile {
   const result = lintPipeline(input, options);
   if (result.pipeline !== undefined) return result.pipeline;
-  const first = result.problems[0];
+  const problems = boundedProblems(result.problems);
+  const first = problems[0];
+  const count = result.problems.length;
   throw new C8sError(
     "PIPELINE_INVALID",
-    `${result.file} has ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}` +
+    `${result.file} has ${count} problem${count === 1 ? "" : "s"}` +
       (first ? `; first: ${formatProblem(result.file, first).split("\n")[0]}` : ""),
     {
-      details: { file: result.file, problems: result.problems },
+      details: { file: result.file, problems, problemCount: count, truncated: problems.length < count },
       hint: `Run \`c8s lint ${result.file}\` to see every problem with its fix.`,
     },
   );

@@ -3,14 +3,15 @@
  * scheduled steps in sandboxes → artifacts, masked logs and `run.json` under the run
  * directory. The server's runs API will drive the same pieces with its store and queue.
  */
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../runtimes/types.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
-import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts";
+import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "./masking.ts";
+import { redactUrls } from "./repo-url.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
@@ -76,17 +77,50 @@ async function traversableByOthers(path: string): Promise<boolean> {
 }
 
 /**
+ * Where clones of the runs under `runsDir` go when that directory is not traversable:
+ * `/var/lib/c8s/runs-<hash of runsDir>/`, one per runs directory (as the local runtime keeps
+ * its sandboxes), so start-up recovery knows which leftovers are its own.
+ */
+export function outsideWorkspaceBase(runsDir: string): string {
+  const key = createHash("sha256").update(resolve(runsDir)).digest("hex").slice(0, 12);
+  return join("/var/lib/c8s", `runs-${key}`);
+}
+
+/**
  * Where the run's clone lives. Steps may run as other uids (the local runtime gives each
- * sandbox its own when c8s runs as root), so the path must be traversable by them: under the
- * run directory when it is, else under /var/lib/c8s/runs (as the local runtime does).
+ * sandbox its own when c8s runs as root, and the clone to that uid), so the path must be
+ * traversable by them: under the run directory when it is, else under
+ * `outsideWorkspaceBase` (mode 0711: traversable, not listable).
  */
 export async function chooseWorkspaceDir(runDir: string, runId: string): Promise<string> {
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   if (!root || (await traversableByOthers(runDir))) return join(runDir, "workspace");
-  const base = "/var/lib/c8s/runs";
+  const base = outsideWorkspaceBase(dirname(runDir));
   await mkdir(join(base, runId), { recursive: true, mode: 0o711 });
   for (const dir of ["/var/lib/c8s", base, join(base, runId)]) await chmod(dir, 0o711);
   return join(base, runId, "workspace");
+}
+
+/**
+ * Start-up recovery: removes the clone of every run under `runsDir` not in `keep` (the runs
+ * live in this process), wherever `chooseWorkspaceDir` put it. Logs and artifacts stay.
+ * Returns the run ids whose clone was removed.
+ */
+export async function removeLeftoverWorkspaces(runsDir: string, keep: ReadonlySet<string>): Promise<string[]> {
+  const removed = new Set<string>();
+  const names = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => !keep.has(n));
+  for (const id of await names(runsDir)) {
+    const workspace = join(runsDir, id, "workspace");
+    if (!(await stat(workspace).catch(() => null))) continue;
+    await rm(workspace, { recursive: true, force: true });
+    removed.add(id);
+  }
+  const outside = outsideWorkspaceBase(runsDir);
+  for (const id of await names(outside)) {
+    await rm(join(outside, id), { recursive: true, force: true });
+    removed.add(id);
+  }
+  return [...removed].sort();
 }
 
 /** Removes a run's clone, and its own parent when it lives outside the run directory. */
@@ -120,6 +154,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       },
     );
   await mkdir(runDir, { recursive: true });
+  // Callers split a credential out of the URL (splitRepoUrl); redacted again for safety.
+  const shownUrl = redactUrls(options.repository.url);
   const masker = new SecretMasker(Object.values(options.secrets));
   const workspaceDir = options.preparedWorkspace?.dir ?? (await chooseWorkspaceDir(runDir, runId));
   const artifacts: LocalRunResult["artifacts"] = [];
@@ -171,10 +207,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   let result: RunResult;
   const started = Date.now();
   try {
-    emit({ type: "run", state: "cloning", runId, detail: `${options.repository.url} @ ${options.repository.commit}` });
+    emit({ type: "run", state: "cloning", runId, detail: `${shownUrl} @ ${options.repository.commit}` });
+    // No chmod for the steps: the local runtime gives the clone to the steps' uid (as root)
+    // or runs them as this uid, Docker's root steps run as the owner; see docs/pipelines.md.
     commit =
       options.preparedWorkspace?.commit ?? (await cloneAt(options.repository, workspaceDir, options.signal)).commit;
-    await shareWorkspace(workspaceDir);
     baseEnv["C8S_COMMIT"] = commit;
     if (plan.services.length > 0) {
       emit({ type: "run", state: "starting-services", runId });
@@ -214,7 +251,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     const cancelled = options.signal?.aborted === true;
     result = {
       state: cancelled ? "cancelled" : "failed",
-      reason: cancelled ? "cancelled" : masker.maskString(failure.message),
+      reason: cancelled ? "cancelled" : masker.maskString(redactUrls(failure.message)),
       steps: plan.steps.map((s) => ({
         name: s.name,
         state: cancelled ? "cancelled" : "skipped",
@@ -237,7 +274,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const summary = {
     runId,
     pipeline: plan.name,
-    repository: { url: options.repository.url, commit: commit ?? options.repository.commit },
+    repository: { url: shownUrl, commit: commit ?? options.repository.commit },
     context: options.context,
     ...result,
     artifacts,

@@ -2,6 +2,7 @@
  * The one schema, as numbered migrations. Plain PostgreSQL that PGlite runs too. Append new
  * migrations; never edit one that has shipped.
  */
+import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 
 export interface Migration {
@@ -73,6 +74,7 @@ CREATE TABLE tokens (
 `,
   },
   RUNS_MIGRATION,
+  HARDENING_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

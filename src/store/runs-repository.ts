@@ -18,6 +18,7 @@ import type {
   RunState,
   RunStepRecord,
   RunStepState,
+  WebhookDelivery,
 } from "./runs-types.ts";
 import type { SqlClient, SqlParam } from "./sql-client.ts";
 
@@ -32,6 +33,7 @@ export const RUN_COLUMNS: ColumnMap = {
   reason: { column: "reason", param: text },
   priority: { column: "priority", param: num },
   repoUrl: { column: "repo_url", param: text },
+  repoCredential: { column: "repo_credential", param: text },
   ref: { column: "ref", param: text },
   commit: { column: "commit_id", param: text },
   branch: { column: "branch", param: text },
@@ -56,6 +58,7 @@ export function runFromRow(row: Record<string, unknown>): RunRecord {
     reason: (row["reason"] as string | null) ?? null,
     priority: Number(row["priority"] ?? 0),
     repoUrl: String(row["repo_url"]),
+    repoCredential: (row["repo_credential"] as string | null) ?? null,
     ref: String(row["ref"]),
     commit: (row["commit_id"] as string | null) ?? null,
     branch: (row["branch"] as string | null) ?? null,
@@ -213,27 +216,28 @@ export class SqlRunRepository implements RunRepository {
     );
   }
 
-  async recordDelivery(provider: string, deliveryId: string, runId: string | null, at: string): Promise<boolean> {
+  async recordDelivery(delivery: WebhookDelivery): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `INSERT INTO webhook_deliveries (provider, delivery_id, run_id, received_at) VALUES ($1, $2, $3, $4::timestamptz)
-       ON CONFLICT (provider, delivery_id) DO NOTHING`,
-      [provider, deliveryId, runId, at],
+      `INSERT INTO webhook_deliveries (provider, payload_key, delivery_id, run_id, received_at)
+       VALUES ($1, $2, $3, $4, $5::timestamptz)
+       ON CONFLICT (provider, payload_key) DO NOTHING`,
+      [delivery.provider, delivery.key, delivery.deliveryId, delivery.runId, delivery.at],
     );
     return rowCount > 0;
   }
 
-  async deliveryRun(provider: string, deliveryId: string): Promise<string | null> {
+  async deliveryRun(provider: string, key: string): Promise<string | null> {
     const { rows } = await this.db.query<{ run_id: string | null }>(
-      "SELECT run_id FROM webhook_deliveries WHERE provider = $1 AND delivery_id = $2",
-      [provider, deliveryId],
+      "SELECT run_id FROM webhook_deliveries WHERE provider = $1 AND payload_key = $2",
+      [provider, key],
     );
     return rows[0]?.run_id ?? null;
   }
 
-  async recordDeliveryRun(provider: string, deliveryId: string, runId: string): Promise<void> {
-    await this.db.query("UPDATE webhook_deliveries SET run_id = $3 WHERE provider = $1 AND delivery_id = $2", [
+  async recordDeliveryRun(provider: string, key: string, runId: string): Promise<void> {
+    await this.db.query("UPDATE webhook_deliveries SET run_id = $3 WHERE provider = $1 AND payload_key = $2", [
       provider,
-      deliveryId,
+      key,
       runId,
     ]);
   }

@@ -32,7 +32,10 @@ export interface RunRecord {
   reason: string | null;
   /** Higher runs first; ties go to the older run. */
   priority: number;
+  /** As submitted, with any credential replaced by `***` (`https://***@host/…`). */
   repoUrl: string;
+  /** The credential split out of the URL, sealed by the server's SecretBox (never in clear), or null. */
+  repoCredential: string | null;
   /** What was asked for: a commit id or a ref. */
   ref: string;
   /** The full commit id once cloned. */
@@ -97,11 +100,24 @@ export interface RunRepository {
   steps(runId: string): Promise<RunStepRecord[]>;
   /** Steps of these runs still queued/running become `state` with `reason` (crash recovery). */
   endOpenSteps(runIds: string[], reason: string, at: string): Promise<void>;
-  /** Records a webhook delivery; false when this (provider, id) was seen before. */
-  recordDelivery(provider: string, deliveryId: string, runId: string | null, at: string): Promise<boolean>;
-  deliveryRun(provider: string, deliveryId: string): Promise<string | null>;
+  /**
+   * Records a webhook delivery under `key` (what is signed: the body's hash); false when this
+   * (provider, key) was seen before. `deliveryId` (the unsigned header) is kept as information.
+   */
+  recordDelivery(delivery: WebhookDelivery): Promise<boolean>;
+  deliveryRun(provider: string, key: string): Promise<string | null>;
   /** Links a recorded delivery to the run it queued. */
-  recordDeliveryRun(provider: string, deliveryId: string, runId: string): Promise<void>;
+  recordDeliveryRun(provider: string, key: string, runId: string): Promise<void>;
+}
+
+export interface WebhookDelivery {
+  provider: string;
+  /** The de-duplication key, e.g. `sha256:<hex of the raw body>`. */
+  key: string;
+  /** The provider's delivery-id header, when sent (not signed: information only). */
+  deliveryId: string | null;
+  runId: string | null;
+  at: string;
 }
 
 export interface SecretRecord {

@@ -11,11 +11,12 @@ import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
 import type { Runtime, RuntimeName } from "../../runtimes/types.ts";
 import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
-import { currentCheckout } from "../../pipelines/git-workspace.ts";
+import { currentCheckout, type RepositoryRef } from "../../pipelines/git-workspace.ts";
 import { loadPipeline } from "../../pipelines/lint.ts";
 import { type LocalRunResult, runPipelineLocally } from "../../pipelines/local-run.ts";
 import { type PlanContext, planPipeline } from "../../pipelines/plan.ts";
 import { ProgressDisplay, renderSummary } from "../../pipelines/progress.ts";
+import { splitRepoUrl } from "../../pipelines/repo-url.ts";
 import { EVENTS, type PipelineEvent } from "../../pipelines/schema.ts";
 import { parseSecretFile, parseSecretFlag } from "../../pipelines/secret-file.ts";
 
@@ -92,10 +93,12 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
         secrets[name] = value;
       }
 
-      let repository: { url: string; commit: string };
+      let repository: RepositoryRef;
       let branch = values.branch;
       if (values.repo !== undefined) {
-        repository = { url: values.repo, commit: values.commit ?? "HEAD" };
+        // A credential in the URL goes to git through a helper; events and run.json show `***`.
+        const { url, credential } = splitRepoUrl(values.repo);
+        repository = { url, credential, commit: values.commit ?? "HEAD" };
       } else {
         const checkout = await currentCheckout(io.cwd);
         repository = { url: checkout.url, commit: values.commit ?? checkout.commit };

@@ -3,8 +3,11 @@
  * the plan, secrets from the store, then `runPipelineLocally` — the same scheduler and
  * sandbox executor as `c8s run` — with every step change persisted and output fed to the
  * live logs. Returns the final state; never throws.
+ *
+ * The pipeline file is read from git's objects at the pinned commit (`readCommittedFile`),
+ * never through the checked-out tree, so a symlink in the repository cannot make the server
+ * read a host file. Only a file that parsed is stored in the run record.
  */
-import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
@@ -13,6 +16,8 @@ import { cloneAt } from "../git-workspace.ts";
 import { loadPipeline } from "../lint.ts";
 import { chooseWorkspaceDir, removeWorkspace, runPipelineLocally } from "../local-run.ts";
 import { type PlanContext, planPipeline, triggerAccepts } from "../plan.ts";
+import { readCommittedFile } from "../repo-file.ts";
+import { redactUrls, type RepoCredential } from "../repo-url.ts";
 import type { StepRecord } from "../scheduler.ts";
 import type { PipelineEvent } from "../schema.ts";
 import type { LiveLogs } from "./live-logs.ts";
@@ -56,6 +61,21 @@ export function safePipelinePath(path: string): string {
   return clean;
 }
 
+/** The AAD a run's repository credential is sealed under: bound to the (redacted) URL it is for. */
+export function credentialSealName(repoUrl: string): string {
+  return `repo-credential:${repoUrl}`;
+}
+
+export function sealCredential(box: SecretBox, repoUrl: string, credential: RepoCredential): string {
+  return box.seal(credentialSealName(repoUrl), JSON.stringify(credential));
+}
+
+function openCredential(box: SecretBox, run: RunRecord): RepoCredential | undefined {
+  if (run.repoCredential === null) return undefined;
+  const value = JSON.parse(box.open(credentialSealName(run.repoUrl), run.repoCredential)) as RepoCredential;
+  return { username: value.username, password: value.password };
+}
+
 function stepRow(runId: string, position: number, step: StepRecord): RunStepRecord {
   return {
     runId,
@@ -83,11 +103,15 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
   try {
-    const cloned = await cloneAt({ url: run.repoUrl, commit: checkoutRef(run) }, source, signal);
+    const repository = { url: run.repoUrl, credential: openCredential(deps.secretBox, run) };
+    const cloned = await cloneAt({ ...repository, commit: checkoutRef(run) }, source, signal);
+    await deps.store.runs.update(run.id, { commit: cloned.commit });
+    const file = run.pipelinePath ?? ".c8s.yaml";
     const yaml =
-      run.pipelineYaml ?? (await readFile(join(source, safePipelinePath(run.pipelinePath ?? ".c8s.yaml")), "utf8"));
-    await deps.store.runs.update(run.id, { commit: cloned.commit, pipelineYaml: yaml });
-    const pipeline = loadPipeline(yaml, { file: run.pipelinePath ?? ".c8s.yaml" });
+      run.pipelineYaml ?? (await readCommittedFile(source, cloned.commit, safePipelinePath(file), { signal }));
+    const pipeline = loadPipeline(yaml, { file });
+    // Recorded once it parsed (strict UTF-8 by then); a re-run reads it again from git.
+    if (typeof yaml !== "string") await deps.store.runs.update(run.id, { pipelineYaml: yaml.toString("utf8") });
     const context: PlanContext = {
       event: run.event as PipelineEvent,
       ...(run.branch ? { branch: run.branch } : {}),
@@ -121,7 +145,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
-      repository: { url: run.repoUrl, commit: cloned.commit },
+      repository: { ...repository, commit: cloned.commit },
       preparedWorkspace: { dir: source, commit: cloned.commit },
       context,
       runtime: deps.runtime,
@@ -148,7 +172,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     await persisted;
     const failure = toC8sError(error);
     if (signal.aborted) return { state: "cancelled", reason: "cancelled" };
-    return { state: "failed", reason: failure.message };
+    return { state: "failed", reason: redactUrls(failure.message).slice(0, 2000) };
   } finally {
     await removeWorkspace(source, dir).catch(() => undefined);
   }

@@ -2,8 +2,12 @@
  * The server's pipeline runs: a persistent queue in the store, a dispatcher that starts
  * queued runs by priority then age under a global and a per-pipeline limit, cancellation,
  * re-runs (whole, or from the failed step), and start-up recovery: runs a crash left
- * `running` become `failed` with reason `interrupted` and their sandboxes are destroyed;
- * queued runs simply wait in the store for the next start.
+ * `running` become `failed` with reason `interrupted`, their sandboxes are destroyed and
+ * their clones removed; queued runs simply wait in the store for the next start.
+ *
+ * A credential in a repository URL is split out on submit: the record keeps the redacted
+ * URL (`https://***@host/…`) and the credential sealed with the server's SecretBox (bound to
+ * that URL), which a re-run copies and only the clone opens.
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -11,8 +15,10 @@ import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
 import type { RunRecord, RunState, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
 import { loadPipeline } from "../lint.ts";
+import { removeLeftoverWorkspaces } from "../local-run.ts";
+import { splitRepoUrl } from "../repo-url.ts";
 import { logFileName } from "../step-logs.ts";
-import { executeRun, runDir, safePipelinePath } from "./run-execution.ts";
+import { executeRun, runDir, safePipelinePath, sealCredential } from "./run-execution.ts";
 import { LiveLogs } from "./live-logs.ts";
 import { pickRunnable, type QueueLimits } from "./queue-policy.ts";
 import type { SecretBox } from "./secret-box.ts";
@@ -81,7 +87,7 @@ export class RunService {
   }
 
   /** Crash recovery, then dispatch what is queued. */
-  async start(): Promise<{ interrupted: string[]; destroyed: number }> {
+  async start(): Promise<{ interrupted: string[]; destroyed: number; removedClones: string[] }> {
     const at = new Date().toISOString();
     const interrupted = await this.options.store.runs.interruptRunning("interrupted", at);
     await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
@@ -90,24 +96,37 @@ export class RunService {
       await this.options.runtime.destroy(sandbox.handle).catch(() => undefined);
       destroyed++;
     }
-    if (interrupted.length > 0 || destroyed > 0)
-      this.options.logger?.warn({ interrupted, destroyed }, "runs interrupted by the previous shutdown");
+    // After the sandboxes are gone (none can write into a clone any more): no run executes
+    // here yet, so every clone under this server's runs directory is a crash's leftover.
+    const removedClones = await removeLeftoverWorkspaces(join(this.pipelinesHome, "runs"), new Set(this.active.keys()));
+    if (interrupted.length > 0 || destroyed > 0 || removedClones.length > 0)
+      this.options.logger?.warn(
+        { interrupted, destroyed, removedClones },
+        "runs interrupted by the previous shutdown: sandboxes destroyed, clones removed",
+      );
     this.kick();
-    return { interrupted, destroyed };
+    return { interrupted, destroyed, removedClones };
   }
 
-  async submit(input: SubmitRunInput, extra: Partial<Pick<RunRecord, "rerunOf" | "reuse">> = {}): Promise<RunDetails> {
+  async submit(
+    input: SubmitRunInput,
+    extra: Partial<Pick<RunRecord, "rerunOf" | "reuse" | "repoCredential">> = {},
+  ): Promise<RunDetails> {
     const inline = input.pipelineYaml;
     const path = input.pipelinePath === undefined ? ".c8s.yaml" : safePipelinePath(input.pipelinePath);
+    const { url: repoUrl, credential } = splitRepoUrl(input.repoUrl);
     // Inline YAML is validated now (400 PIPELINE_INVALID); a repository file once cloned.
-    const pipeline = inline !== undefined ? loadPipeline(inline).name : `${repoName(input.repoUrl)}:${path}`;
+    const pipeline = inline !== undefined ? loadPipeline(inline).name : `${repoName(repoUrl)}:${path}`;
     const run: RunRecord = {
       id: newRunId(),
       pipeline,
       state: "queued",
       reason: null,
       priority: input.priority ?? 0,
-      repoUrl: input.repoUrl,
+      repoUrl,
+      repoCredential:
+        extra.repoCredential ??
+        (credential === undefined ? null : sealCredential(this.options.secretBox, repoUrl, credential)),
       ref: input.commit ?? input.branch ?? "HEAD",
       commit: input.commit !== undefined && /^[0-9a-f]{40}$/.test(input.commit) ? input.commit : null,
       branch: input.branch ?? null,
@@ -188,13 +207,15 @@ export class RunService {
         commit: run.commit ?? run.ref,
         branch: run.branch ?? undefined,
         event: run.event,
-        // The same pipeline the original ran, even if the branch moved on.
-        pipelineYaml: run.pipelineYaml ?? undefined,
-        pipelinePath: run.pipelineYaml === null ? (run.pipelinePath ?? undefined) : undefined,
+        // The same pipeline the original ran, even if the branch moved on: inline YAML as
+        // given, a repository file read again from git at the pinned commit (never a stored
+        // copy, so a record written by an older version cannot be replayed into an error).
+        pipelineYaml: run.pipelinePath === null ? (run.pipelineYaml ?? undefined) : undefined,
+        pipelinePath: run.pipelinePath ?? undefined,
         priority: run.priority,
         trigger: { kind: "rerun", by: options.by },
       },
-      { rerunOf: run.id, reuse },
+      { rerunOf: run.id, reuse, repoCredential: run.repoCredential },
     ).then(async (details) => {
       // Keep the per-pipeline key of the original (inline YAML from a repository file).
       if (details.run.pipeline !== run.pipeline)

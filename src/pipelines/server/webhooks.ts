@@ -2,7 +2,7 @@
  * Webhook payloads → run requests, and their authentication. Pure: the route hands in the
  * raw body and headers; signatures are compared in constant time.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { C8sError } from "../../errors/index.ts";
 
 export interface WebhookRun {
@@ -16,6 +16,16 @@ export interface WebhookRun {
 export type WebhookDecision = { run: WebhookRun } | { ignore: string };
 
 const ZERO_SHA = /^0+$/;
+
+/**
+ * The de-duplication key of a delivery: what the signature covers, the raw body. The event
+ * name is not part of it: X-GitHub-Event and X-Gitlab-Event are not signed, so a replay with
+ * another event header would count as new; the run's event comes from the body anyway (a
+ * push body yields a push run whatever the header says, or nothing).
+ */
+export function deliveryKey(body: Buffer): string {
+  return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+}
 
 function invalidSignature(message: string): C8sError {
   return new C8sError("WEBHOOK_SIGNATURE_INVALID", message, {

@@ -1,11 +1,14 @@
 /**
  * POST /v1/webhooks/github and /v1/webhooks/gitlab: authenticated by their signature (not a
- * bearer token), de-duplicated by delivery id in the store, each accepted delivery queues a
- * run at the pushed commit. Bodies are read raw (the HMAC covers the exact bytes).
+ * bearer token), de-duplicated in the store by what is signed — the raw body's hash
+ * (`deliveryKey`), not the unsigned delivery-id header, which is kept as information —, each
+ * accepted delivery queues a run at the pushed commit. Bodies are read raw (the HMAC covers
+ * the exact bytes).
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
+  deliveryKey,
   githubDecision,
   gitlabDecision,
   parseJsonBody,
@@ -32,21 +35,27 @@ function header(value: string | string[] | undefined): string | undefined {
 export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { runs, store, registry, webhooks } = deps;
 
-  async function deliver(provider: string, deliveryId: string | undefined, decision: WebhookDecision) {
-    if (deliveryId !== undefined) {
-      const fresh = await store.runs.recordDelivery(provider, deliveryId, null, new Date().toISOString());
-      if (!fresh)
-        return { accepted: false, duplicate: true, runId: await store.runs.deliveryRun(provider, deliveryId) };
-    }
+  async function deliver(provider: string, raw: Buffer, deliveryId: string | undefined, decision: WebhookDecision) {
+    const key = deliveryKey(raw);
+    // The header is unsigned: information only, and bounded.
+    const headerId = deliveryId?.slice(0, 200);
+    const fresh = await store.runs.recordDelivery({
+      provider,
+      key,
+      deliveryId: headerId ?? null,
+      runId: null,
+      at: new Date().toISOString(),
+    });
+    if (!fresh) return { accepted: false, duplicate: true, runId: await store.runs.deliveryRun(provider, key) };
     if ("ignore" in decision) return { accepted: false, duplicate: false, runId: null, ignored: decision.ignore };
     const { run } = await runs.submit({
       repoUrl: decision.run.repoUrl,
       commit: decision.run.commit,
       branch: decision.run.branch,
       event: decision.run.event,
-      trigger: { kind: "webhook", by: provider, ...(deliveryId === undefined ? {} : { deliveryId }) },
+      trigger: { kind: "webhook", by: provider, ...(headerId === undefined ? {} : { deliveryId: headerId }) },
     });
-    if (deliveryId !== undefined) await store.runs.recordDeliveryRun(provider, deliveryId, run.id);
+    await store.runs.recordDeliveryRun(provider, key, run.id);
     return { accepted: true, duplicate: false, runId: run.id };
   }
 
@@ -68,13 +77,13 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
       method: "POST",
       url: "/v1/webhooks/github",
       summary:
-        "GitHub push / pull_request → a run at that commit (X-Hub-Signature-256, X-GitHub-Delivery de-duplicated).",
+        "GitHub push / pull_request → a run at that commit (X-Hub-Signature-256; a body delivered again is a duplicate).",
       rawBody: { contentType: "application/json", description: "The GitHub event payload, exactly as signed." },
       handler: async ({ request, body }) => {
         const raw = bodyBuffer(body);
         verifyGithubSignature(webhooks.githubSecret, raw, header(request.headers["x-hub-signature-256"]));
         const decision = githubDecision(header(request.headers["x-github-event"]), parseJsonBody(raw));
-        return deliver("github", header(request.headers["x-github-delivery"]), decision);
+        return deliver("github", raw, header(request.headers["x-github-delivery"]), decision);
       },
     });
 
@@ -82,7 +91,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
       ...common,
       method: "POST",
       url: "/v1/webhooks/gitlab",
-      summary: "GitLab push / merge request → a run at that commit (X-Gitlab-Token, delivery UUID de-duplicated).",
+      summary:
+        "GitLab push / merge request → a run at that commit (X-Gitlab-Token; a body delivered again is a duplicate).",
       rawBody: { contentType: "application/json", description: "The GitLab event payload." },
       handler: async ({ request, body }) => {
         verifyGitlabToken(webhooks.gitlabSecret, header(request.headers["x-gitlab-token"]));
@@ -90,7 +100,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
         const decision = gitlabDecision(header(request.headers["x-gitlab-event"]), parseJsonBody(raw));
         const delivery =
           header(request.headers["x-gitlab-event-uuid"]) ?? header(request.headers["x-gitlab-webhook-uuid"]);
-        return deliver("gitlab", delivery, decision);
+        return deliver("gitlab", raw, delivery, decision);
       },
     });
   });

@@ -4,62 +4,21 @@
  * one runs. Real child processes, real HTTP, the real local runtime.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { ownerLabel } from "../../../src/app.ts";
 import { createLocalRuntime } from "../../../src/runtimes/local/index.ts";
 import { createTestRepository } from "../../fixtures/git.ts";
+import {
+  callChild as call,
+  startServerChild as startChild,
+  waitForChildRun as waitFor,
+  waitForRunningStep,
+} from "../../fixtures/pipelines-server-process.ts";
 import { TEST_SUPERVISOR_CACHE } from "../../fixtures/runtime-local.ts";
-
-const CHILD = fileURLToPath(new URL("../../fixtures/pipelines-server-child.ts", import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  token: string;
-}
-
-async function startChild(home: string): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, home], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`server child exited with ${code}`)));
-  });
-  const { url, token } = JSON.parse(first) as { url: string; token: string };
-  return { process: child, url, token };
-}
-
-async function call(child: Child, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${child.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${child.token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await res.json()) as {
-    id: string;
-    state: string;
-    reason: string | null;
-    steps: { state: string; reason: string | null }[];
-  };
-}
-
-async function waitFor(child: Child, id: string, states: string[]) {
-  for (let i = 0; i < 600; i++) {
-    const run = await call(child, "GET", `/v1/runs/${id}`);
-    if (states.includes(run.state)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`run ${id} never reached ${states.join("|")}`);
-}
 
 const home = await mkdtemp(join(tmpdir(), "c8s-pipelines-restart-"));
 const children: ChildProcess[] = [];
@@ -78,11 +37,7 @@ void test("SIGKILL mid-run: the executing run becomes failed/interrupted, the qu
     const executing = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: slow });
     const running = await waitFor(first, executing.id, ["running"]);
     // Wait until the step's sandbox is up (the step is running), then queue another run.
-    for (let i = 0; i < 300; i++) {
-      const run = await call(first, "GET", `/v1/runs/${running.id}`);
-      if (run.steps.some((s) => s.state === "running")) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitForRunningStep(first, running.id);
     const queued = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick });
     assert.equal(queued.state, "queued");
 

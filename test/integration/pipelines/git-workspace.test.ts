@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -24,6 +24,24 @@ void test("a fresh clone checks out exactly the requested commit", async (t) => 
   const head = await cloneAt({ url: repo.url, commit: "main" }, join(work, "head"));
   assert.equal(head.commit, repo.commits[1]);
   assert.equal(await readFile(join(head.dir, "b.txt"), "utf8"), "new\n");
+});
+
+void test("a clone of a plain path shares no inode with the source and nothing in it is group/world-writable", async (t) => {
+  const repo = await createTestRepository({ "a.txt": "one\n" });
+  const work = await mkdtemp(join(tmpdir(), "c8s-clone-"));
+  t.after(async () => {
+    await repo.cleanup();
+    await rm(work, { recursive: true, force: true });
+  });
+  const sourceInodes = new Set<number>();
+  for (const entry of await readdir(join(repo.dir, ".git", "objects"), { recursive: true }))
+    sourceInodes.add((await stat(join(repo.dir, ".git", "objects", entry))).ino);
+  const clone = await cloneAt({ url: repo.dir, commit: "main" }, join(work, "c"));
+  for (const entry of await readdir(clone.dir, { recursive: true })) {
+    const info = await stat(join(clone.dir, entry));
+    assert.ok(!sourceInodes.has(info.ino), `${entry} is hardlinked to the source`);
+    assert.equal(info.mode & 0o022, 0, `${entry} is group/world-writable`);
+  }
 });
 
 void test("clone errors say what is wrong", async (t) => {

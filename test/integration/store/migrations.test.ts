@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { isC8sError } from "../../../src/errors/index.ts";
 import { runMigrations } from "../../../src/store/migrate.ts";
+import { MIGRATIONS } from "../../../src/store/migrations.ts";
 import { createPgClient } from "../../../src/store/pg-client.ts";
 import { createPgliteClient } from "../../../src/store/pglite-client.ts";
 import type { SqlClient } from "../../../src/store/sql-client.ts";
@@ -39,6 +40,56 @@ function migrationCases(name: string, open: () => Promise<SqlClient>, skip: stri
         assert.deepEqual(await runMigrations(db, [GOOD, FIXED]), { applied: [2], current: 2 });
         assert.deepEqual(await runMigrations(db, [GOOD, FIXED]), { applied: [], current: 2 });
         assert.equal(await tableExists(db, "beta"), true);
+      } finally {
+        await db.close();
+      }
+    });
+
+    void it("migration 3 keys old webhook deliveries by their id and redacts credentials in old run URLs", async () => {
+      const db = await open();
+      try {
+        await runMigrations(
+          db,
+          MIGRATIONS.filter((m) => m.id < 3),
+        );
+        await db.query(
+          "INSERT INTO webhook_deliveries (provider, delivery_id, run_id, received_at) VALUES ('github', 'd-1', 'run_a', now())",
+        );
+        const legacy: [string, string][] = [
+          ["run_cred", "https://user:p@ss@git.example:8443/team/repo.git"],
+          ["run_token", "HTTPS://tok3n@git.example/repo.git"],
+          ["run_plain", "https://git.example/repo.git?x=a@b"],
+          ["run_ssh", "ssh://git@git.example/repo.git"],
+        ];
+        for (const [id, url] of legacy)
+          await db.query(
+            `INSERT INTO runs (id, pipeline, state, repo_url, ref, event, trigger, created_at, pipeline_path, pipeline_yaml)
+             VALUES ($1, 'p', 'succeeded', $2, 'main', 'push', '{}'::jsonb, now(), $3, 'read through a symlink')`,
+            [id, url, id === "run_ssh" ? null : ".c8s.yaml"],
+          );
+        await runMigrations(db, MIGRATIONS);
+        const { rows } = await db.query<{ payload_key: string; delivery_id: string; run_id: string }>(
+          "SELECT payload_key, delivery_id, run_id FROM webhook_deliveries",
+        );
+        assert.deepEqual(rows, [{ payload_key: "delivery-id:d-1", delivery_id: "d-1", run_id: "run_a" }]);
+        await db.query(
+          "INSERT INTO webhook_deliveries (provider, payload_key, received_at) VALUES ('github', 'sha256:ab', now())",
+        );
+        const urls = await db.query<{ id: string; repo_url: string; repo_credential: string | null }>(
+          "SELECT id, repo_url, repo_credential, pipeline_yaml FROM runs ORDER BY id",
+        );
+        const none = { repo_credential: null, pipeline_yaml: null };
+        assert.deepEqual(urls.rows, [
+          { id: "run_cred", repo_url: "https://***@git.example:8443/team/repo.git", ...none },
+          { id: "run_plain", repo_url: "https://git.example/repo.git?x=a@b", ...none },
+          {
+            id: "run_ssh",
+            repo_url: "ssh://git@git.example/repo.git",
+            ...none,
+            pipeline_yaml: "read through a symlink",
+          },
+          { id: "run_token", repo_url: "HTTPS://***@git.example/repo.git", ...none },
+        ]);
       } finally {
         await db.close();
       }

@@ -159,6 +159,24 @@ void test("loadPipeline throws PIPELINE_INVALID with every problem in details", 
   }
 });
 
+void test("loadPipeline's error quotes at most 20 problems of at most 200 characters each (c8s lint shows all)", () => {
+  const keys = Array.from({ length: 50 }, (_, i) => `k${i}-${"x".repeat(1000)}: 1`).join("\n");
+  const yaml = `${keys}\n${head}steps:\n  - name: a\n    commands: [x]\n`;
+  try {
+    loadPipeline(yaml);
+    assert.fail("expected a throw");
+  } catch (error) {
+    assert.ok(isC8sError(error));
+    const list = error.details["problems"] as LintProblem[];
+    assert.equal(list.length, 20);
+    assert.equal(error.details["problemCount"], 50);
+    assert.equal(error.details["truncated"], true);
+    assert.ok(list.every((p) => p.message.length <= 201 && p.path.every((x) => String(x).length <= 201)));
+    assert.ok(JSON.stringify(error.toJSON()).length < 20 * 1024, "the whole error stays small");
+  }
+  assert.equal(problems(yaml).length, 50);
+});
+
 void test("formatProblem prints file:line:column: CODE message and the fix", () => {
   const text = formatProblem("x.yaml", { code: "UNKNOWN_KEY", message: "m", hint: "h", path: [], line: 3, column: 7 });
   assert.equal(text, "x.yaml:3:7: UNKNOWN_KEY m\n    fix: h");
