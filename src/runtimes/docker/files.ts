@@ -157,6 +157,8 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
           ended = true;
           proceed();
         });
+        // A stream that ends inside an entry fails the entry's body: handled here, or uncaught.
+        body.once("error", reject);
         onEntry(header, body as unknown as Readable).then(() => {
           handled = true;
           body.resume();

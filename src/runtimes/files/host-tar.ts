@@ -80,7 +80,11 @@ export async function extractTar(source: AsyncIterable<Uint8Array> | Readable, d
   let count = 0;
   const input = source instanceof Readable ? source : Readable.from(source);
   const feeding = pipeline(input, extract as unknown as NodeJS.WritableStream);
+  // If the loop below throws, `feeding` must not become an unhandled rejection (it would end the process).
+  feeding.catch(() => undefined);
   for await (const entry of extract) {
+    // A truncated archive fails the current entry too; the loop sees the error through the iterator.
+    entry.on("error", () => undefined);
     const header = entry.header;
     const target = header.name === "./" || header.name === "." ? root : safeEntryPath(root, header.name);
     await assertNoSymlinkParents(root, target);

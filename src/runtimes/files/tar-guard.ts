@@ -111,11 +111,26 @@ export async function readAndValidateTar(stream: Readable, options: TarGuardOpti
   return archive;
 }
 
+function notATar(error: Error): C8sError {
+  return error instanceof C8sError
+    ? error
+    : new C8sError("TAR_INVALID", `The upload is not a valid tar archive: ${error.message}.`, {
+        hint: "Send a complete, uncompressed POSIX/GNU tar stream (a truncated upload fails like this).",
+        cause: error,
+      });
+}
+
 export async function validateTarBuffer(archive: Buffer): Promise<void> {
   const checker = new TarSlipChecker();
   const ex = extract();
   const done = new Promise<void>((resolve, reject) => {
     ex.on("entry", (header, body, next) => {
+      // An archive that ends inside an entry fails the entry's body stream, not the extractor:
+      // without this handler that 'error' was uncaught and took the whole server down.
+      body.on("error", (error: Error) => {
+        reject(notATar(error));
+        ex.destroy();
+      });
       try {
         checker.check({ name: header.name, type: header.type ?? "file", linkname: header.linkname });
       } catch (error) {
@@ -127,16 +142,7 @@ export async function validateTarBuffer(archive: Buffer): Promise<void> {
       body.resume();
     });
     ex.on("finish", () => resolve());
-    ex.on("error", (error: Error) =>
-      reject(
-        error instanceof C8sError
-          ? error
-          : new C8sError("TAR_INVALID", `The upload is not a valid tar archive: ${error.message}.`, {
-              hint: "Send an uncompressed POSIX/GNU tar stream.",
-              cause: error,
-            }),
-      ),
-    );
+    ex.on("error", (error: Error) => reject(notATar(error)));
   });
   ex.end(archive);
   await done;
