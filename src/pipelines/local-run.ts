@@ -12,6 +12,8 @@ import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts"
 import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts";
 import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
+import { checkPlanCeilings } from "./step-ceilings.ts";
+import { SCHEMA_CEILINGS, type SandboxCeilings } from "../engine/ceilings.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
 import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
@@ -37,6 +39,8 @@ export interface LocalRunOptions {
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
   secrets: Record<string, string>;
   limits: ResourceLimits;
+  /** The installation's ceilings: a step asking for more fails the run before anything starts. */
+  ceilings?: SandboxCeilings | undefined;
   concurrency?: number | undefined;
   failFast?: boolean | undefined;
   signal?: AbortSignal | undefined;
@@ -109,6 +113,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const runDir = join(options.home, "runs", runId);
   const emit = (event: LocalRunEvent) => options.onEvent?.(event);
   const plan = planPipeline(options.pipeline, options.context);
+  checkPlanCeilings(plan, options.limits, options.ceilings ?? SCHEMA_CEILINGS);
   const missing = missingSecrets(plan, options.secrets);
   if (missing.length > 0)
     throw new C8sError(

@@ -136,6 +136,7 @@ export const sandboxResponse = z.object({
     memoryBytes: z.number().nullable(),
     pids: z.number().nullable(),
     cpuMillis: z.number().nullable(),
+    diskBytes: z.number().nullable(),
   }),
   network: z.enum(["none", "host"]),
 });

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
 import { cloneAt } from "../git-workspace.ts";
 import { loadPipeline } from "../lint.ts";
@@ -25,6 +26,7 @@ export interface ExecutionDeps {
   pipelinesHome: string;
   owner: string;
   limits: ResourceLimits;
+  ceilings?: SandboxCeilings | undefined;
   secretBox: SecretBox;
   logs: LiveLogs;
 }
@@ -129,6 +131,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       home: deps.pipelinesHome,
       secrets,
       limits: deps.limits,
+      ceilings: deps.ceilings,
       signal,
       runId: run.id,
       reuse,

@@ -248,7 +248,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         name: "kubernetes",
         isolated: true,
         tty: true,
-        limits: { memory: "kubernetes", pids: null, cpu: "kubernetes" },
+        limits: { memory: "kubernetes", pids: null, cpu: "kubernetes", disk: "kubernetes ephemeral-storage" },
         network: { none: true, host: true, group: true },
         images: true,
         persistentWorkspace: defaults.persistentWorkspace !== undefined,
@@ -256,6 +256,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         notes: [
           "pids and file-size limits are node-level settings on Kubernetes (kubelet podPidsLimit), not per sandbox",
           "network isolation is a NetworkPolicy: it needs a CNI that enforces policies",
+          "disk: workspace and /tmp are emptyDirs of limits.diskBytes each and the pod's ephemeral-storage limit is twice that; past it the kubelet evicts the pod (reason disk) instead of refusing the write with ENOSPC",
           ...(options.notes ?? []),
         ],
       });
