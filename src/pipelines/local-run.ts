@@ -13,6 +13,7 @@ import { cloneAt, type RepositoryRef, shareWorkspace } from "./git-workspace.ts"
 import { SecretMasker } from "./masking.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
 import { checkPlanCeilings } from "./step-ceilings.ts";
+import { quotaDirectory, releaseDirectoryQuota } from "../runtimes/local/disk-quota.ts";
 import { SCHEMA_CEILINGS, type SandboxCeilings } from "../engine/ceilings.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
@@ -93,8 +94,18 @@ export async function chooseWorkspaceDir(runDir: string, runId: string): Promise
   return join(base, runId, "workspace");
 }
 
-/** Removes a run's clone, and its own parent when it lives outside the run directory. */
+/**
+ * Gives the run's clone (before it is cloned) a disk quota of `diskBytes`, shared by every
+ * step and service of the run, where the host allows it (root and loop devices; see
+ * `runtimes/local/disk-quota.ts`); elsewhere it stays a plain directory. `removeWorkspace` undoes it.
+ */
+export async function quotaWorkspace(workspaceDir: string, diskBytes: number): Promise<boolean> {
+  return quotaDirectory(workspaceDir, diskBytes);
+}
+
+/** Removes a run's clone (unmounting its quota first), and its own parent when it lives outside the run directory. */
 export async function removeWorkspace(workspaceDir: string, runDir: string): Promise<void> {
+  await releaseDirectoryQuota(workspaceDir);
   await rm(workspaceDir, { recursive: true, force: true });
   if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
 }
@@ -127,6 +138,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   await mkdir(runDir, { recursive: true });
   const masker = new SecretMasker(Object.values(options.secrets));
   const workspaceDir = options.preparedWorkspace?.dir ?? (await chooseWorkspaceDir(runDir, runId));
+  // A kept clone outlives the run, so it stays a plain directory (a quota mount would outlive c8s).
+  if (options.preparedWorkspace === undefined && options.keepWorkspace !== true)
+    await quotaWorkspace(workspaceDir, options.limits.diskBytes);
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.runtime.capabilities();
   const useImages = caps.images && options.runtime.name !== "local";

@@ -12,7 +12,7 @@ import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
 import { cloneAt } from "../git-workspace.ts";
 import { loadPipeline } from "../lint.ts";
-import { chooseWorkspaceDir, removeWorkspace, runPipelineLocally } from "../local-run.ts";
+import { chooseWorkspaceDir, quotaWorkspace, removeWorkspace, runPipelineLocally } from "../local-run.ts";
 import { type PlanContext, planPipeline, triggerAccepts } from "../plan.ts";
 import type { StepRecord } from "../scheduler.ts";
 import type { PipelineEvent } from "../schema.ts";
@@ -85,6 +85,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
   try {
+    await quotaWorkspace(source, deps.limits.diskBytes);
     const cloned = await cloneAt({ url: run.repoUrl, commit: checkoutRef(run) }, source, signal);
     const yaml =
       run.pipelineYaml ?? (await readFile(join(source, safePipelinePath(run.pipelinePath ?? ".c8s.yaml")), "utf8"));

@@ -172,3 +172,33 @@ export async function probeDiskQuota(scratchDir: string): Promise<DiskQuotaSuppo
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+let hostSupport: Promise<DiskQuotaSupport> | undefined;
+
+/** `probeDiskQuota` once per process (the answer does not change while c8s runs). */
+export function hostDiskQuota(scratchDir: string): Promise<DiskQuotaSupport> {
+  return (hostSupport ??= probeDiskQuota(scratchDir));
+}
+
+/** The quota mount of a directory that `quotaDirectory` made: its image sits beside it. */
+export function directoryQuota(dir: string): QuotaMount {
+  return { image: `${dir}.img`, mountPoint: dir };
+}
+
+/**
+ * Makes `dir` (created, must not exist or be empty) a filesystem of `bytes` where this host
+ * allows it; returns false (and leaves `dir` a plain directory) where it does not. For
+ * directories c8s itself fills, e.g. a pipeline run's clone shared by its steps.
+ */
+export async function quotaDirectory(dir: string, bytes: number): Promise<boolean> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const support = await hostDiskQuota(join(dir, ".."));
+  if (support.kind === null) return false;
+  await createQuotaFs(directoryQuota(dir), bytes, { uid: null, mode: 0o755 });
+  return true;
+}
+
+/** Undoes `quotaDirectory` (a no-op for a plain directory); the directory itself stays. */
+export async function releaseDirectoryQuota(dir: string): Promise<void> {
+  await removeQuotaFs(directoryQuota(dir));
+}

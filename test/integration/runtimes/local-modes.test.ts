@@ -77,8 +77,11 @@ void test("after a kill -9 of the Node process, nothing runs and listOwned + des
   );
   const dir = String(handle.ref["dir"]);
   assert.ok(existsSync(dir), "positive control: the state dir was left behind");
+  const workspaceMounted = () => readFileSync("/proc/self/mountinfo", "utf8").includes(` ${join(dir, "workspace")} `);
+  if (isRoot) assert.ok(workspaceMounted(), "positive control: the workspace's disk-quota mount was left behind");
   await runtime.destroy(owned[0]?.handle as SandboxHandle);
   assert.equal(existsSync(dir), false);
+  assert.equal(workspaceMounted(), false, "the disk-quota mount is gone");
   for (const ctrl of ["memory", "pids", "cpu"])
     assert.equal(existsSync(`/sys/fs/cgroup/${ctrl}/c8s/${handle.id}`), false);
   assert.deepEqual(await runtime.listOwned(owner), []);
