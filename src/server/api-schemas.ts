@@ -159,7 +159,7 @@ export const runExecResponse = z.object({
   execId: z.string(),
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
-  reason: z.enum(["exit", "signal", "timeout", "oom", "killed"]),
+  reason: z.enum(["exit", "signal", "timeout", "oom", "disk", "killed"]),
   durationMs: z.number(),
   stdout: z.string(),
   stderr: z.string(),
