@@ -202,3 +202,36 @@ export async function quotaDirectory(dir: string, bytes: number): Promise<boolea
 export async function releaseDirectoryQuota(dir: string): Promise<void> {
   await removeQuotaFs(directoryQuota(dir));
 }
+
+/** `c8s doctor`'s disk-quota checks: the workspace (loop-mounted ext4) and /tmp (bwrap --size). */
+export async function diskQuotaChecks(
+  scratchDir: string,
+  bwrapTmpfsSize: boolean,
+): Promise<{ id: string; title: string; status: "ok" | "warn"; detail: string; fix?: string }[]> {
+  const support = await probeDiskQuota(scratchDir);
+  return [
+    support.kind === null
+      ? {
+          id: "disk-workspace",
+          title: "workspace disk quota",
+          status: "warn",
+          detail: `not enforced: ${support.reason ?? "unknown"}; a sandbox can fill the host's disk through its workspace`,
+          fix: "run c8s as root on a host with loop devices (/dev/loop-control) and e2fsprogs: apt-get install e2fsprogs",
+        }
+      : {
+          id: "disk-workspace",
+          title: "workspace disk quota",
+          status: "ok",
+          detail: "each private workspace and each pipeline run's clone is a loop-mounted ext4 of limits.diskBytes",
+        },
+    bwrapTmpfsSize
+      ? { id: "disk-tmp", title: "/tmp disk quota", status: "ok", detail: "/tmp is a tmpfs of limits.diskBytes" }
+      : {
+          id: "disk-tmp",
+          title: "/tmp disk quota",
+          status: "warn",
+          detail: "not enforced: bubblewrap is missing or older than 0.8 (no --size); /tmp is bounded only by memory",
+          fix: "install bubblewrap 0.8 or later",
+        },
+  ];
+}

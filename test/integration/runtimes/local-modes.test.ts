@@ -183,6 +183,8 @@ void test("doctor reports this host's isolation features with fixes for what is 
   assert.equal(byId.get("bwrap")?.status, "ok");
   assert.equal(byId.get("ns-pid")?.status, "ok");
   assert.equal(byId.get("ns-net")?.status, "ok");
+  assert.equal(byId.get("disk-tmp")?.status, "ok", "bubblewrap 0.8+ sizes /tmp");
+  assert.equal(byId.get("disk-workspace")?.status, isRoot ? "ok" : "warn", byId.get("disk-workspace")?.detail);
   assert.equal(report.isolated, true);
   for (const c of report.checks) if (c.status !== "ok") assert.ok(c.fix, `${c.id} has no fix`);
   const missing = await runDoctor({ bwrapPath: "/nonexistent/bwrap", compiler: "/nonexistent/cc" });
@@ -190,4 +192,5 @@ void test("doctor reports this host's isolation features with fixes for what is 
   assert.deepEqual([bwrap?.status, bwrap?.fix], ["fail", "apt-get install bubblewrap"]);
   assert.equal(missing.checks.find((c) => c.id === "compiler")?.fix, "apt-get install gcc libc6-dev");
   assert.equal(missing.isolated, false);
+  assert.equal(missing.checks.find((c) => c.id === "disk-tmp")?.status, "warn", "no bwrap: /tmp is not sized");
 });
