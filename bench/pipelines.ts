@@ -33,7 +33,7 @@ import { sample, summarize, type Summary, type Target, timeIt } from "./stats.ts
 import { timedRuntime } from "./timed-runtime.ts";
 
 const STEPS = DIAMOND_LAYERS.reduce((a, b) => a + b, 0);
-const LIMITS = { memoryBytes: 512 * 1024 * 1024, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * 1024 * 1024 };
+const LIMITS = { memoryBytes: 512 * 1024 * 1024, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * 1024 * 1024, diskBytes: 1024 * 1024 * 1024 };
 
 export interface DagRow {
   what: string;

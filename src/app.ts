@@ -108,6 +108,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       runtime,
       owner,
       defaults: config.defaults,
+      policy: { maxima: config.maxima, hostNetwork: config.hostNetwork },
       maxSandboxes: config.maxSandboxes,
       clock: systemClock,
       logger: log,
@@ -129,7 +130,9 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
         pids: config.defaults.pids,
         cpuMillis: config.defaults.cpuMillis,
         fileSizeBytes: config.defaults.fileSizeBytes,
+        diskBytes: config.defaults.diskBytes,
       },
+      ceilings: config.maxima,
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
     });

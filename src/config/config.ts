@@ -2,12 +2,50 @@
  * Server configuration: parsed once from the environment (and flags) at start-up into a
  * typed object that is passed down. No other module reads `process.env`.
  */
-import { homedir } from "node:os";
+import { availableParallelism, homedir, totalmem } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { CEILING_SETTINGS, type CeilingName, type SandboxCeilings } from "../engine/ceilings.ts";
 import { C8sError } from "../errors/index.ts";
 
 const bytes = z.coerce.number().int().positive();
+const MiB = 1024 * 1024;
+const HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_MEMORY_BYTES = 512 * MiB;
+
+/**
+ * The ceilings an installation gets when its operator sets none, from the host's size: half
+ * its memory (never below the default sandbox's), one sandbox may use every core, 4096
+ * processes, 10 GiB of disk, a day of lifetime, idleness or one exec.
+ */
+export function hostCeilings(host: { memoryBytes: number; cpus: number }): SandboxCeilings {
+  return {
+    memoryBytes: Math.max(DEFAULT_MEMORY_BYTES, Math.floor(host.memoryBytes / 2 / MiB) * MiB),
+    pids: 4096,
+    cpuMillis: Math.max(1, host.cpus) * 1000,
+    diskBytes: 10 * 1024 * MiB,
+    ttlMs: 24 * HOUR_MS,
+    idleTimeoutMs: 24 * HOUR_MS,
+    execTimeoutMs: 24 * HOUR_MS,
+  };
+}
+
+const HOST_CEILINGS = hostCeilings({ memoryBytes: totalmem(), cpus: availableParallelism() });
+const count = z.coerce.number().int().positive();
+
+/** The ceilings, each defaulting to the host-derived value; env C8S_MAX_* (see CEILING_SETTINGS). */
+const maximaSchema = z
+  .object({
+    memoryBytes: bytes.default(HOST_CEILINGS.memoryBytes),
+    pids: count.default(HOST_CEILINGS.pids),
+    cpuMillis: count.default(HOST_CEILINGS.cpuMillis),
+    diskBytes: bytes.default(HOST_CEILINGS.diskBytes),
+    ttlMs: count.default(HOST_CEILINGS.ttlMs),
+    idleTimeoutMs: count.default(HOST_CEILINGS.idleTimeoutMs),
+    execTimeoutMs: count.default(HOST_CEILINGS.execTimeoutMs),
+  })
+  .strict()
+  .prefault({});
 
 export const configSchema = z
   .object({
@@ -37,12 +75,18 @@ export const configSchema = z
           .int()
           .positive()
           .default(10 * 60 * 1000),
-        memoryBytes: bytes.default(512 * 1024 * 1024),
+        memoryBytes: bytes.default(DEFAULT_MEMORY_BYTES),
         pids: z.coerce.number().int().positive().default(256),
         cpuMillis: z.coerce.number().int().positive().default(1000),
         fileSizeBytes: bytes.default(1024 * 1024 * 1024),
+        /** Disk quota of a sandbox's workspace and of its /tmp, each. */
+        diskBytes: bytes.default(1024 * 1024 * 1024),
       })
       .prefault({}),
+    /** Installation-wide ceilings on what one sandbox or exec may ask for (C8S_MAX_*). */
+    maxima: maximaSchema,
+    /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
+    hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
     /** Largest request body accepted by the API. */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
@@ -58,7 +102,20 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // A default above its ceiling would make every plain request fail: refuse the configuration.
+    for (const name of Object.keys(CEILING_SETTINGS) as CeilingName[]) {
+      const value = config.defaults[name];
+      const ceiling = config.maxima[name];
+      if (value > ceiling)
+        ctx.addIssue({
+          code: "custom",
+          path: ["defaults", name],
+          message: `the default ${value} is above the ceiling maxima.${name} = ${ceiling} (${CEILING_SETTINGS[name]}); lower the default or raise the ceiling`,
+        });
+    }
+  });
 
 export type C8sConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -73,6 +130,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     databaseUrl: env["C8S_DATABASE_URL"] || undefined,
     allowUnisolated: env["C8S_ALLOW_UNISOLATED"] === "1" || env["C8S_ALLOW_UNISOLATED"] === "true" ? true : undefined,
     logLevel: env["C8S_LOG_LEVEL"],
+    hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
+    maxima: maximaFromEnv(env),
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -82,6 +141,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
   return parseConfig({ ...raw, ...overrides });
 }
 
+function maximaFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const maxima: Record<string, string> = {};
+  for (const [name, setting] of Object.entries(CEILING_SETTINGS)) {
+    const value = env[setting];
+    if (value !== undefined && value !== "") maxima[name] = value;
+  }
+  return maxima;
+}
+
+function settingFor(field: string): string | undefined {
+  const [group, name] = field.split(".");
+  if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
+    return `${CEILING_SETTINGS[name as CeilingName]} setting`;
+  if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
+  return undefined;
+}
+
 export function parseConfig(input: unknown): C8sConfig {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
@@ -89,7 +165,7 @@ export function parseConfig(input: unknown): C8sConfig {
     const field = issue?.path.join(".") ?? "(root)";
     throw new C8sError("CONFIG_INVALID", `invalid configuration: ${field}: ${issue?.message ?? "invalid"}`, {
       details: { field, issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-      hint: `Fix the C8S_* environment variable or flag for '${field}'.`,
+      hint: `Fix the ${settingFor(field) ?? "C8S_* environment variable or flag"} for '${field}'.`,
     });
   }
   return parsed.data;

@@ -6,7 +6,7 @@ import { C8sError } from "../errors/index.ts";
 import type { Runtime } from "../runtimes/types.ts";
 import type { Store } from "../store/types.ts";
 import type { Clock, Logger } from "./clock.ts";
-import type { EngineDefaults } from "./sandbox-plan.ts";
+import { type EngineDefaults, type EnginePolicy, SCHEMA_POLICY } from "./sandbox-plan.ts";
 
 export interface SandboxEngineOptions {
   runtime: Runtime;
@@ -15,10 +15,15 @@ export interface SandboxEngineOptions {
    * Server configuration: `defaults`, `maxSandboxes`, and `home` (from which the owner label is
    * derived when `owner` is not given). Explicit fields below win over it.
    */
-  config?: Pick<C8sConfig, "defaults" | "maxSandboxes" | "home">;
+  config?: Pick<C8sConfig, "defaults" | "maxSandboxes" | "home" | "maxima" | "hostNetwork">;
   /** This c8s instance's owner label; reconciliation only touches what it owns. */
   owner?: string;
   defaults?: EngineDefaults;
+  /**
+   * Ceilings on every request and who may have the host's network (from `config` when not
+   * given; without either, only the request schemas' bounds apply and host network is for admins).
+   */
+  policy?: EnginePolicy;
   /** Most sandboxes of this owner that may be active at once. */
   maxSandboxes?: number;
   /** Time source (default: the system clock). Tests pass a manual clock. */
@@ -42,7 +47,13 @@ export function resolveOptions(options: SandboxEngineOptions): {
   owner: string;
   defaults: EngineDefaults;
   maxSandboxes: number;
+  policy: EnginePolicy;
 } {
+  const policy =
+    options.policy ??
+    (options.config === undefined
+      ? SCHEMA_POLICY
+      : { maxima: options.config.maxima, hostNetwork: options.config.hostNetwork });
   const defaults = options.defaults ?? options.config?.defaults;
   const owner = options.owner ?? (options.config === undefined ? undefined : ownerForHome(options.config.home));
   const maxSandboxes = options.maxSandboxes ?? options.config?.maxSandboxes;
@@ -54,5 +65,5 @@ export function resolveOptions(options: SandboxEngineOptions): {
         hint: "Pass the parsed server configuration as `config`.",
       },
     );
-  return { owner, defaults, maxSandboxes };
+  return { owner, defaults, maxSandboxes, policy };
 }

@@ -9,6 +9,7 @@ import type { Clock, Logger, TimerHandle } from "./clock.ts";
 import type { EventLog } from "./event-log.ts";
 import { LiveExecSession, type RawChunk } from "./exec-session.ts";
 import { newId } from "./ids.ts";
+import { checkCeilings, SCHEMA_CEILINGS } from "./ceilings.ts";
 import { execInputSchema, parseInput } from "./schemas.ts";
 import type { ExecInput, ExecSession, RunToCompletionResult } from "./types.ts";
 
@@ -19,6 +20,8 @@ export interface ExecManagerDeps {
   logger: Logger;
   events: EventLog;
   execTimeoutMs: number;
+  /** The installation's ceiling on one exec's timeout (C8S_MAX_EXEC_TIMEOUT_MS). */
+  maxExecTimeoutMs: number;
   bufferBytes: number;
   runOutputBytes: number;
   retentionMs: number;
@@ -70,6 +73,12 @@ export class ExecManager {
 
   async start(sandboxId: string, raw: ExecInput): Promise<LiveExecSession> {
     const input = parseInput(execInputSchema, raw, "exec request");
+    if (input.timeoutMs !== undefined)
+      checkCeilings(
+        [{ field: "timeoutMs", ceiling: "execTimeoutMs", value: input.timeoutMs }],
+        { ...SCHEMA_CEILINGS, execTimeoutMs: this.deps.maxExecTimeoutMs },
+        "the exec request",
+      );
     const sandbox = await this.deps.runningSandbox(sandboxId);
     const { clock, store, events } = this.deps;
     const startedMs = clock.now();

@@ -15,7 +15,8 @@ import { newId } from "./ids.ts";
 import { KeyedLock } from "./keyed-lock.ts";
 import { Reaper } from "./reaper.ts";
 import { reconcile, type ReconcileReport } from "./reconcile.ts";
-import { type EngineDefaults, planSandbox } from "./sandbox-plan.ts";
+import type { Caller } from "./ceilings.ts";
+import { type EngineDefaults, type EnginePolicy, planSandbox } from "./sandbox-plan.ts";
 import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
@@ -33,7 +34,7 @@ export class SandboxEngine implements SandboxEngineApi {
   private readonly reaper: Reaper;
   private readonly execs: ExecManager;
   private closed = false;
-  private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number };
+  private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number; policy: EnginePolicy };
 
   constructor(options: SandboxEngineOptions) {
     this.options = resolveOptions(options);
@@ -55,6 +56,7 @@ export class SandboxEngine implements SandboxEngineApi {
       logger: this.logger,
       events: this.eventLog,
       execTimeoutMs: this.options.defaults.execTimeoutMs,
+      maxExecTimeoutMs: this.options.policy.maxima.execTimeoutMs,
       bufferBytes: options.execBufferBytes ?? 8 * 1024 * 1024,
       runOutputBytes: options.runOutputBytes ?? 4 * 1024 * 1024,
       retentionMs: options.finishedExecRetentionMs ?? 5 * 60 * 1000,
@@ -122,7 +124,11 @@ export class SandboxEngine implements SandboxEngineApi {
     return this.runtime.capabilities();
   }
 
-  async create(raw: CreateSandboxInput): Promise<SandboxRecord> {
+  /**
+   * `caller`: who asks (the server passes whether the token is an admin's); unnamed callers
+   * get no privileges, e.g. no host network.
+   */
+  async create(raw: CreateSandboxInput, caller?: Caller): Promise<SandboxRecord> {
     const input = parseInput(createSandboxSchema, raw, "sandbox request");
     if (this.closed)
       throw new C8sError("RUNTIME_UNAVAILABLE", "the engine is shutting down", { hint: "Retry shortly." });
@@ -133,6 +139,8 @@ export class SandboxEngine implements SandboxEngineApi {
       runtime: this.runtime.name,
       nowMs,
       defaults: this.options.defaults,
+      policy: this.options.policy,
+      ...(caller === undefined ? {} : { caller }),
     });
     await this.lock.run(CREATE_SLOT, async () => {
       const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
@@ -262,7 +270,11 @@ export class SandboxEngine implements SandboxEngineApi {
     if (record.handle !== null) await this.runtime.destroy(record.handle);
     await this.execs.settleSandbox(id);
     const endedMs = this.clock.now();
-    await this.store.execs.finishAllRunning([id], reason === "oom" ? "oom" : "killed", new Date(endedMs).toISOString());
+    await this.store.execs.finishAllRunning(
+      [id],
+      reason === "oom" || reason === "disk" ? reason : "killed",
+      new Date(endedMs).toISOString(),
+    );
     const terminated = await this.store.sandboxes.transition(id, "stopping", {
       state: "terminated",
       endedAt: new Date(endedMs).toISOString(),

@@ -5,6 +5,15 @@
  */
 import type { ResourceLimits, RuntimeName, SandboxSpec } from "../runtimes/types.ts";
 import type { SandboxRecord } from "../store/types.ts";
+import {
+  type Caller,
+  checkCeilings,
+  checkHostNetwork,
+  type HostNetworkPolicy,
+  type SandboxCeilings,
+  SCHEMA_CEILINGS,
+  UNPRIVILEGED_CALLER,
+} from "./ceilings.ts";
 import type { CreateSandboxInput } from "./types.ts";
 
 export interface EngineDefaults {
@@ -15,7 +24,18 @@ export interface EngineDefaults {
   pids: number;
   cpuMillis: number;
   fileSizeBytes: number;
+  /** Disk quota of the workspace and of /tmp, each. */
+  diskBytes: number;
 }
+
+/** What the operator allows: ceilings on every request, and who may have the host's network. */
+export interface EnginePolicy {
+  maxima: SandboxCeilings;
+  hostNetwork: HostNetworkPolicy;
+}
+
+/** For engines built without a configuration: the schemas' bounds, host network for admins. */
+export const SCHEMA_POLICY: EnginePolicy = { maxima: SCHEMA_CEILINGS, hostNetwork: "admins" };
 
 export const DEFAULT_WORKDIR = "/workspace";
 
@@ -35,9 +55,42 @@ export interface SandboxPlan {
   record: SandboxRecord;
 }
 
+/**
+ * Throws LIMIT_EXCEEDED when resolved limits or lifetimes are over the installation's
+ * ceilings, and PERMISSION_DENIED when the caller may not have the host's network.
+ */
+export function enforcePolicy(
+  resolved: { limits: ResourceLimits; ttlMs: number; idleTimeoutMs: number; network: "none" | "host" },
+  policy: EnginePolicy,
+  caller: Caller,
+): void {
+  const { limits } = resolved;
+  checkCeilings(
+    [
+      { field: "limits.memoryBytes", ceiling: "memoryBytes", value: limits.memoryBytes },
+      { field: "limits.pids", ceiling: "pids", value: limits.pids },
+      { field: "limits.cpuMillis", ceiling: "cpuMillis", value: limits.cpuMillis },
+      { field: "limits.diskBytes", ceiling: "diskBytes", value: limits.diskBytes },
+      { field: "ttlMs", ceiling: "ttlMs", value: resolved.ttlMs },
+      { field: "idleTimeoutMs", ceiling: "idleTimeoutMs", value: resolved.idleTimeoutMs },
+    ],
+    policy.maxima,
+    "the sandbox request",
+  );
+  if (resolved.network === "host") checkHostNetwork(policy.hostNetwork, caller);
+}
+
 export function planSandbox(
   input: CreateSandboxInput,
-  context: { id: string; owner: string; runtime: RuntimeName; nowMs: number; defaults: EngineDefaults },
+  context: {
+    id: string;
+    owner: string;
+    runtime: RuntimeName;
+    nowMs: number;
+    defaults: EngineDefaults;
+    policy?: EnginePolicy;
+    caller?: Caller;
+  },
 ): SandboxPlan {
   const { id, owner, runtime, nowMs, defaults } = context;
   const limits: ResourceLimits = {
@@ -45,11 +98,17 @@ export function planSandbox(
     pids: input.limits?.pids ?? defaults.pids,
     cpuMillis: input.limits?.cpuMillis ?? defaults.cpuMillis,
     fileSizeBytes: defaults.fileSizeBytes,
+    diskBytes: input.limits?.diskBytes ?? defaults.diskBytes,
   };
   const ttlMs = input.ttlMs ?? defaults.ttlMs;
   const idleTimeoutMs = input.idleTimeoutMs ?? defaults.idleTimeoutMs;
   const workdir = input.workdir ?? DEFAULT_WORKDIR;
   const network = input.network ?? "none";
+  enforcePolicy(
+    { limits, ttlMs, idleTimeoutMs, network },
+    context.policy ?? SCHEMA_POLICY,
+    context.caller ?? UNPRIVILEGED_CALLER,
+  );
   const env = input.env ?? {};
   const labels = input.labels ?? {};
   const spec: SandboxSpec = {

@@ -60,6 +60,13 @@ export const limitsInputSchema = z.strictObject({
     .optional(),
   pids: z.number().int().min(8).max(1_000_000).optional(),
   cpuMillis: z.number().int().min(10).max(1_000_000).optional(),
+  /** Quota of the workspace and of /tmp, each (ENOSPC past it). */
+  diskBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(1024 ** 4)
+    .optional(),
 });
 
 const sandboxPath = z

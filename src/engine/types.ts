@@ -5,6 +5,7 @@
 import type { Readable } from "node:stream";
 import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxRecord, SandboxState } from "../store/types.ts";
+import type { Caller } from "./ceilings.ts";
 
 /** The public create request, validated by zod at the edge (see `engine/schemas.ts`). */
 export interface CreateSandboxInput {
@@ -16,7 +17,7 @@ export interface CreateSandboxInput {
   /** Destroy after this long with no exec or file activity; default from config. */
   idleTimeoutMs?: number;
   network?: "none" | "host";
-  limits?: { memoryBytes?: number; pids?: number; cpuMillis?: number };
+  limits?: { memoryBytes?: number; pids?: number; cpuMillis?: number; diskBytes?: number };
   workdir?: string;
 }
 
@@ -73,7 +74,8 @@ export interface RunToCompletionResult extends ExecOutcome {
 
 export interface SandboxEngineApi {
   capabilities(): Promise<RuntimeCapabilities>;
-  create(input: CreateSandboxInput): Promise<SandboxRecord>;
+  /** `caller`: who asks, for the host-network policy (default: no privileges). */
+  create(input: CreateSandboxInput, caller?: Caller): Promise<SandboxRecord>;
   get(id: string): Promise<SandboxRecord>;
   list(filter?: { state?: SandboxState[]; labels?: Record<string, string>; limit?: number }): Promise<SandboxRecord[]>;
   destroy(id: string): Promise<SandboxRecord>;

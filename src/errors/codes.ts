@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   SANDBOX_NOT_FOUND: 404,
   SANDBOX_NOT_RUNNING: 409,
   SANDBOX_LIMIT_REACHED: 429,
+  /** A request asked for more than an installation-wide ceiling (memory, pids, CPU, disk, TTL, timeouts). */
+  LIMIT_EXCEEDED: 422,
   SANDBOX_START_FAILED: 500,
   EXEC_NOT_FOUND: 404,
   /** An attach asked for output the exec's buffer no longer holds (or the exec is gone from memory). */

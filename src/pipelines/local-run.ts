@@ -13,6 +13,9 @@ import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "./masking.ts";
 import { redactUrls } from "./repo-url.ts";
 import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
+import { checkPlanCeilings } from "./step-ceilings.ts";
+import { quotaDirectory, releaseDirectoryQuota } from "../runtimes/local/disk-quota.ts";
+import { SCHEMA_CEILINGS, type SandboxCeilings } from "../engine/ceilings.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import type { OutputBuffer } from "../engine/output-buffer.ts";
 import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
@@ -38,6 +41,8 @@ export interface LocalRunOptions {
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
   secrets: Record<string, string>;
   limits: ResourceLimits;
+  /** The installation's ceilings: a step asking for more fails the run before anything starts. */
+  ceilings?: SandboxCeilings | undefined;
   concurrency?: number | undefined;
   failFast?: boolean | undefined;
   signal?: AbortSignal | undefined;
@@ -112,19 +117,31 @@ export async function removeLeftoverWorkspaces(runsDir: string, keep: ReadonlySe
   for (const id of await names(runsDir)) {
     const workspace = join(runsDir, id, "workspace");
     if (!(await stat(workspace).catch(() => null))) continue;
+    await releaseDirectoryQuota(workspace);
     await rm(workspace, { recursive: true, force: true });
     removed.add(id);
   }
   const outside = outsideWorkspaceBase(runsDir);
   for (const id of await names(outside)) {
+    await releaseDirectoryQuota(join(outside, id, "workspace"));
     await rm(join(outside, id), { recursive: true, force: true });
     removed.add(id);
   }
   return [...removed].sort();
 }
 
-/** Removes a run's clone, and its own parent when it lives outside the run directory. */
+/**
+ * Gives the run's clone (before it is cloned) a disk quota of `diskBytes`, shared by every
+ * step and service of the run, where the host allows it (root and loop devices; see
+ * `runtimes/local/disk-quota.ts`); elsewhere it stays a plain directory. `removeWorkspace` undoes it.
+ */
+export async function quotaWorkspace(workspaceDir: string, diskBytes: number): Promise<boolean> {
+  return quotaDirectory(workspaceDir, diskBytes);
+}
+
+/** Removes a run's clone (unmounting its quota first), and its own parent when it lives outside the run directory. */
 export async function removeWorkspace(workspaceDir: string, runDir: string): Promise<void> {
+  await releaseDirectoryQuota(workspaceDir);
   await rm(workspaceDir, { recursive: true, force: true });
   if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
 }
@@ -143,6 +160,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const runDir = join(options.home, "runs", runId);
   const emit = (event: LocalRunEvent) => options.onEvent?.(event);
   const plan = planPipeline(options.pipeline, options.context);
+  checkPlanCeilings(plan, options.limits, options.ceilings ?? SCHEMA_CEILINGS);
   const missing = missingSecrets(plan, options.secrets);
   if (missing.length > 0)
     throw new C8sError(
@@ -158,6 +176,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const shownUrl = redactUrls(options.repository.url);
   const masker = new SecretMasker(Object.values(options.secrets));
   const workspaceDir = options.preparedWorkspace?.dir ?? (await chooseWorkspaceDir(runDir, runId));
+  // A kept clone outlives the run, so it stays a plain directory (a quota mount would outlive c8s).
+  if (options.preparedWorkspace === undefined && options.keepWorkspace !== true)
+    await quotaWorkspace(workspaceDir, options.limits.diskBytes);
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.runtime.capabilities();
   const useImages = caps.images && options.runtime.name !== "local";

@@ -107,6 +107,8 @@ export function describeExecEnd(result: ExecResult): string {
       return "timed out";
     case "oom":
       return "out of memory (the step's memory limit was hit)";
+    case "disk":
+      return "out of disk (the step's sandbox went past its disk quota)";
     case "killed":
       return "killed";
   }

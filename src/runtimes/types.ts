@@ -14,6 +14,7 @@ export type TerminationReason =
   | "exit" // its init/supervisor exited on its own
   | "signal" // its init/supervisor was killed by a signal nobody in c8s sent
   | "oom" // the memory limit was hit
+  | "disk" // killed for going past its disk quota (e.g. evicted by the kubelet for ephemeral storage)
   | "killed" // destroyed on request (API, CLI, SDK, pipeline cancel)
   | "idle" // no exec or file activity for the idle timeout
   | "ttl" // reached its maximum lifetime
@@ -26,6 +27,7 @@ export type ExecEndReason =
   | "signal" // the command died of a signal (signal set)
   | "timeout" // the exec timeout fired; the whole process tree was killed
   | "oom" // the sandbox's memory limit killed it
+  | "disk" // its sandbox was killed for going past its disk quota (writes past it fail with ENOSPC)
   | "killed"; // killed on request, or its sandbox was destroyed
 
 export interface ResourceLimits {
@@ -37,6 +39,11 @@ export interface ResourceLimits {
   cpuMillis: number;
   /** Largest file a sandbox process may write, bytes (RLIMIT_FSIZE where supported). */
   fileSizeBytes: number;
+  /**
+   * Disk quota of the workspace and of /tmp, each, bytes: a write past it fails with ENOSPC
+   * (`capabilities().limits.disk` says how, or null where a runtime cannot enforce it).
+   */
+  diskBytes: number;
 }
 
 export type NetworkSpec =
@@ -175,7 +182,7 @@ export interface RuntimeCapabilities {
   isolated: boolean;
   tty: boolean;
   /** Which limits are enforced and how ("cgroup-v1", "cgroup-v2", "rlimit", "engine", "kubernetes"). */
-  limits: { memory: string | null; pids: string | null; cpu: string | null };
+  limits: { memory: string | null; pids: string | null; cpu: string | null; disk: string | null };
   network: { none: boolean; host: boolean; group: boolean };
   /** Honours `image` (docker/kubernetes) or a root filesystem directory (local). */
   images: boolean;

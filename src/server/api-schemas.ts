@@ -136,6 +136,7 @@ export const sandboxResponse = z.object({
     memoryBytes: z.number().nullable(),
     pids: z.number().nullable(),
     cpuMillis: z.number().nullable(),
+    diskBytes: z.number().nullable(),
   }),
   network: z.enum(["none", "host"]),
 });
@@ -158,7 +159,7 @@ export const runExecResponse = z.object({
   execId: z.string(),
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
-  reason: z.enum(["exit", "signal", "timeout", "oom", "killed"]),
+  reason: z.enum(["exit", "signal", "timeout", "oom", "disk", "killed"]),
   durationMs: z.number(),
   stdout: z.string(),
   stderr: z.string(),

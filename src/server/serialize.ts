@@ -15,7 +15,7 @@ export interface PublicSandbox {
   endedAt: string | null;
   terminationReason: string | null;
   terminationMessage: string | null;
-  limits: { memoryBytes: number | null; pids: number | null; cpuMillis: number | null };
+  limits: { memoryBytes: number | null; pids: number | null; cpuMillis: number | null; diskBytes: number | null };
   network: "none" | "host";
 }
 
@@ -51,7 +51,12 @@ export function toPublicSandbox(record: SandboxRecord): PublicSandbox {
     endedAt: record.endedAt,
     terminationReason: record.terminationReason,
     terminationMessage: record.terminationMessage,
-    limits: { memoryBytes: num(limits["memoryBytes"]), pids: num(limits["pids"]), cpuMillis: num(limits["cpuMillis"]) },
+    limits: {
+      memoryBytes: num(limits["memoryBytes"]),
+      pids: num(limits["pids"]),
+      cpuMillis: num(limits["cpuMillis"]),
+      diskBytes: num(limits["diskBytes"]),
+    },
     network: networkOf(spec["network"]),
   };
 }

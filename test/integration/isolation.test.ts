@@ -134,7 +134,9 @@ void describe("local runtime isolation", () => {
   });
 
   void it("a fork bomb is contained by the pids limit and the host stays responsive", async () => {
-    const h = await create({ limits: { memoryBytes: 256 << 20, pids: 64, cpuMillis: 1000, fileSizeBytes: 1 << 30 } });
+    const h = await create({
+      limits: { memoryBytes: 256 << 20, pids: 64, cpuMillis: 1000, fileSizeBytes: 1 << 30, diskBytes: 1 << 30 },
+    });
     const r = await run(runtime, h, {
       command: shellCommand("(bomb() { bomb | bomb & }; bomb); while :; do :; done"),
       timeoutMs: 4000,
@@ -150,7 +152,9 @@ void describe("local runtime isolation", () => {
   void it("a memory hog is killed and reported as oom", async (t) => {
     const caps = await runtime.capabilities();
     if (caps.limits.memory === null) return t.skip("no memory cgroup on this host");
-    const h = await create({ limits: { memoryBytes: 64 << 20, pids: 64, cpuMillis: 1000, fileSizeBytes: 1 << 30 } });
+    const h = await create({
+      limits: { memoryBytes: 64 << 20, pids: 64, cpuMillis: 1000, fileSizeBytes: 1 << 30, diskBytes: 1 << 30 },
+    });
     const r = await run(runtime, h, {
       command: shellCommand("x=$(head -c 400000000 /dev/zero | tr '\\0' a); echo survived"),
       timeoutMs: 60_000,

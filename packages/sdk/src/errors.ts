@@ -131,6 +131,7 @@ const classByCode: Record<string, ErrorClass> = {
   IS_A_DIRECTORY: InvalidArgumentError,
   TAR_INVALID: InvalidArgumentError,
   PIPELINE_INVALID: InvalidArgumentError,
+  LIMIT_EXCEEDED: InvalidArgumentError,
   RATE_LIMITED: RateLimitError,
   SANDBOX_LIMIT_REACHED: RateLimitError,
   EXEC_TIMEOUT: TimeoutError,

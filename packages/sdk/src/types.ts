@@ -16,7 +16,7 @@ export interface SandboxInfo {
   endedAt: string | null;
   terminationReason: string | null;
   terminationMessage: string | null;
-  limits: { memoryBytes?: number; pids?: number; cpuMillis?: number };
+  limits: { memoryBytes?: number; pids?: number; cpuMillis?: number; diskBytes?: number };
   network: "none" | "host";
 }
 
@@ -28,7 +28,7 @@ export interface SandboxCreateOptions {
   ttlMs?: number;
   idleTimeoutMs?: number;
   network?: "none" | "host";
-  limits?: { memoryBytes?: number; pids?: number; cpuMillis?: number };
+  limits?: { memoryBytes?: number; pids?: number; cpuMillis?: number; diskBytes?: number };
   workdir?: string;
 }
 

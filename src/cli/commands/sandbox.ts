@@ -24,7 +24,7 @@ const duration = (flag: string) =>
     .describe(flag);
 
 const createUsage =
-  "c8s sandbox create [--image I] [--env K=V]… [--label K=V]… [--ttl 2h] [--idle-timeout 30m] [--network none|host] [--memory 512M] [--pids N] [--cpu MILLIS] [--workdir DIR] [--json]";
+  "c8s sandbox create [--image I] [--env K=V]… [--label K=V]… [--ttl 2h] [--idle-timeout 30m] [--network none|host] [--memory 512M] [--pids N] [--cpu MILLIS] [--disk 1G] [--workdir DIR] [--json]";
 
 const createCommand: CliCommand = {
   name: "create",
@@ -43,6 +43,7 @@ const createCommand: CliCommand = {
         memory: { type: "string" },
         pids: { type: "string" },
         cpu: { type: "string" },
+        disk: { type: "string" },
         workdir: { type: "string" },
         json: { type: "boolean" },
       },
@@ -60,6 +61,11 @@ const createCommand: CliCommand = {
           .optional(),
         pids: z.coerce.number().int().positive().optional(),
         cpu: z.coerce.number().int().positive().optional(),
+        disk: z
+          .string()
+          .refine((v) => parseBytes(v) !== undefined, "expected a size like 512M or 1G")
+          .transform((v) => parseBytes(v) ?? 0)
+          .optional(),
         workdir: z.string().optional(),
         json: z.boolean().optional(),
       }),
@@ -67,8 +73,8 @@ const createCommand: CliCommand = {
     );
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, createUsage);
     const limits =
-      flags.memory !== undefined || flags.pids !== undefined || flags.cpu !== undefined
-        ? { memoryBytes: flags.memory, pids: flags.pids, cpuMillis: flags.cpu }
+      flags.memory !== undefined || flags.pids !== undefined || flags.cpu !== undefined || flags.disk !== undefined
+        ? { memoryBytes: flags.memory, pids: flags.pids, cpuMillis: flags.cpu, diskBytes: flags.disk }
         : undefined;
     const sandbox = await Sandbox.create({
       ...(await sdkOptions(io)),

@@ -49,7 +49,13 @@ export interface VerifyOptions {
 }
 
 /** Seed 000's sandbox resources: requests 500m/512Mi, limits 1 CPU/1Gi, Jobs gone 60 s after finishing. */
-const SANDBOX_LIMITS = { cpuMillis: 1000, memoryBytes: 1024 ** 3, pids: 256, fileSizeBytes: 1024 ** 3 };
+const SANDBOX_LIMITS = {
+  cpuMillis: 1000,
+  memoryBytes: 1024 ** 3,
+  pids: 256,
+  fileSizeBytes: 1024 ** 3,
+  diskBytes: 1024 ** 3,
+};
 
 /** Outcome of one check body: pass with a detail, or fail with one. */
 type Outcome = { ok: boolean; detail: string };

@@ -11,10 +11,11 @@
 import { join, normalize } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
 import { cloneAt } from "../git-workspace.ts";
 import { loadPipeline } from "../lint.ts";
-import { chooseWorkspaceDir, removeWorkspace, runPipelineLocally } from "../local-run.ts";
+import { chooseWorkspaceDir, quotaWorkspace, removeWorkspace, runPipelineLocally } from "../local-run.ts";
 import { type PlanContext, planPipeline, triggerAccepts } from "../plan.ts";
 import { readCommittedFile } from "../repo-file.ts";
 import { redactUrls, type RepoCredential } from "../repo-url.ts";
@@ -30,6 +31,7 @@ export interface ExecutionDeps {
   pipelinesHome: string;
   owner: string;
   limits: ResourceLimits;
+  ceilings?: SandboxCeilings | undefined;
   secretBox: SecretBox;
   logs: LiveLogs;
 }
@@ -103,6 +105,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
   try {
+    await quotaWorkspace(source, deps.limits.diskBytes);
     const repository = { url: run.repoUrl, credential: openCredential(deps.secretBox, run) };
     const cloned = await cloneAt({ ...repository, commit: checkoutRef(run) }, source, signal);
     await deps.store.runs.update(run.id, { commit: cloned.commit });
@@ -153,6 +156,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       home: deps.pipelinesHome,
       secrets,
       limits: deps.limits,
+      ceilings: deps.ceilings,
       signal,
       runId: run.id,
       reuse,

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
 import { loadPipeline } from "../lint.ts";
 import { removeLeftoverWorkspaces } from "../local-run.ts";
@@ -38,6 +39,8 @@ export interface RunServiceOptions {
   /** Owner label of every step/service sandbox (recovery destroys what it lists). */
   owner: string;
   limits: ResourceLimits;
+  /** The installation's ceilings on step resources and timeouts. */
+  ceilings?: SandboxCeilings | undefined;
   queue: QueueLimits;
   secretBox: SecretBox;
   logger?: RunServiceLogger | undefined;
@@ -301,6 +304,7 @@ export class RunService {
           pipelinesHome: this.pipelinesHome,
           owner: this.options.owner,
           limits: this.options.limits,
+          ceilings: this.options.ceilings,
           secretBox: this.options.secretBox,
           logs: this.logs,
         },

@@ -16,7 +16,13 @@ export function defaultSpec(overrides: SpecOverrides = {}): SandboxSpec {
     workdir: "/workspace",
     mounts: [],
     network: { mode: "none" },
-    limits: { memoryBytes: 512 * 1024 * 1024, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * 1024 * 1024 },
+    limits: {
+      memoryBytes: 512 * 1024 * 1024,
+      pids: 256,
+      cpuMillis: 1000,
+      fileSizeBytes: 1024 * 1024 * 1024,
+      diskBytes: 1024 * 1024 * 1024,
+    },
     labels: {},
     ...overrides,
   };

@@ -12,6 +12,7 @@ import { execCases } from "./exec-cases.ts";
 import { filesCases } from "./files-cases.ts";
 import { defaultSpec, type SpecOverrides } from "./helpers.ts";
 import { lifecycleCases } from "./lifecycle-cases.ts";
+import { limitsCases } from "./limits-cases.ts";
 
 export { CONFORMANCE_OWNER, collect, defaultSpec, finish, run, sh, type RunOutput } from "./helpers.ts";
 export type { ConformanceCase, ConformanceContext } from "./context.ts";
@@ -29,7 +30,12 @@ export interface ConformanceOptions {
   skip?: ConformanceSkip[];
 }
 
-export const conformanceCases: readonly ConformanceCase[] = [...execCases, ...filesCases, ...lifecycleCases];
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...execCases,
+  ...filesCases,
+  ...lifecycleCases,
+  ...limitsCases,
+];
 
 export function conformanceCaseNames(): string[] {
   return conformanceCases.map((c) => c.name);

@@ -23,13 +23,13 @@ import { dockerHandle, dockerRef, type DockerRef } from "./handle.ts";
 import { ensureImage, type ImageLogger } from "./images.ts";
 import {
   buildCreateBody,
+  buildVolumeBody,
   containerName,
   buildGroupHolderBody,
   GROUP_HOLDER_ROLE,
   groupHolderName,
   imageFor,
   labelKeys,
-  resourceLabels,
   tmpVolumeName,
   workspaceVolumeName,
   type DockerLabelKeys,
@@ -116,14 +116,15 @@ class DockerRuntime implements Runtime {
       name: "docker",
       isolated: true,
       tty: true,
-      limits: { memory: "engine", pids: "engine", cpu: "engine" },
+      limits: { memory: "engine", pids: "engine", cpu: "engine", disk: "tmpfs volume /tmp" },
       network: { none: true, host: true, group: true },
       images: true,
       persistentWorkspace: true,
       hostWorkspace: true,
       notes: [
         `Docker Engine ${info.ServerVersion ?? "?"} at ${this.dockerHost} (cgroup v${info.CgroupVersion ?? "?"}, storage ${info.Driver ?? "?"})`,
-        "/tmp is a per-sandbox volume, not a tmpfs: the archive endpoints cannot see a tmpfs",
+        "/tmp is a per-sandbox tmpfs-backed volume of limits.diskBytes (a container tmpfs would be invisible to the archive endpoints)",
+        `workspace disk quota not enforced: the workspace is a plain volume (the local volume driver cannot size one; storage ${info.Driver ?? "?"}); a pipeline run's bind-mounted clone has the quota of the c8s host's run directory`,
         "the image must provide `sleep` (keep-alive) and /bin/sh, tr, grep, kill (exec tree kill), rm/rmdir (file removal)",
       ],
     };
@@ -145,10 +146,7 @@ class DockerRuntime implements Runtime {
     if (group !== undefined) await this.ensureGroupHolder(group, spec.owner);
     for (const name of volumes) {
       await this.docker
-        .createVolume({
-          Name: name,
-          Labels: resourceLabels(this.keys, spec.owner, spec.id, name.endsWith("-tmp") ? "tmp" : "workspace"),
-        })
+        .createVolume(buildVolumeBody(spec, name, name === tmpVolumeName(spec.id) ? "tmp" : "workspace", this.keys))
         .catch(this.fail(`create volume ${name}`, spec.id, "NOT_FOUND"));
     }
     const name = containerName(spec.id);

@@ -202,6 +202,36 @@ export function buildGroupHolderBody(group: string, owner: string, options: Crea
   };
 }
 
+/**
+ * The body of `POST /volumes/create` for a sandbox's volume. `/tmp` is a tmpfs-backed local
+ * volume of `limits.diskBytes` (ENOSPC past it): dockerd mounts it on the engine's side, so
+ * the archive endpoints see it, unlike a container tmpfs. Its pages count against the
+ * container's memory limit when the sandbox writes them. The workspace is a plain volume: the
+ * local volume driver has no size for disk-backed volumes, and `--storage-opt size` bounds only
+ * the container's root filesystem (read-only here) and only on overlay2 over XFS with pquota.
+ */
+export function buildVolumeBody(
+  spec: Pick<SandboxSpec, "id" | "owner" | "limits">,
+  name: string,
+  role: "workspace" | "tmp",
+  keys: DockerLabelKeys,
+): { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> } {
+  const Labels = resourceLabels(keys, spec.owner, spec.id, role);
+  if (role === "workspace") return { Name: name, Labels };
+  const size = spec.limits.diskBytes;
+  if (!(Number.isInteger(size) && size > 0))
+    throw new C8sError("INVALID_ARGUMENT", "Sandbox limits.diskBytes must be a positive integer.", {
+      details: { diskBytes: size },
+      hint: "Set limits.diskBytes to the quota in bytes, e.g. 1073741824.",
+    });
+  return {
+    Name: name,
+    Labels,
+    Driver: "local",
+    DriverOpts: { type: "tmpfs", device: "tmpfs", o: `size=${size},mode=1777,nosuid,nodev` },
+  };
+}
+
 /** Labels for the volumes created beside a sandbox. */
 export function resourceLabels(
   keys: DockerLabelKeys,

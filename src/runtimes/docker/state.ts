@@ -18,14 +18,7 @@ export function terminationFromState(state: ContainerStateLike): SandboxExit {
   return { reason: "exit", message: `the sandbox's init exited with code ${code}` };
 }
 
-/**
- * The OOM-kill count from cgroup v2 `memory.events` (`oom_kill N`) or cgroup v1
- * `memory.oom_control` (`oom_kill N`, kernel ≥ 4.13). Null when neither says.
- */
-export function parseOomKills(text: string): number | null {
-  const match = /^oom_kill (\d+)$/m.exec(text);
-  return match?.[1] === undefined ? null : Number(match[1]);
-}
+export { parseOomKills } from "../cgroup-oom.ts";
 
 /** Collects an exec to the end (output as text). */
 export async function finishExec(

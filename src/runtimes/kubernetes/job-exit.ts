@@ -1,6 +1,7 @@
 /**
  * How a sandbox's Job ended, from a list then a watch of that one Job (never polling): `ttl`
- * when activeDeadlineSeconds fired, `oom` when its container was OOMKilled, `killed` when c8s
+ * when activeDeadlineSeconds fired, `oom` when its container was OOMKilled, `disk` when the
+ * kubelet evicted its pod for going past its ephemeral-storage or emptyDir limit, `killed` when c8s
  * destroyed it, `error` for anything else (deleted behind c8s's back, pod failure).
  */
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
@@ -22,6 +23,20 @@ export function wasOomKilled(pods: V1Pod[]): boolean {
       (s) => s.state?.terminated?.reason === "OOMKilled" || s.lastState?.terminated?.reason === "OOMKilled",
     ),
   );
+}
+
+/**
+ * The kubelet's message when it evicted a pod for its own disk use (an emptyDir past its
+ * sizeLimit, or the pod past its ephemeral-storage limit); null otherwise. Evictions because
+ * the node itself ran low are not the sandbox's quota and stay `error`.
+ */
+export function diskEviction(pods: V1Pod[]): string | null {
+  for (const pod of pods) {
+    const message = pod.status?.message ?? "";
+    if (pod.status?.reason === "Evicted" && /ephemeral|emptydir/i.test(message) && !/node was low/i.test(message))
+      return message.trim();
+  }
+  return null;
 }
 
 export async function waitJobExit(options: {
@@ -58,5 +73,7 @@ export async function waitJobExit(options: {
     .listNamespacedPod({ namespace, labelSelector: options.podSelector })
     .catch(() => ({ items: [] as V1Pod[] }));
   if (wasOomKilled(pods.items)) return { reason: "oom", message: "the sandbox's memory limit was hit" };
+  const evicted = diskEviction(pods.items);
+  if (evicted !== null) return { reason: "disk", message: `the sandbox went past its disk quota: ${evicted}` };
   return { reason: "error", message: `${ending.reason}: ${ending.message}` };
 }

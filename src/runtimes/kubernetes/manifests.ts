@@ -22,8 +22,12 @@ export const SANDBOX_UID = 1000;
 export interface KubernetesSandboxDefaults {
   /** Image used when the spec names none. */
   image: string;
-  /** Requests; capped at the sandbox's limits. Seed 000: 500m / 512Mi. */
-  requests: { cpuMillis: number; memoryBytes: number };
+  /**
+   * Requests; capped at the sandbox's limits. Seed 000: 500m / 512Mi. Ephemeral storage
+   * defaults to no request (the scheduler then ignores it, as before limits existed): set one
+   * where nodes report `ephemeral-storage` and pods should be spread by disk.
+   */
+  requests: { cpuMillis: number; memoryBytes: number; ephemeralStorageBytes?: number | undefined };
   /** Upper bound of the Job's lifetime (activeDeadlineSeconds), from the sandbox TTL. */
   activeDeadlineSeconds: number;
   /** Finished Jobs are garbage-collected after this long. Seed 000: 60. */
@@ -34,8 +38,6 @@ export interface KubernetesSandboxDefaults {
   serviceAccountName?: string | undefined;
   /** When set, the workspace is a PersistentVolumeClaim of this size instead of an emptyDir. */
   persistentWorkspace?: { size: string; storageClassName?: string | undefined } | undefined;
-  /** Scratch space limit for the emptyDir workspace and /tmp. */
-  workspaceSizeLimit?: string | undefined;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never" | undefined;
 }
 
@@ -131,11 +133,20 @@ export function buildJob(spec: SandboxSpec, namespace: string, defaults: Kuberne
   const annotations = { [OWNER_ANNOTATION]: spec.owner, [SANDBOX_ANNOTATION]: spec.id };
   const podLabels: Record<string, string> = { ...labels };
   if (spec.network.mode === "group") podLabels[NETWORK_GROUP_LABEL] = labelValue(spec.network.group);
+  // The workspace and /tmp emptyDirs may each hold diskBytes (sizeLimit); the pod's ephemeral
+  // storage (both, plus the container's writable layer and logs) is capped at twice that.
+  const ephemeralLimit = 2 * spec.limits.diskBytes;
   const requests = {
     cpu: cpuQuantity(Math.min(defaults.requests.cpuMillis, spec.limits.cpuMillis)),
     memory: memoryQuantity(Math.min(defaults.requests.memoryBytes, spec.limits.memoryBytes)),
+    // Explicit even when 0: with a limit alone, Kubernetes would request the whole limit.
+    "ephemeral-storage": memoryQuantity(Math.min(defaults.requests.ephemeralStorageBytes ?? 0, ephemeralLimit)),
   };
-  const limits = { cpu: cpuQuantity(spec.limits.cpuMillis), memory: memoryQuantity(spec.limits.memoryBytes) };
+  const limits = {
+    cpu: cpuQuantity(spec.limits.cpuMillis),
+    memory: memoryQuantity(spec.limits.memoryBytes),
+    "ephemeral-storage": memoryQuantity(ephemeralLimit),
+  };
   const { volumes, mounts } = buildVolumes(spec, names, defaults);
   return {
     apiVersion: "batch/v1",
@@ -195,8 +206,13 @@ function buildVolumes(
   names: SandboxObjectNames,
   defaults: KubernetesSandboxDefaults,
 ): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
-  const sizeLimit = defaults.workspaceSizeLimit;
-  const emptyDir = sizeLimit === undefined ? {} : { sizeLimit };
+  if (!(Number.isInteger(spec.limits.diskBytes) && spec.limits.diskBytes > 0))
+    throw new C8sError("INVALID_ARGUMENT", "Sandbox limits.diskBytes must be a positive integer.", {
+      details: { diskBytes: spec.limits.diskBytes },
+      hint: "Set limits.diskBytes to the quota in bytes, e.g. 1073741824.",
+    });
+  // Past sizeLimit the kubelet evicts the pod (reason `disk`); a write is not refused with ENOSPC.
+  const emptyDir = { sizeLimit: memoryQuantity(spec.limits.diskBytes) };
   const volumes: V1Volume[] = [
     defaults.persistentWorkspace === undefined
       ? { name: "workspace", emptyDir }

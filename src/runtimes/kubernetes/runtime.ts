@@ -17,6 +17,7 @@ import type {
   SandboxHandle,
   SandboxSpec,
 } from "../types.ts";
+import { classifyOom, endedLikeOom, OOM_COUNTER_COMMAND, parseOomKills } from "../cgroup-oom.ts";
 import { isAlreadyExists, isNotFound, translateKubernetesError } from "./errors.ts";
 import { runToCompletion, startExec, type PodRef } from "./exec.ts";
 import { createPodFiles, type PodTarget } from "./files.ts";
@@ -67,6 +68,13 @@ export interface KubernetesRuntimeOptions {
    * is moved under `<root>/<sandbox id>/` (and made at create) to keep sandboxes apart.
    */
   simulatedWorkdirRoot?: string | undefined;
+  /**
+   * Read the container's cgroup OOM counter (one extra exec) after an exec that ended with
+   * SIGKILL or `exit 137`, to report `oom` also when a shell stood between. Default: true,
+   * but false with `prepareWorkdir` or `simulatedWorkdirRoot` (KWOK): simulated pods are
+   * processes of the node, whose counter is the whole machine's.
+   */
+  oomCounter?: boolean | undefined;
   /** Shown in capabilities().notes, e.g. that pods are simulated by KWOK. */
   notes?: string[] | undefined;
   logger?: KubernetesLogger | undefined;
@@ -122,6 +130,28 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
   const running = new Map<string, Set<ExecProcess>>();
   /** Pod IPs seen when sandboxes became Ready (what `address` answers without a request). */
   const podIps = new Map<string, string>();
+  /** Last OOM-kill count read per sandbox; a new container's cgroup starts at 0. */
+  const oomSeen = new Map<string, number>();
+  const oomCounter =
+    options.oomCounter ?? (options.simulatedWorkdirRoot === undefined && options.prepareWorkdir !== true);
+
+  /** The exec's result as `oom` when it ended like an OOM kill and the pod's counter rose. */
+  const classifyExecOom = (handle: SandboxHandle, ref: KubernetesRef, process: ExecProcess): ExecProcess => {
+    if (!oomCounter) return process;
+    const result = process.result.then(async (r) => {
+      if (!endedLikeOom(r) || destroyed.has(handle.id)) return r;
+      const read = await runToCompletion(kubeConfig, podRef(ref), {
+        command: OOM_COUNTER_COMMAND,
+        cwd: ref.workdir,
+        env: {},
+      }).catch(() => undefined);
+      const after = read?.result.exitCode === 0 ? parseOomKills(read.stdout.toString("utf8")) : null;
+      const before = oomSeen.get(handle.id) ?? 0;
+      if (after !== null) oomSeen.set(handle.id, Math.max(before, after));
+      return classifyOom(r, before, after);
+    });
+    return { ...process, result };
+  };
 
   const refOf = (handle: SandboxHandle): KubernetesRef => {
     const ref = handle.ref as Partial<KubernetesRef>;
@@ -248,7 +278,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         name: "kubernetes",
         isolated: true,
         tty: true,
-        limits: { memory: "kubernetes", pids: null, cpu: "kubernetes" },
+        limits: { memory: "kubernetes", pids: null, cpu: "kubernetes", disk: "kubernetes ephemeral-storage" },
         network: { none: true, host: true, group: true },
         images: true,
         persistentWorkspace: defaults.persistentWorkspace !== undefined,
@@ -256,6 +286,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         notes: [
           "pids and file-size limits are node-level settings on Kubernetes (kubelet podPidsLimit), not per sandbox",
           "network isolation is a NetworkPolicy: it needs a CNI that enforces policies",
+          "disk: workspace and /tmp are emptyDirs of limits.diskBytes each and the pod's ephemeral-storage limit is twice that; past it the kubelet evicts the pod (reason disk) instead of refusing the write with ENOSPC",
           ...(options.notes ?? []),
         ],
       });
@@ -355,7 +386,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       running.set(handle.id, set);
       set.add(process);
       void process.result.finally(() => set.delete(process));
-      return process;
+      return classifyExecOom(handle, ref, process);
     },
 
     files: mapFilePaths(
@@ -413,6 +444,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     async destroy(handle) {
       const names = objectNamesFor(handle.id);
       destroyed.add(handle.id);
+      oomSeen.delete(handle.id);
       sandboxEnv.delete(handle.id);
       podIps.delete(handle.id);
       const execs = [...(running.get(handle.id) ?? [])];

@@ -26,6 +26,8 @@ export interface HostFacts {
   maskDirs: string[];
   /** bwrap understands --disable-userns (0.8+). */
   bwrapDisableUserns: boolean;
+  /** bwrap understands --size before --tmpfs (0.8+): /tmp gets the sandbox's disk quota. */
+  bwrapTmpfsSize?: boolean;
 }
 
 export interface LaunchLayout {
@@ -80,7 +82,10 @@ export function buildBwrapArgs(spec: SandboxSpec, facts: HostFacts, layout: Laun
     for (const file of facts.maskFiles) args.push("--ro-bind", "/dev/null", file);
     for (const dir of facts.maskDirs) args.push("--tmpfs", dir, "--remount-ro", dir);
   }
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  args.push("--proc", "/proc", "--dev", "/dev");
+  // A full /tmp is ENOSPC inside, not host memory: its pages count against the memory limit too.
+  if (facts.bwrapTmpfsSize === true) args.push("--size", String(spec.limits.diskBytes));
+  args.push("--tmpfs", "/tmp");
   const workdir = normalizeWorkdir(spec.workdir);
   if (workdir !== "/tmp") args.push("--bind", layout.workspaceDir, workdir);
   for (const mount of spec.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);

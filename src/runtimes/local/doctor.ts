@@ -12,6 +12,7 @@ import { detectCgroups, limitKinds } from "./cgroups.ts";
 import { bwrapVersion } from "./local-host.ts";
 import { versionAtLeast } from "./host-facts.ts";
 import { ensureSupervisor } from "./supervisor-build.ts";
+import { diskQuotaChecks } from "./disk-quota.ts";
 
 const run = promisify(execFile);
 
@@ -245,6 +246,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
           fix: "apt-get install iproute2",
         },
   );
+
+  checks.push(...(await diskQuotaChecks(tmpdir(), versionAtLeast(version, [0, 8, 0]))));
 
   const isolated = checks.every(
     (c) => !(c.status === "fail" && (c.id === "bwrap" || c.id === "userns" || c.id.startsWith("ns-"))),

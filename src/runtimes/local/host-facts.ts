@@ -23,7 +23,8 @@ export async function gatherHostFacts(bwrapVersion: string | null): Promise<Host
   for (const f of SECRET_FILES) if ((await kind(f)) === "file") maskFiles.push(f);
   const maskDirs: string[] = [];
   for (const d of SECRET_DIRS) if ((await kind(d)) === "dir") maskDirs.push(d);
-  return { systemDirs, rootSymlinks, maskFiles, maskDirs, bwrapDisableUserns: versionAtLeast(bwrapVersion, [0, 8, 0]) };
+  const atLeast08 = versionAtLeast(bwrapVersion, [0, 8, 0]);
+  return { systemDirs, rootSymlinks, maskFiles, maskDirs, bwrapDisableUserns: atLeast08, bwrapTmpfsSize: atLeast08 };
 }
 
 export function versionAtLeast(version: string | null, want: [number, number, number]): boolean {

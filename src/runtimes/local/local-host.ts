@@ -7,8 +7,9 @@ import { C8sError } from "../../errors/index.ts";
 import type { RuntimeCapabilities } from "../types.ts";
 import type { HostFacts } from "./bwrap-args.ts";
 import { type CgroupSupport, detectCgroups, limitKinds } from "./cgroups.ts";
+import { type DiskQuotaSupport, probeDiskQuota } from "./disk-quota.ts";
 import { gatherHostFacts } from "./host-facts.ts";
-import { sandboxBaseDir, traversableByOthers } from "./sandbox-meta.ts";
+import { ensureBase, sandboxBaseDir, traversableByOthers } from "./sandbox-meta.ts";
 import { ensureSupervisor } from "./supervisor-build.ts";
 
 const run = promisify(execFile);
@@ -29,6 +30,8 @@ export interface LocalRuntimeOptions {
   bwrapPath?: string | null;
   /** Use cgroups for limits when the host allows it (default true). */
   cgroups?: boolean;
+  /** Give private workspaces a loop-mounted disk quota when the host allows it (default true). */
+  diskQuota?: boolean;
   logger?: LocalRuntimeLogger;
 }
 
@@ -41,6 +44,8 @@ export interface LocalHost {
   facts: HostFacts;
   cgroups: CgroupSupport;
   cgroupsUsable: boolean;
+  /** How private workspaces get their disk quota (null kind: they do not, `reason` says why). */
+  diskQuota: DiskQuotaSupport;
   capabilities: RuntimeCapabilities;
   isolationError: () => C8sError;
 }
@@ -88,11 +93,28 @@ export async function probeLocalHost(options: LocalRuntimeOptions): Promise<Loca
   }
   if (kinds.memory === null) notes.push("memory limit not enforced: no usable memory cgroup (run `c8s doctor`)");
   const pidsKind = kinds.pids ?? (perSandboxUids ? "rlimit" : null);
+  const facts = await gatherHostFacts(version);
+  const diskQuota: DiskQuotaSupport =
+    options.diskQuota === false
+      ? { kind: null, reason: "disk quotas are turned off for this runtime (diskQuota: false)" }
+      : await ensureBase(baseDir).then(() => probeDiskQuota(baseDir));
+  const tmpQuota = bwrapPath !== null && facts.bwrapTmpfsSize === true;
+  if (diskQuota.kind === null) notes.push(`workspace disk quota not enforced: ${diskQuota.reason ?? "unknown"}`);
+  if (!tmpQuota)
+    notes.push(
+      bwrapPath === null
+        ? "/tmp disk quota not enforced: unisolated sandboxes use the host's /tmp"
+        : `/tmp disk quota not enforced: bubblewrap ${version} has no --size (0.8+ has)`,
+    );
+  const diskKind =
+    [diskQuota.kind === null ? null : "loop-ext4 workspace", tmpQuota ? "tmpfs size /tmp" : null]
+      .filter((k) => k !== null)
+      .join(", ") || null;
   const capabilities: RuntimeCapabilities = {
     name: "local",
     isolated: bwrapPath !== null,
     tty: true,
-    limits: { memory: kinds.memory, pids: pidsKind, cpu: kinds.cpu },
+    limits: { memory: kinds.memory, pids: pidsKind, cpu: kinds.cpu, disk: diskKind },
     network: { none: bwrapPath !== null, host: true, group: bwrapPath !== null && isRoot },
     images: bwrapPath !== null,
     persistentWorkspace: true,
@@ -108,9 +130,10 @@ export async function probeLocalHost(options: LocalRuntimeOptions): Promise<Loca
     perSandboxUids,
     baseDir,
     supervisorPath,
-    facts: await gatherHostFacts(version),
+    facts,
     cgroups,
     cgroupsUsable,
+    diskQuota,
     capabilities,
     isolationError: () =>
       new C8sError("ISOLATION_UNAVAILABLE", "bubblewrap (bwrap) is not available, so sandboxes cannot be isolated.", {

@@ -29,6 +29,7 @@ import {
   SANDBOX_SUPERVISOR_PATH,
 } from "./bwrap-args.ts";
 import { createSandboxCgroups, destroyCgroups, readOomKills } from "./cgroups.ts";
+import { createQuotaFs, removeQuotaFs } from "./disk-quota.ts";
 import { createLocalFiles } from "./local-files.ts";
 import { startExec } from "./local-exec.ts";
 import { killExecTree, killIfOurs, killUidProcesses } from "./host-processes.ts";
@@ -207,6 +208,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       }
     }
     if (!meta.ownsWorkspace) await rm(meta.runDir, { recursive: true, force: true });
+    if (meta.disk !== null) await removeQuotaFs(meta.disk);
     await rm(meta.dir, { recursive: true, force: true });
   }
 
@@ -263,6 +265,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
         netns: spec.network.mode === "group" ? netnsName(spec.network.group) : null,
         isolated,
         ownsWorkspace: source === undefined,
+        disk: null,
         createdAt: new Date().toISOString(),
         labels: spec.labels,
       };
@@ -270,6 +273,13 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       try {
         await mkdir(meta.runDir, { mode: 0o700 });
         if (meta.ownsWorkspace || staged) await mkdir(workspaceDir, { mode: 0o700 });
+        // A private workspace is its own filesystem of spec.limits.diskBytes (ENOSPC past it); a
+        // shared one (workspaceSource) has the quota of whoever made it (a pipeline run's clone).
+        if (meta.ownsWorkspace && h.diskQuota.kind !== null && normalizeWorkdir(spec.workdir) !== "/tmp") {
+          meta.disk = { image: join(dir, "disk.img"), mountPoint: workspaceDir };
+          await writeMeta(meta); // before mounting: a crash from here on is undone by cleanup()
+          await createQuotaFs(meta.disk, spec.limits.diskBytes, { uid, mode: 0o700 });
+        }
         if (uid !== null && (meta.ownsWorkspace || staged)) await chown(workspaceDir, uid, uid);
         if (uid !== null && source !== undefined) await adoptWorkspace(source, uid);
         const cgroups = h.cgroupsUsable ? await createSandboxCgroups(h.cgroups, spec.id, spec.limits) : null;

@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promi
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { C8sError } from "../../errors/index.ts";
+import { QuotaMountSchema } from "./disk-quota.ts";
 
 export const SandboxMetaSchema = z.object({
   id: z.string(),
@@ -24,6 +25,8 @@ export const SandboxMetaSchema = z.object({
   netns: z.string().nullable(),
   isolated: z.boolean(),
   ownsWorkspace: z.boolean(),
+  /** The workspace's disk-quota filesystem, to unmount on destroy or after a crash. */
+  disk: QuotaMountSchema.nullable().default(null),
   createdAt: z.string(),
   labels: z.record(z.string(), z.string()),
 });

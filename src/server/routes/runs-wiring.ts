@@ -10,6 +10,7 @@ import { type QueueLimits } from "../../pipelines/server/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/server/run-service.ts";
 import { SecretBox } from "../../pipelines/server/secret-box.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { Store } from "../../store/types.ts";
 import { registerPipelineRoutes } from "./runs-plugin.ts";
 
@@ -28,6 +29,7 @@ export interface StartPipelinesOptions extends PipelineSettings {
   /** The server's owner label; pipeline sandboxes get `<owner>-pipelines`. */
   owner: string;
   limits: ResourceLimits;
+  ceilings?: SandboxCeilings | undefined;
   jsonBodyLimit: number;
   logger?: RunServiceLogger | undefined;
 }
@@ -48,6 +50,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     home: options.home,
     owner: `${options.owner}-pipelines`,
     limits: options.limits,
+    ceilings: options.ceilings,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     secretBox,
     logger: options.logger,

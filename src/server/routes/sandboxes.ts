@@ -28,9 +28,15 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     responses: {
       201: { description: "The running sandbox.", schema: sandboxResponse },
       400: { description: "Invalid request.", schema: errorResponse },
+      403: { description: 'network "host" asked by a caller the host-network policy refuses.', schema: errorResponse },
+      422: {
+        description: "A limit or lifetime over the installation's ceiling (LIMIT_EXCEEDED).",
+        schema: errorResponse,
+      },
     },
-    handler: async ({ body, reply }) => {
-      const record = await engine.create(body);
+    handler: async ({ body, reply, request }) => {
+      // Admins are tokens with the `admin` scope (see auth.ts); the engine applies the host-network policy.
+      const record = await engine.create(body, { admin: request.auth?.scopes.includes("admin") === true });
       return reply.status(201).send(toPublicSandbox(record));
     },
   });

@@ -108,7 +108,13 @@ void describe("crash recovery (kill -9 of the engine's process)", () => {
       workdir: "/workspace",
       mounts: [],
       network: { mode: "none" },
-      limits: { memoryBytes: 64 * 1024 * 1024, pids: 32, cpuMillis: 500, fileSizeBytes: 1024 * 1024 },
+      limits: {
+        memoryBytes: 64 * 1024 * 1024,
+        pids: 32,
+        cpuMillis: 500,
+        fileSizeBytes: 1024 * 1024,
+        diskBytes: 64 * 1024 * 1024,
+      },
       labels: {},
     });
     // The sandbox vanishes behind the engine's back (as if the host rebooted).

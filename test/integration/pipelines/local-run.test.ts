@@ -23,7 +23,13 @@ async function localRuntime(home: string): Promise<Runtime> {
   return await module.createLocalRuntime({ stateDir: join(home, "local") });
 }
 
-const limits = { memoryBytes: 256 * 1024 * 1024, pids: 128, cpuMillis: 1000, fileSizeBytes: 64 * 1024 * 1024 };
+const limits = {
+  memoryBytes: 256 * 1024 * 1024,
+  pids: 128,
+  cpuMillis: 1000,
+  fileSizeBytes: 64 * 1024 * 1024,
+  diskBytes: 256 * 1024 * 1024,
+};
 
 async function setup(files: Record<string, string>) {
   const home = await mkdtemp(join(tmpdir(), "c8s-run-home-"));

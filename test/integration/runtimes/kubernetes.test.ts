@@ -39,6 +39,15 @@ if (probe.cluster === undefined) {
             "exec: kill() ends the exec with reason killed",
           ],
         },
+        {
+          reason:
+            "KWOK has no kubelet and no container engine: no memory cgroup OOM-kills a simulated pod's processes, and nothing measures or evicts for ephemeral storage (a real cluster's kubelet evicts the pod: reason disk)",
+          tests: [
+            "exec: a memory hog under `sh -c` is reported as oom",
+            "disk: writing past diskBytes in the workspace fails with ENOSPC or ends the sandbox with reason disk",
+            "disk: writing past diskBytes in /tmp fails with ENOSPC or ends the sandbox with reason disk",
+          ],
+        },
       ]
     : [];
   runtimeConformance({

@@ -77,8 +77,11 @@ void test("after a kill -9 of the Node process, nothing runs and listOwned + des
   );
   const dir = String(handle.ref["dir"]);
   assert.ok(existsSync(dir), "positive control: the state dir was left behind");
+  const workspaceMounted = () => readFileSync("/proc/self/mountinfo", "utf8").includes(` ${join(dir, "workspace")} `);
+  if (isRoot) assert.ok(workspaceMounted(), "positive control: the workspace's disk-quota mount was left behind");
   await runtime.destroy(owned[0]?.handle as SandboxHandle);
   assert.equal(existsSync(dir), false);
+  assert.equal(workspaceMounted(), false, "the disk-quota mount is gone");
   for (const ctrl of ["memory", "pids", "cpu"])
     assert.equal(existsSync(`/sys/fs/cgroup/${ctrl}/c8s/${handle.id}`), false);
   assert.deepEqual(await runtime.listOwned(owner), []);
@@ -181,6 +184,8 @@ void test("doctor reports this host's isolation features with fixes for what is 
   assert.equal(byId.get("ns-pid")?.status, "ok");
   assert.equal(byId.get("ns-net")?.status, "ok");
   assert.equal(byId.get("seccomp")?.status, "ok", byId.get("seccomp")?.detail);
+  assert.equal(byId.get("disk-tmp")?.status, "ok", "bubblewrap 0.8+ sizes /tmp");
+  assert.equal(byId.get("disk-workspace")?.status, isRoot ? "ok" : "warn", byId.get("disk-workspace")?.detail);
   assert.equal(report.isolated, true);
   for (const c of report.checks) if (c.status !== "ok") assert.ok(c.fix, `${c.id} has no fix`);
   const missing = await runDoctor({ bwrapPath: "/nonexistent/bwrap", compiler: "/nonexistent/cc" });
@@ -188,4 +193,5 @@ void test("doctor reports this host's isolation features with fixes for what is 
   assert.deepEqual([bwrap?.status, bwrap?.fix], ["fail", "apt-get install bubblewrap"]);
   assert.equal(missing.checks.find((c) => c.id === "compiler")?.fix, "apt-get install gcc libc6-dev");
   assert.equal(missing.isolated, false);
+  assert.equal(missing.checks.find((c) => c.id === "disk-tmp")?.status, "warn", "no bwrap: /tmp is not sized");
 });

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { newId } from "../../../src/engine/ids.ts";
 import { KeyedLock } from "../../../src/engine/keyed-lock.ts";
-import { planSandbox, reapVerdict } from "../../../src/engine/sandbox-plan.ts";
+import type { SandboxCeilings } from "../../../src/engine/ceilings.ts";
+import { type EnginePolicy, planSandbox, reapVerdict } from "../../../src/engine/sandbox-plan.ts";
+import type { CreateSandboxInput } from "../../../src/engine/types.ts";
+import { isC8sError } from "../../../src/errors/index.ts";
 import { TEST_DEFAULTS } from "../../fixtures/engine-clock.ts";
 
 const NOW = Date.parse("2026-03-01T12:00:00.000Z");
@@ -24,6 +27,7 @@ void describe("planSandbox", () => {
         pids: TEST_DEFAULTS.pids,
         cpuMillis: TEST_DEFAULTS.cpuMillis,
         fileSizeBytes: TEST_DEFAULTS.fileSizeBytes,
+        diskBytes: TEST_DEFAULTS.diskBytes,
       },
       labels: {},
     });
@@ -45,7 +49,7 @@ void describe("planSandbox", () => {
         limits: { pids: 32 },
         workdir: "/src",
       },
-      context,
+      { ...context, caller: { admin: true } },
     );
     assert.equal(spec.env["TOKEN"], "s3cret");
     assert.deepEqual(spec.network, { mode: "host" });
@@ -55,6 +59,79 @@ void describe("planSandbox", () => {
     assert.ok(!JSON.stringify(record).includes("s3cret"));
     assert.equal(record.expiresAt, new Date(NOW + 5000).toISOString());
     assert.deepEqual(record.labels, { team: "x" });
+  });
+});
+
+void describe("planSandbox: installation ceilings and the host-network policy", () => {
+  const MiB = 1024 * 1024;
+  const maxima: SandboxCeilings = {
+    memoryBytes: 1024 * MiB,
+    pids: 512,
+    cpuMillis: 2000,
+    diskBytes: 2048 * MiB,
+    ttlMs: 24 * 3600_000,
+    idleTimeoutMs: 3600_000,
+    execTimeoutMs: 3600_000,
+  };
+  const policy: EnginePolicy = { maxima, hostNetwork: "admins" };
+  const over: Array<[string, CreateSandboxInput, string, string]> = [
+    ["memory", { limits: { memoryBytes: 1024 ** 4 } }, "limits.memoryBytes", "C8S_MAX_MEMORY_BYTES"],
+    ["pids", { limits: { pids: 1_000_000 } }, "limits.pids", "C8S_MAX_PIDS"],
+    ["cpu", { limits: { cpuMillis: 1_000_000 } }, "limits.cpuMillis", "C8S_MAX_CPU_MILLIS"],
+    ["disk", { limits: { diskBytes: 4096 * MiB } }, "limits.diskBytes", "C8S_MAX_DISK_BYTES"],
+    ["ttl", { ttlMs: 30 * 24 * 3600_000 }, "ttlMs", "C8S_MAX_TTL_MS"],
+    ["idle timeout", { idleTimeoutMs: 2 * 3600_000 }, "idleTimeoutMs", "C8S_MAX_IDLE_TIMEOUT_MS"],
+  ];
+  for (const [name, input, field, setting] of over)
+    void it(`refuses ${name} over its ceiling with LIMIT_EXCEEDED naming field, ceiling and setting`, () => {
+      assert.throws(
+        () => planSandbox(input, { ...context, policy }),
+        (error: unknown) => {
+          assert.ok(isC8sError(error) && error.code === "LIMIT_EXCEEDED", String(error));
+          assert.equal(error.details["field"], field);
+          const [exceeded] = error.details["exceeded"] as { ceiling: number; setting: string; requested: number }[];
+          assert.equal(exceeded?.setting, setting);
+          assert.ok(error.message.includes(field) && error.message.includes(setting), error.message);
+          assert.ok(error.hint?.includes(setting));
+          return true;
+        },
+      );
+    });
+
+  void it("accepts values at the ceiling and names every field over it at once", () => {
+    const { spec } = planSandbox({ limits: { memoryBytes: maxima.memoryBytes, pids: 512 } }, { ...context, policy });
+    assert.equal(spec.limits.memoryBytes, maxima.memoryBytes);
+    assert.throws(
+      () => planSandbox({ limits: { memoryBytes: 2 * maxima.memoryBytes, pids: 513 } }, { ...context, policy }),
+      (error: unknown) =>
+        isC8sError(error) &&
+        (error.details["exceeded"] as unknown[]).length === 2 &&
+        /limits\.pids/.test(error.message),
+    );
+  });
+
+  const network: Array<[string, EnginePolicy["hostNetwork"], boolean, boolean]> = [
+    ["an admin under 'admins'", "admins", true, true],
+    ["a non-admin under 'admins'", "admins", false, false],
+    ["an admin under 'never'", "never", true, false],
+    ["a non-admin under 'never'", "never", false, false],
+  ];
+  for (const [who, hostNetwork, admin, allowed] of network)
+    void it(`network host for ${who}: ${allowed ? "allowed" : "PERMISSION_DENIED"}`, () => {
+      const plan = () =>
+        planSandbox({ network: "host" }, { ...context, policy: { maxima, hostNetwork }, caller: { admin } });
+      if (allowed) assert.deepEqual(plan().spec.network, { mode: "host" });
+      else
+        assert.throws(plan, (error: unknown) => {
+          assert.ok(isC8sError(error) && error.code === "PERMISSION_DENIED");
+          assert.ok(error.message.includes("C8S_ALLOW_HOST_NETWORK"));
+          return true;
+        });
+    });
+
+  void it("an unnamed caller has no host network; network none needs no privilege", () => {
+    assert.throws(() => planSandbox({ network: "host" }, context), /C8S_ALLOW_HOST_NETWORK/);
+    assert.deepEqual(planSandbox({}, { ...context, policy }).spec.network, { mode: "none" });
   });
 });
 

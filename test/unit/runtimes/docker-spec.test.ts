@@ -7,6 +7,7 @@ import {
   containerName,
   dockerName,
   buildGroupHolderBody,
+  buildVolumeBody,
   groupHolderName,
   KEEPALIVE_COMMAND,
   labelKeys,
@@ -198,6 +199,26 @@ void describe("docker create body", () => {
     assert.ok((host.PidsLimit ?? 0) > 0 && (host.PidsLimit ?? 0) <= 16);
     assert.deepEqual(body.Labels, { "dev.c8s.owner": "me", "dev.c8s.role": "group-holder", "dev.c8s.group": "run_7" });
     assert.equal(body.Image, options.defaultImage);
+  });
+
+  void it("/tmp is a tmpfs-backed volume of diskBytes; the workspace a plain volume", () => {
+    const spec = base({ limits: { ...base().limits, diskBytes: 64 * 1024 * 1024 } });
+    const tmp = buildVolumeBody(spec, tmpVolumeName("sbx_1"), "tmp", keys);
+    assert.deepEqual(tmp, {
+      Name: "c8s-sbx_1-tmp",
+      Labels: { "dev.c8s.owner": "me", "dev.c8s.role": "tmp", "dev.c8s.sandbox": "sbx_1" },
+      Driver: "local",
+      DriverOpts: { type: "tmpfs", device: "tmpfs", o: "size=67108864,mode=1777,nosuid,nodev" },
+    });
+    const workspace = buildVolumeBody(spec, workspaceVolumeName("sbx_1"), "workspace", keys);
+    assert.deepEqual(workspace, {
+      Name: "c8s-sbx_1-workspace",
+      Labels: { "dev.c8s.owner": "me", "dev.c8s.role": "workspace", "dev.c8s.sandbox": "sbx_1" },
+    });
+    assert.throws(
+      () => buildVolumeBody(base({ limits: { ...base().limits, diskBytes: 0 } }), "x", "tmp", keys),
+      (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
+    );
   });
 
   void it("names Docker objects within Docker's alphabet", () => {

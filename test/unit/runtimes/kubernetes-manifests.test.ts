@@ -14,7 +14,7 @@ import {
   sandboxLabels,
 } from "../../../src/runtimes/kubernetes/manifests.ts";
 import type { V1Pod } from "@kubernetes/client-node";
-import { wasOomKilled } from "../../../src/runtimes/kubernetes/job-exit.ts";
+import { diskEviction, wasOomKilled } from "../../../src/runtimes/kubernetes/job-exit.ts";
 import type { SandboxSpec } from "../../../src/runtimes/types.ts";
 
 const MiB = 1024 * 1024;
@@ -27,7 +27,7 @@ function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
     workdir: "/workspace",
     mounts: [],
     network: { mode: "none" },
-    limits: { memoryBytes: 1024 * MiB, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * MiB },
+    limits: { memoryBytes: 1024 * MiB, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * MiB, diskBytes: 1024 * MiB },
     labels: {},
     ...overrides,
   };
@@ -127,19 +127,49 @@ void describe("buildJob", () => {
   });
 
   void test("requests from the defaults, limits from the spec", () => {
-    assert.deepEqual(container?.resources?.requests, { cpu: "500m", memory: "512Mi" });
-    assert.deepEqual(container?.resources?.limits, { cpu: "1", memory: "1Gi" });
+    assert.deepEqual(container?.resources?.requests, { cpu: "500m", memory: "512Mi", "ephemeral-storage": "0" });
+    assert.deepEqual(container?.resources?.limits, { cpu: "1", memory: "1Gi", "ephemeral-storage": "2Gi" });
   });
 
   void test("requests never exceed small limits", () => {
     const small = buildJob(
-      spec({ limits: { memoryBytes: 256 * MiB, pids: 64, cpuMillis: 250, fileSizeBytes: MiB } }),
+      spec({ limits: { memoryBytes: 256 * MiB, pids: 64, cpuMillis: 250, fileSizeBytes: MiB, diskBytes: 64 * MiB } }),
       "ns",
       DEFAULT_SANDBOX_DEFAULTS,
     );
     const resources = small.spec?.template.spec?.containers[0]?.resources;
-    assert.deepEqual(resources?.requests, { cpu: "250m", memory: "256Mi" });
-    assert.deepEqual(resources?.limits, { cpu: "250m", memory: "256Mi" });
+    assert.deepEqual(resources?.requests, { cpu: "250m", memory: "256Mi", "ephemeral-storage": "0" });
+    assert.deepEqual(resources?.limits, { cpu: "250m", memory: "256Mi", "ephemeral-storage": "128Mi" });
+  });
+
+  void test("disk quota: each emptyDir holds diskBytes, the pod's ephemeral storage twice that", () => {
+    const table: Array<[number, number | undefined, string, string, string]> = [
+      // diskBytes, default ephemeral request, sizeLimit, limit, request
+      [1024 * MiB, undefined, "1Gi", "2Gi", "0"],
+      [64 * MiB, 256 * MiB, "64Mi", "128Mi", "128Mi"],
+      [10 * 1024 * MiB, 256 * MiB, "10Gi", "20Gi", "256Mi"],
+    ];
+    for (const [diskBytes, request, sizeLimit, limit, requested] of table) {
+      const built = buildJob(spec({ limits: { ...spec().limits, diskBytes } }), "ns", {
+        ...DEFAULT_SANDBOX_DEFAULTS,
+        requests: { ...DEFAULT_SANDBOX_DEFAULTS.requests, ephemeralStorageBytes: request },
+      });
+      const podSpec = built.spec?.template.spec;
+      const dirs = podSpec?.volumes
+        ?.filter((v) => v.emptyDir !== undefined)
+        .map((v) => [v.name, v.emptyDir?.sizeLimit]);
+      assert.deepEqual(dirs, [
+        ["workspace", sizeLimit],
+        ["tmp", sizeLimit],
+      ]);
+      const resources = podSpec?.containers[0]?.resources;
+      assert.equal(resources?.limits?.["ephemeral-storage"], limit);
+      assert.equal(resources?.requests?.["ephemeral-storage"], requested);
+    }
+    assert.throws(
+      () => buildJob(spec({ limits: { ...spec().limits, diskBytes: 0 } }), "ns", DEFAULT_SANDBOX_DEFAULTS),
+      (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
+    );
   });
 
   void test("workdir and /tmp are writable volumes; env and image are set", () => {
@@ -287,4 +317,22 @@ void describe("wasOomKilled", () => {
     ["no pods", [], false],
   ];
   for (const [name, pods, expected] of cases) void test(name, () => assert.equal(wasOomKilled(pods), expected));
+});
+
+void test("diskEviction: the kubelet's own-quota evictions are `disk`, node pressure is not", () => {
+  const pod = (reason: string | undefined, message: string | undefined): V1Pod => ({ status: { reason, message } });
+  const table: Array<[V1Pod, string | null]> = [
+    [
+      pod("Evicted", 'Usage of EmptyDir volume "workspace" exceeds the limit "1Gi". '),
+      'Usage of EmptyDir volume "workspace" exceeds the limit "1Gi".',
+    ],
+    [
+      pod("Evicted", "Pod ephemeral local storage usage exceeds the total limit of containers 2Gi. "),
+      "Pod ephemeral local storage usage exceeds the total limit of containers 2Gi.",
+    ],
+    [pod("Evicted", "The node was low on resource: ephemeral-storage. "), null],
+    [pod("Evicted", "The node was low on resource: memory. "), null],
+    [pod(undefined, undefined), null],
+  ];
+  for (const [p, expected] of table) assert.equal(diskEviction([p]), expected);
 });

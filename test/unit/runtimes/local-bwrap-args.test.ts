@@ -114,6 +114,26 @@ void test("workspace, extra mounts, supervisor and socket dir are bound", () => 
   assert.deepEqual(after(args, "--hostname"), [["box"]]);
 });
 
+void test("/tmp is a tmpfs of the sandbox's diskBytes where bwrap has --size, unsized where it has not", () => {
+  const spec = defaultSpec({ limits: { ...defaultSpec().limits, diskBytes: 64 * 1024 * 1024 } });
+  const table: Array<[boolean | undefined, string[]]> = [
+    [true, ["--size", String(64 * 1024 * 1024), "--tmpfs", "/tmp"]],
+    [false, ["--dev", "/dev", "--tmpfs", "/tmp"]],
+    [undefined, ["--dev", "/dev", "--tmpfs", "/tmp"]],
+  ];
+  for (const [bwrapTmpfsSize, expected] of table) {
+    const args = buildBwrapArgs(spec, { ...facts, bwrapTmpfsSize }, layout);
+    const at = args.indexOf("/tmp");
+    assert.deepEqual(
+      args.slice(at - expected.length + 1, at + 1),
+      expected,
+      `bwrapTmpfsSize=${String(bwrapTmpfsSize)}`,
+    );
+    // --size applies only to the next --tmpfs: the masked secret dirs stay unsized.
+    assert.equal(args.filter((a) => a === "--size").length, bwrapTmpfsSize === true ? 1 : 0);
+  }
+});
+
 void test("workdir /tmp is the tmpfs itself, not a bind", () => {
   const args = buildBwrapArgs(defaultSpec({ workdir: "/tmp" }), facts, layout);
   assert.deepEqual(after(args, "--bind", 2), []);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { limitKinds, limitWrites, parseMounts } from "../../../src/runtimes/local/cgroups.ts";
 import { pickUid } from "../../../src/runtimes/local/sandbox-meta.ts";
 
-const limits = { memoryBytes: 268435456, pids: 128, cpuMillis: 1500, fileSizeBytes: 1 };
+const limits = { memoryBytes: 268435456, pids: 128, cpuMillis: 1500, fileSizeBytes: 1, diskBytes: 1 };
 
 void test("limit files for cgroup v1 and v2", () => {
   assert.deepEqual(limitWrites("cgroup-v1", "memory", limits), [
