@@ -9,9 +9,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadPipeline } from "../src/pipelines/lint.ts";
-import { cloneAt } from "../src/pipelines/git-workspace.ts";
-import { runPipelineLocally } from "../src/pipelines/local-run.ts";
+import { loadPipeline } from "../src/pipelines/spec/lint.ts";
+import { cloneAt } from "../src/pipelines/runner/git-workspace.ts";
+import { runPipelineLocally } from "../src/pipelines/runner/run-pipeline.ts";
 import { DEFAULT_QUEUE_LIMITS } from "../src/server/routes/runs-wiring.ts";
 import { createLocalRuntime } from "../src/runtimes/local/index.ts";
 import { createTestRepository, type TestRepository } from "../test/fixtures/git.ts";

@@ -1,5 +1,5 @@
 /** What every CLI command receives: streams, cwd, the environment (passed down by main.ts) and a cancel signal. */
-import type { PipelineCommandIo } from "../pipelines/cli-io.ts";
+import type { PipelineCommandIo } from "./run/cli-io.ts";
 
 export interface CliIo extends PipelineCommandIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };

@@ -1,9 +1,9 @@
 /** `c8s lint [file…]`: every problem as `file:line:column: CODE message` plus how to fix it. */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { lintPipeline } from "../../pipelines/lint.ts";
-import { formatProblem } from "../../pipelines/problems.ts";
-import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
+import { lintPipeline } from "../../pipelines/spec/lint.ts";
+import { formatProblem } from "../../pipelines/spec/problems.ts";
+import type { PipelineCommandIo } from "../run/cli-io.ts";
 
 export const lintCommand = {
   name: "lint",

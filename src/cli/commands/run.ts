@@ -10,15 +10,15 @@ import { parseArgs } from "node:util";
 import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
 import type { Runtime, RuntimeName } from "../../runtimes/types.ts";
-import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
-import { currentCheckout, type RepositoryRef } from "../../pipelines/git-workspace.ts";
-import { loadPipeline } from "../../pipelines/lint.ts";
-import { type LocalRunResult, runPipelineLocally } from "../../pipelines/local-run.ts";
-import { type PlanContext, planPipeline } from "../../pipelines/plan.ts";
-import { ProgressDisplay, renderSummary } from "../../pipelines/progress.ts";
-import { splitRepoUrl } from "../../pipelines/repo-url.ts";
-import { EVENTS, type PipelineEvent } from "../../pipelines/schema.ts";
-import { parseSecretFile, parseSecretFlag } from "../../pipelines/secret-file.ts";
+import type { PipelineCommandIo } from "../run/cli-io.ts";
+import { currentCheckout, type RepositoryRef } from "../../pipelines/runner/git-workspace.ts";
+import { loadPipeline } from "../../pipelines/spec/lint.ts";
+import { type LocalRunResult, runPipelineLocally } from "../../pipelines/runner/run-pipeline.ts";
+import { type PlanContext, planPipeline } from "../../pipelines/spec/plan.ts";
+import { ProgressDisplay, renderSummary } from "../run/progress.ts";
+import { splitRepoUrl } from "../../pipelines/runner/repo-url.ts";
+import { EVENTS, type PipelineEvent } from "../../pipelines/spec/schema.ts";
+import { parseSecretFile, parseSecretFlag } from "../run/secret-file.ts";
 
 const USAGE = `c8s run [file] [--repo URL --commit REF] [--branch NAME] [--event push|pull_request|tag|manual]
           [--secret NAME=VALUE]… [--secret-file FILE]… [--concurrency N] [--no-fail-fast]

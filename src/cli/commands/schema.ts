@@ -1,6 +1,6 @@
 /** `c8s schema`: prints the JSON Schema of `.c8s.yaml` (the committed copy is docs/pipeline.schema.json). */
-import { pipelineJsonSchema } from "../../pipelines/schema.ts";
-import type { PipelineCommandIo } from "../../pipelines/cli-io.ts";
+import { pipelineJsonSchema } from "../../pipelines/spec/schema.ts";
+import type { PipelineCommandIo } from "../run/cli-io.ts";
 
 export const schemaCommand = {
   name: "schema",

@@ -1,6 +1,6 @@
 /** What the pipeline routes (runs, logs, webhooks, secrets) receive from the composition root. */
-import type { RunService } from "../../pipelines/server/run-service.ts";
-import type { SecretBox } from "../../pipelines/server/secret-box.ts";
+import type { RunService } from "../../pipelines/service/run-service.ts";
+import type { SecretBox } from "../../pipelines/service/secret-box.ts";
 import type { Store } from "../../store/types.ts";
 import type { RouteRegistry } from "../route-registry.ts";
 

@@ -7,8 +7,8 @@
 import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { readLogRange } from "../../pipelines/server/live-logs.ts";
-import { TERMINAL_RUN_STATES } from "../../pipelines/server/run-service.ts";
+import { readLogRange } from "../../pipelines/service/live-logs.ts";
+import { TERMINAL_RUN_STATES } from "../../pipelines/service/run-service.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { type C8sRouteConfig, defineRoute } from "../route-registry.ts";
 import { parseInput } from "../validate.ts";

@@ -1,5 +1,5 @@
 /** Run records → the public JSON of /v1/runs (never the pipeline YAML or secret values). */
-import type { RunDetails } from "../../pipelines/server/run-service.ts";
+import type { RunDetails } from "../../pipelines/service/run-service.ts";
 
 export function toPublicRun(details: RunDetails, withSteps = true) {
   const { run, steps, queuePosition } = details;

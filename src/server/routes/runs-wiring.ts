@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { type QueueLimits } from "../../pipelines/server/queue-policy.ts";
-import { RunService, type RunServiceLogger } from "../../pipelines/server/run-service.ts";
-import { SecretBox } from "../../pipelines/server/secret-box.ts";
+import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
+import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
+import { SecretBox } from "../../pipelines/service/secret-box.ts";
 import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { Store } from "../../store/types.ts";

@@ -15,7 +15,7 @@ import {
   verifyGithubSignature,
   verifyGitlabToken,
   type WebhookDecision,
-} from "../../pipelines/server/webhooks.ts";
+} from "../../pipelines/service/webhooks.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { acceptBufferedBodies, bodyBuffer } from "../raw-body.ts";
 import { defineRoute } from "../route-registry.ts";

@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { LiveLogs } from "../../../src/pipelines/server/live-logs.ts";
+import { LiveLogs } from "../../../src/pipelines/service/live-logs.ts";
 
 async function collect(gen: AsyncGenerator<{ offset: number; data: Buffer }>): Promise<string> {
   let out = "";

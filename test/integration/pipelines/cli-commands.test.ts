@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import { test } from "node:test";
 import { lintCommand } from "../../../src/cli/commands/lint.ts";
 import { schemaCommand } from "../../../src/cli/commands/schema.ts";
-import type { PipelineCommandIo } from "../../../src/pipelines/cli-io.ts";
+import type { PipelineCommandIo } from "../../../src/cli/run/cli-io.ts";
 
 function captureIo(cwd: string): { io: PipelineCommandIo; out: () => string; err: () => string } {
   const stdout = new PassThrough();

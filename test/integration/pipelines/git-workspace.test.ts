@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cloneAt, currentCheckout } from "../../../src/pipelines/git-workspace.ts";
+import { cloneAt, currentCheckout } from "../../../src/pipelines/runner/git-workspace.ts";
 import { createTestRepository } from "../../fixtures/git.ts";
 
 void test("a fresh clone checks out exactly the requested commit", async (t) => {

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Runtime } from "../../../src/runtimes/types.ts";
-import { loadPipeline } from "../../../src/pipelines/lint.ts";
-import { type LocalRunEvent, runPipelineLocally } from "../../../src/pipelines/local-run.ts";
+import { loadPipeline } from "../../../src/pipelines/spec/lint.ts";
+import { type LocalRunEvent, runPipelineLocally } from "../../../src/pipelines/runner/run-pipeline.ts";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
 
 const localRuntimePath = new URL("../../../src/runtimes/local/local-runtime.ts", import.meta.url);

@@ -8,8 +8,8 @@ import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { cloneAt, git } from "../../../src/pipelines/git-workspace.ts";
-import { readCommittedFile } from "../../../src/pipelines/repo-file.ts";
+import { cloneAt, git } from "../../../src/pipelines/runner/git-workspace.ts";
+import { readCommittedFile } from "../../../src/pipelines/runner/repo-file.ts";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
 
 let repo: TestRepository;

@@ -20,7 +20,7 @@ import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { createRunCommand } from "../../../src/cli/commands/run.ts";
-import { outsideWorkspaceBase } from "../../../src/pipelines/local-run.ts";
+import { outsideWorkspaceBase } from "../../../src/pipelines/runner/run-pipeline.ts";
 import { createLocalRuntime } from "../../../src/runtimes/local/index.ts";
 import { createTestRepository } from "../../fixtures/git.ts";
 import { startGitHttpServer, type GitHttpServer } from "../../fixtures/git-http.ts";

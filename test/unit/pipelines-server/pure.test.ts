@@ -3,15 +3,15 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { describe, it } from "node:test";
 import { isC8sError } from "../../../src/errors/index.ts";
-import { pickRunnable } from "../../../src/pipelines/server/queue-policy.ts";
-import { checkoutRef, safePipelinePath } from "../../../src/pipelines/server/run-execution.ts";
-import { SecretBox } from "../../../src/pipelines/server/secret-box.ts";
+import { pickRunnable } from "../../../src/pipelines/service/queue-policy.ts";
+import { checkoutRef, safePipelinePath } from "../../../src/pipelines/service/run-execution.ts";
+import { SecretBox } from "../../../src/pipelines/service/secret-box.ts";
 import {
   githubDecision,
   gitlabDecision,
   verifyGithubSignature,
   verifyGitlabToken,
-} from "../../../src/pipelines/server/webhooks.ts";
+} from "../../../src/pipelines/service/webhooks.ts";
 
 void describe("pickRunnable", () => {
   const q = (id: string, pipeline: string) => ({ id, pipeline });

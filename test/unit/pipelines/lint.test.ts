@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isC8sError } from "../../../src/errors/index.ts";
-import { lintPipeline, loadPipeline } from "../../../src/pipelines/lint.ts";
-import { formatProblem, type LintProblem } from "../../../src/pipelines/problems.ts";
+import { lintPipeline, loadPipeline } from "../../../src/pipelines/spec/lint.ts";
+import { formatProblem, type LintProblem } from "../../../src/pipelines/spec/problems.ts";
 
 const head = "version: v1alpha1\nname: demo\n";
 

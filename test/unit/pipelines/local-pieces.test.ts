@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatDuration, renderStepLine } from "../../../src/pipelines/progress.ts";
-import { describeExecEnd, shellQuote, stepScript } from "../../../src/pipelines/sandbox-executor.ts";
-import { parseSecretFile, parseSecretFlag } from "../../../src/pipelines/secret-file.ts";
-import { serviceHostVariable } from "../../../src/pipelines/services.ts";
-import { LogTail, logFileName } from "../../../src/pipelines/step-logs.ts";
+import { formatDuration, renderStepLine } from "../../../src/cli/run/progress.ts";
+import { describeExecEnd, shellQuote, stepScript } from "../../../src/pipelines/runner/sandbox-executor.ts";
+import { parseSecretFile, parseSecretFlag } from "../../../src/cli/run/secret-file.ts";
+import { serviceHostVariable } from "../../../src/pipelines/runner/services.ts";
+import { LogTail, logFileName } from "../../../src/pipelines/runner/step-logs.ts";
 
 void test("step scripts stop at the first failure and echo each command, quoted safely", () => {
   assert.equal(shellQuote("it's"), `'it'\\''s'`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { test } from "node:test";
-import { createMaskingTransform, SecretMasker, secretForms } from "../../../src/pipelines/masking.ts";
+import { createMaskingTransform, SecretMasker, secretForms } from "../../../src/engine/masking.ts";
 
 const SECRETS = ["hunter2-s3cret", "p@ss word/+?&=é✓", 'quote"back\\slash', "abc"];
 

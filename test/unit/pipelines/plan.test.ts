@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { matchesGlob, matchesPatterns } from "../../../src/pipelines/glob.ts";
-import { loadPipeline } from "../../../src/pipelines/lint.ts";
+import { matchesGlob, matchesPatterns } from "../../../src/pipelines/spec/glob.ts";
+import { loadPipeline } from "../../../src/pipelines/spec/lint.ts";
 import {
   backoffDelayMs,
   expandMatrix,
@@ -11,8 +11,8 @@ import {
   retryPolicy,
   triggerAccepts,
   whenExcludes,
-} from "../../../src/pipelines/plan.ts";
-import { pipelineSchema } from "../../../src/pipelines/schema.ts";
+} from "../../../src/pipelines/spec/plan.ts";
+import { pipelineSchema } from "../../../src/pipelines/spec/schema.ts";
 
 const push: PlanContext = { event: "push", branch: "main" };
 

@@ -1,7 +1,7 @@
 /** Credentials out of repository URLs: split, cloneable URL, origin, and redaction of free text. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cloneableUrl, redactUrls, splitRepoUrl, urlOrigin } from "../../../src/pipelines/repo-url.ts";
+import { cloneableUrl, redactUrls, splitRepoUrl, urlOrigin } from "../../../src/pipelines/runner/repo-url.ts";
 
 const splits = [
   {

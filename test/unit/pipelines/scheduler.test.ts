@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Plan, type PlanContext, planPipeline } from "../../../src/pipelines/plan.ts";
-import { pipelineSchema } from "../../../src/pipelines/schema.ts";
-import { runPlan, type RunResult, type SchedulerEvent } from "../../../src/pipelines/scheduler.ts";
+import { type Plan, type PlanContext, planPipeline } from "../../../src/pipelines/spec/plan.ts";
+import { pipelineSchema } from "../../../src/pipelines/spec/schema.ts";
+import { runPlan, type RunResult, type SchedulerEvent } from "../../../src/pipelines/runner/scheduler.ts";
 import { FakeStepExecutor } from "../../fixtures/pipeline-fake-executor.ts";
 
 const ctx: PlanContext = { event: "push", branch: "main" };

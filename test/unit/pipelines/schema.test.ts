@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { lintPipeline } from "../../../src/pipelines/lint.ts";
-import { pipelineJsonSchema, pipelineSchema } from "../../../src/pipelines/schema.ts";
-import { parseCpuMillis, parseDurationMs, parseMemoryBytes } from "../../../src/pipelines/units.ts";
+import { lintPipeline } from "../../../src/pipelines/spec/lint.ts";
+import { pipelineJsonSchema, pipelineSchema } from "../../../src/pipelines/spec/schema.ts";
+import { parseCpuMillis, parseDurationMs, parseMemoryBytes } from "../../../src/pipelines/spec/units.ts";
 
 const root = join(import.meta.dirname, "../../..");
 

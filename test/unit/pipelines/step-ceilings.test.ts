@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SandboxCeilings } from "../../../src/engine/ceilings.ts";
 import { isC8sError } from "../../../src/errors/index.ts";
-import { planPipeline } from "../../../src/pipelines/plan.ts";
-import { pipelineSchema } from "../../../src/pipelines/schema.ts";
-import { checkPlanCeilings } from "../../../src/pipelines/step-ceilings.ts";
+import { planPipeline } from "../../../src/pipelines/spec/plan.ts";
+import { pipelineSchema } from "../../../src/pipelines/spec/schema.ts";
+import { checkPlanCeilings } from "../../../src/pipelines/spec/step-ceilings.ts";
 
 const MiB = 1024 * 1024;
 const limits = { memoryBytes: 512 * MiB, pids: 256, cpuMillis: 1000, fileSizeBytes: 1024 * MiB, diskBytes: 1024 * MiB };

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import {
   type ExecResult,
   type NetworkSpec,
@@ -15,14 +15,14 @@ import {
   type RuntimeCapabilities,
   type SandboxHandle,
   shellCommand,
-} from "../runtimes/types.ts";
-import { packDirectory } from "../runtimes/files/host-tar.ts";
+} from "../../runtimes/types.ts";
+import { packDirectory } from "../../runtimes/files/host-tar.ts";
 import type { ArtifactStore } from "./artifact-store.ts";
 import { type CollectedArtifacts, collectArtifacts } from "./artifacts.ts";
-import type { MaskingStream, SecretMasker } from "./masking.ts";
-import type { PlannedStep } from "./plan.ts";
+import type { MaskingStream, SecretMasker } from "../../engine/masking.ts";
+import type { PlannedStep } from "../spec/plan.ts";
 import type { AttemptResult, StepAttempt, StepExecutor } from "./step-executor.ts";
-import { OutputBuffer } from "../engine/output-buffer.ts";
+import { OutputBuffer } from "../../engine/output-buffer.ts";
 import { LogFile, logFileName, LogTail } from "./step-logs.ts";
 
 export type WorkspaceHandOff = "bind" | "copy";

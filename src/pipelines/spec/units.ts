@@ -1,5 +1,5 @@
 /** Conversions of the pattern-checked strings in `.c8s.yaml` (see schema.ts). */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 
 /** `500m` → 500, `1` → 1000, `0.5` → 500. */
 export function parseCpuMillis(value: string): number {

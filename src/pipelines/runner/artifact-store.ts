@@ -7,7 +7,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, normalize } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 
 export interface StoredArtifact {
   key: string;

@@ -6,21 +6,21 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { C8sError, toC8sError } from "../errors/index.ts";
-import type { ResourceLimits, Runtime } from "../runtimes/types.ts";
+import { C8sError, toC8sError } from "../../errors/index.ts";
+import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
 import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
-import { SecretMasker } from "./masking.ts";
+import { SecretMasker } from "../../engine/masking.ts";
 import { redactUrls } from "./repo-url.ts";
-import { type Plan, type PlanContext, planPipeline } from "./plan.ts";
-import { checkPlanCeilings } from "./step-ceilings.ts";
-import { quotaDirectory, releaseDirectoryQuota } from "../runtimes/local/disk-quota.ts";
-import { SCHEMA_CEILINGS, type SandboxCeilings } from "../engine/ceilings.ts";
+import { type Plan, type PlanContext, planPipeline } from "../spec/plan.ts";
+import { checkPlanCeilings } from "../spec/step-ceilings.ts";
+import { quotaDirectory, releaseDirectoryQuota } from "../../runtimes/local/disk-quota.ts";
+import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
-import type { OutputBuffer } from "../engine/output-buffer.ts";
+import type { OutputBuffer } from "../../engine/output-buffer.ts";
 import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
-import type { PipelineFile } from "./schema.ts";
+import type { PipelineFile } from "../spec/schema.ts";
 
 export type LocalRunEvent =
   | SchedulerEvent

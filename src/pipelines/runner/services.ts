@@ -3,7 +3,7 @@
  * reach on localhost. Each runs in its own sandbox joined to the run's network group; a
  * readiness command is polled until it exits 0. They are stopped when the run ends.
  */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import {
   type ExecProcess,
   type NetworkSpec,
@@ -11,10 +11,10 @@ import {
   type Runtime,
   type SandboxHandle,
   shellCommand,
-} from "../runtimes/types.ts";
+} from "../../runtimes/types.ts";
 import { abortableSleep } from "./scheduler.ts";
-import type { SecretMasker } from "./masking.ts";
-import type { PlannedService } from "./plan.ts";
+import type { SecretMasker } from "../../engine/masking.ts";
+import type { PlannedService } from "../spec/plan.ts";
 import {
   handWorkspace,
   newSandboxId,

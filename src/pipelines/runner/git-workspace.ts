@@ -12,7 +12,7 @@
 import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import { cloneableUrl, redactUrls, type RepoCredential, splitRepoUrl, urlOrigin } from "./repo-url.ts";
 
 export interface GitResult {

@@ -3,7 +3,7 @@
  * expanded, `when` filters evaluated, units converted, topological levels computed.
  * No I/O: the same plan drives the local runner and the server.
  */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import { findCycles } from "./graph-problems.ts";
 import { matchesPatterns } from "./glob.ts";
 import type { PipelineEvent, PipelineFile, Retries, ServiceDefinition, StepDefinition, WhenFilter } from "./schema.ts";

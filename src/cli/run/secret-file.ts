@@ -1,5 +1,5 @@
 /** `--secret-file`: dotenv-style `NAME=VALUE` lines; `#` comments; optional '…' or "…" quotes. */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -7,7 +7,7 @@
  * never descends through one, so the file is a regular blob of that commit or it is refused.
  * There is no filesystem path to race, and nothing a step later does to the workspace matters.
  */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import { gitBytes, gitMessage } from "./git-workspace.ts";
 
 /** The pipeline file limit (the YAML reader refuses more anyway; this bounds git's output). */

@@ -4,9 +4,9 @@
  * A file is stored as itself, a directory as a tar, a glob as every file it matches.
  */
 import { Readable } from "node:stream";
-import type { SandboxFiles, SandboxHandle } from "../runtimes/types.ts";
+import type { SandboxFiles, SandboxHandle } from "../../runtimes/types.ts";
 import type { ArtifactStore, StoredArtifact } from "./artifact-store.ts";
-import { matchesGlob } from "./glob.ts";
+import { matchesGlob } from "../spec/glob.ts";
 
 export interface CollectedArtifacts {
   stored: (StoredArtifact & { path: string })[];

@@ -4,7 +4,7 @@
  * `allowFailure`; retries with backoff; per-step and per-run timeouts; cancellation through
  * an AbortSignal. Where a step runs is the `StepExecutor`'s business.
  */
-import { backoffDelayMs, type Plan, type PlannedStep } from "./plan.ts";
+import { backoffDelayMs, type Plan, type PlannedStep } from "../spec/plan.ts";
 import type { AttemptResult, RunState, StepExecutor, StepState } from "./step-executor.ts";
 
 export interface StepRecord {

@@ -3,8 +3,8 @@
  * are created by the runner, not by the engine, so the runner applies the same ceilings the
  * engine applies to API sandboxes (`engine/ceilings.ts`) before anything starts.
  */
-import { type CeilingRequest, checkCeilings, type SandboxCeilings } from "../engine/ceilings.ts";
-import type { ResourceLimits } from "../runtimes/types.ts";
+import { type CeilingRequest, checkCeilings, type SandboxCeilings } from "../../engine/ceilings.ts";
+import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { Plan } from "./plan.ts";
 
 /** Throws LIMIT_EXCEEDED naming each step field (or default) over its ceiling. */

@@ -6,7 +6,7 @@
  * from a credential helper reading the environment — never in git's argv, never in the
  * clone's `.git/config` where a step could read it. Pure.
  */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 
 export interface RepoCredential {
   username: string;

@@ -2,7 +2,7 @@
  * The seam between the scheduler and wherever steps run: a sandbox through the engine
  * (local bubblewrap, Docker, Kubernetes), or a fake in ordering tests.
  */
-import type { PlannedStep } from "./plan.ts";
+import type { PlannedStep } from "../spec/plan.ts";
 
 export type StepState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
 export type RunState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed-out";

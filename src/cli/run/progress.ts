@@ -3,8 +3,8 @@
  * on a terminal, one line per change otherwise; the failing step's last lines at the end.
  * `renderProgress` and `renderSummary` are pure; `ProgressDisplay` is the thin writer.
  */
-import type { LocalRunEvent, LocalRunResult } from "./local-run.ts";
-import type { StepState } from "./step-executor.ts";
+import type { LocalRunEvent, LocalRunResult } from "../../pipelines/runner/run-pipeline.ts";
+import type { StepState } from "../../pipelines/runner/step-executor.ts";
 
 export interface StepView {
   name: string;

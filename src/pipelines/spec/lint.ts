@@ -3,7 +3,7 @@
  * entry point for pipeline files (CLI, server, webhooks): it throws PIPELINE_INVALID with
  * the problem list in `details.problems`.
  */
-import { C8sError } from "../errors/index.ts";
+import { C8sError } from "../../errors/index.ts";
 import { DEFAULT_GRAPH_LIMITS, type GraphLimits, graphProblems } from "./graph-problems.ts";
 import { formatProblem, type LintProblem, sortProblems } from "./problems.ts";
 import type { PipelineFile } from "./schema.ts";
