@@ -31,6 +31,8 @@ import {
   imageFor,
   labelKeys,
   tmpVolumeName,
+  needsTmpVolume,
+  type TmpMountKind,
   workspaceVolumeName,
   type DockerLabelKeys,
   type DockerUlimit,
@@ -84,6 +86,7 @@ class DockerRuntime implements Runtime {
   private readonly destroyed = new Set<string>();
   /** Last OOM-kill count seen per container (exit 137 + a rising counter = oom). */
   private readonly oomSeen = new Map<string, number>();
+  private tmpKind: Promise<TmpMountKind> | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -106,6 +109,17 @@ class DockerRuntime implements Runtime {
     };
   }
 
+  /** Podman gets a container tmpfs for /tmp, dockerd a tmpfs-backed volume (see CreateBodyOptions.tmp). */
+  private tmpMountKind(): Promise<TmpMountKind> {
+    this.tmpKind ??= this.docker
+      .version()
+      .then((v) =>
+        (v.Components ?? []).some((c) => /podman/i.test(c.Name)) ? ("tmpfs" as const) : ("volume" as const),
+      )
+      .catch(this.fail("read the engine's version"));
+    return this.tmpKind;
+  }
+
   async capabilities(): Promise<RuntimeCapabilities> {
     const info = (await this.docker.info().catch(this.fail("read the engine's info"))) as {
       CgroupVersion?: string;
@@ -123,7 +137,9 @@ class DockerRuntime implements Runtime {
       hostWorkspace: true,
       notes: [
         `Docker Engine ${info.ServerVersion ?? "?"} at ${this.dockerHost} (cgroup v${info.CgroupVersion ?? "?"}, storage ${info.Driver ?? "?"})`,
-        "/tmp is a per-sandbox tmpfs-backed volume of limits.diskBytes (a container tmpfs would be invisible to the archive endpoints)",
+        (await this.tmpMountKind()) === "volume"
+          ? "/tmp is a per-sandbox tmpfs-backed volume of limits.diskBytes (a container tmpfs would be invisible to dockerd's archive endpoints)"
+          : "/tmp is a container tmpfs of limits.diskBytes (Podman's archive endpoints see it; Podman cannot size a local volume without project quota)",
         `workspace disk quota not enforced: the workspace is a plain volume (the local volume driver cannot size one; storage ${info.Driver ?? "?"}); a pipeline run's bind-mounted clone has the quota of the c8s host's run directory`,
         "the image must provide `sleep` (keep-alive) and /bin/sh, tr, grep, kill (exec tree kill), rm/rmdir (file removal)",
       ],
@@ -131,16 +147,18 @@ class DockerRuntime implements Runtime {
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    const tmp = await this.tmpMountKind();
     const body = buildCreateBody(spec, {
       labels: this.keys,
       defaultImage: this.defaultImage,
       ulimits: this.ulimits,
+      tmp,
     });
     const image = imageFor(spec, this.defaultImage);
     await ensureImage(this.docker, image, this.dockerHost, this.logger);
     const volumes = [
       ...(spec.workspaceSource === undefined ? [workspaceVolumeName(spec.id)] : []),
-      ...(spec.workdir === "/tmp" ? [] : [tmpVolumeName(spec.id)]),
+      ...(needsTmpVolume(spec, tmp) ? [tmpVolumeName(spec.id)] : []),
     ];
     const group = spec.network.mode === "group" ? spec.network.group : undefined;
     if (group !== undefined) await this.ensureGroupHolder(group, spec.owner);

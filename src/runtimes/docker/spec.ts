@@ -73,6 +73,21 @@ export interface CreateBodyOptions {
    * Podman then asks for nofile/nproc 1048576, which fails where rlimits cannot be raised.
    */
   ulimits?: readonly DockerUlimit[] | undefined;
+  /**
+   * How /tmp gets its `limits.diskBytes` quota. `volume` (dockerd): a tmpfs-backed local
+   * volume, because dockerd's archive endpoints read the container's filesystem from the
+   * engine's side, where a tmpfs mounted inside the container is invisible. `tmpfs` (Podman):
+   * a container tmpfs mount; Podman refuses a sized local volume without project quota and
+   * its archive endpoints join the container's mount namespace, so they see the tmpfs.
+   */
+  tmp?: TmpMountKind | undefined;
+}
+
+export type TmpMountKind = "volume" | "tmpfs";
+
+/** Whether a sandbox of `spec` gets a /tmp volume beside its container (see CreateBodyOptions.tmp). */
+export function needsTmpVolume(spec: Pick<SandboxSpec, "workdir">, tmp: TmpMountKind): boolean {
+  return tmp === "volume" && spec.workdir !== "/tmp";
 }
 
 /** The image a spec runs in: its own, else the runtime default. */
@@ -124,9 +139,16 @@ export function buildCreateBody(spec: SandboxSpec, options: CreateBodyOptions): 
     spec.workspaceSource === undefined
       ? { Type: "volume" as const, Source: workspaceVolumeName(spec.id), Target: spec.workdir, ReadOnly: false }
       : { Type: "bind" as const, Source: spec.workspaceSource, Target: spec.workdir, ReadOnly: false };
-  // /tmp is a volume, not a tmpfs: the archive endpoints (files API) read the container's
-  // filesystem from the engine's side, where a tmpfs mounted inside the container is invisible.
-  const tmp = { Type: "volume" as const, Source: tmpVolumeName(spec.id), Target: "/tmp", ReadOnly: false };
+  const tmp =
+    options.tmp === "tmpfs"
+      ? {
+          Type: "tmpfs" as const,
+          Source: "", // an engine takes "" as none; a tmpfs has no source
+          Target: "/tmp",
+          ReadOnly: false,
+          TmpfsOptions: { SizeBytes: positiveDiskBytes(limits.diskBytes), Mode: 0o1777 },
+        }
+      : { Type: "volume" as const, Source: tmpVolumeName(spec.id), Target: "/tmp", ReadOnly: false };
   const extra = spec.mounts.map((m) => ({
     Type: "bind" as const,
     Source: m.source,
@@ -218,18 +240,22 @@ export function buildVolumeBody(
 ): { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> } {
   const Labels = resourceLabels(keys, spec.owner, spec.id, role);
   if (role === "workspace") return { Name: name, Labels };
-  const size = spec.limits.diskBytes;
-  if (!(Number.isInteger(size) && size > 0))
-    throw new C8sError("INVALID_ARGUMENT", "Sandbox limits.diskBytes must be a positive integer.", {
-      details: { diskBytes: size },
-      hint: "Set limits.diskBytes to the quota in bytes, e.g. 1073741824.",
-    });
+  const size = positiveDiskBytes(spec.limits.diskBytes);
   return {
     Name: name,
     Labels,
     Driver: "local",
     DriverOpts: { type: "tmpfs", device: "tmpfs", o: `size=${size},mode=1777,nosuid,nodev` },
   };
+}
+
+function positiveDiskBytes(size: number): number {
+  if (!(Number.isInteger(size) && size > 0))
+    throw new C8sError("INVALID_ARGUMENT", "Sandbox limits.diskBytes must be a positive integer.", {
+      details: { diskBytes: size },
+      hint: "Set limits.diskBytes to the quota in bytes, e.g. 1073741824.",
+    });
+  return size;
 }
 
 /** Labels for the volumes created beside a sandbox. */
