@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { loadPipeline } from "../src/pipelines/spec/lint.ts";
 import { cloneAt } from "../src/pipelines/runner/git-workspace.ts";
 import { runPipelineLocally } from "../src/pipelines/runner/run-pipeline.ts";
+import { createEmbeddedEngine } from "../src/engine/embedded.ts";
 import { DEFAULT_QUEUE_LIMITS } from "../src/server/routes/runs-wiring.ts";
 import { createLocalRuntime } from "../src/runtimes/local/index.ts";
 import { createTestRepository, type TestRepository } from "../test/fixtures/git.ts";
@@ -100,6 +101,12 @@ async function dagInProcess(repo: TestRepository, reps: number, bare: number[]):
     supervisorCacheDir: join(tmpdir(), "c8s-bench-supervisor"),
   });
   const { runtime, timings } = timedRuntime(local);
+  const engine = createEmbeddedEngine({
+    runtime,
+    owner: "c8s-bench-pipelines",
+    defaults: { ...LIMITS, ttlMs: 600_000, idleTimeoutMs: 600_000, execTimeoutMs: 600_000 },
+    maxSandboxes: 16,
+  });
   const pipeline = loadPipeline(diamondYaml());
   const totals: number[] = [];
   const spans: number[] = [];
@@ -116,8 +123,7 @@ async function dagInProcess(repo: TestRepository, reps: number, bare: number[]):
           pipeline,
           repository: { url: repo.url, commit: repo.commits[0] ?? "HEAD" },
           context: { event: "push", branch: "main" },
-          runtime,
-          owner: "c8s-bench-pipelines",
+          sandboxes: engine,
           home,
           secrets: {},
           limits: LIMITS,
@@ -144,6 +150,7 @@ async function dagInProcess(repo: TestRepository, reps: number, bare: number[]):
       handoffs.push(...split.handoffs);
     }
   } finally {
+    await engine.close();
     await runtime.close();
     await rm(home, { recursive: true, force: true });
   }

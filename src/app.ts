@@ -122,9 +122,8 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       gitlabWebhookSecret: config.webhooks.gitlabToken,
       ...options.pipelines,
       store,
-      runtime,
+      sandboxes: engine,
       home: config.home,
-      owner,
       limits: {
         memoryBytes: config.defaults.memoryBytes,
         pids: config.defaults.pids,

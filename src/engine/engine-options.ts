@@ -4,13 +4,13 @@ import { resolve } from "node:path";
 import type { C8sConfig } from "../config/config.ts";
 import { C8sError } from "../errors/index.ts";
 import type { Runtime } from "../runtimes/types.ts";
-import type { Store } from "../store/types.ts";
+import type { EngineStore } from "../store/types.ts";
 import type { Clock, Logger } from "./clock.ts";
 import { type EngineDefaults, type EnginePolicy, SCHEMA_POLICY } from "./sandbox-plan.ts";
 
 export interface SandboxEngineOptions {
   runtime: Runtime;
-  store: Store;
+  store: EngineStore;
   /**
    * Server configuration: `defaults`, `maxSandboxes`, and `home` (from which the owner label is
    * derived when `owner` is not given). Explicit fields below win over it.

@@ -4,7 +4,7 @@
  */
 import { C8sError } from "../errors/index.ts";
 import type { ExecResult, Runtime, SandboxHandle } from "../runtimes/types.ts";
-import type { ExecRecord, SandboxRecord, Store } from "../store/types.ts";
+import type { EngineStore, ExecRecord, SandboxRecord } from "../store/types.ts";
 import type { Clock, Logger, TimerHandle } from "./clock.ts";
 import type { EventLog } from "./event-log.ts";
 import { LiveExecSession, type RawChunk } from "./exec-session.ts";
@@ -12,10 +12,11 @@ import { newId } from "./ids.ts";
 import { checkCeilings, SCHEMA_CEILINGS } from "./ceilings.ts";
 import { execInputSchema, parseInput } from "./schemas.ts";
 import type { ExecInput, ExecSession, RunToCompletionResult } from "./types.ts";
+import type { InternalExecOptions } from "./workloads.ts";
 
 export interface ExecManagerDeps {
   runtime: Runtime;
-  store: Store;
+  store: EngineStore;
   clock: Clock;
   logger: Logger;
   events: EventLog;
@@ -71,7 +72,8 @@ export class ExecManager {
     return false;
   }
 
-  async start(sandboxId: string, raw: ExecInput): Promise<LiveExecSession> {
+  /** `internal`: options only c8s itself sets (masking, an abort signal); never from a request body. */
+  async start(sandboxId: string, raw: ExecInput, internal: InternalExecOptions = {}): Promise<LiveExecSession> {
     const input = parseInput(execInputSchema, raw, "exec request");
     if (input.timeoutMs !== undefined)
       checkCeilings(
@@ -88,6 +90,7 @@ export class ExecManager {
       ...(input.cwd === undefined ? {} : { cwd: input.cwd }),
       ...(input.tty === undefined ? {} : { tty: input.tty }),
       timeoutMs: input.timeoutMs ?? this.deps.execTimeoutMs,
+      ...(internal.signal === undefined ? {} : { signal: internal.signal }),
     });
     const record: ExecRecord = {
       id: newId("exec", startedMs),
@@ -112,6 +115,7 @@ export class ExecManager {
     const session = new LiveExecSession(record.id, sandboxId, process, {
       bufferBytes: this.deps.bufferBytes,
       now: () => clock.now(),
+      masker: internal.masker,
       onEnd: (result) => this.finished(record, result),
     });
     this.sessions.set(record.id, session);

@@ -3,6 +3,7 @@
  * buffer (so clients can attach and replay from a cursor), and how it ended.
  */
 import type { ExecProcess, ExecResult, TtySize } from "../runtimes/types.ts";
+import type { SecretMasker } from "./masking.ts";
 import { OutputBuffer } from "./output-buffer.ts";
 import type { ExecOutcome, ExecSession, OutputChunk, OutputStreamName } from "./types.ts";
 
@@ -32,21 +33,34 @@ export class LiveExecSession implements ExecSession {
     readonly id: string,
     readonly sandboxId: string,
     private readonly process: ExecProcess,
-    options: { bufferBytes: number; now: () => number; onEnd: (result: ExecResult) => Promise<void> },
+    options: {
+      bufferBytes: number;
+      now: () => number;
+      /** Masks secret values before anything is buffered: every reader sees the same masked bytes. */
+      masker?: SecretMasker | undefined;
+      onEnd: (result: ExecResult) => Promise<void>;
+    },
   ) {
     const buffer = new OutputBuffer<RawChunk>({ maxBytes: options.bufferBytes, sizeOf: (c) => c.data.length });
     this.buffer = buffer;
-    const take =
-      (stream: OutputStreamName) =>
-      (data: Buffer | string): void => {
-        const chunk: RawChunk = { stream, data: typeof data === "string" ? Buffer.from(data) : data };
-        if (chunk.data.length === 0) return;
-        buffer.push(chunk);
-        for (const listener of this.listeners) listener(chunk);
-      };
-    process.stdout.on("data", take("stdout"));
-    process.stderr.on("data", take("stderr"));
-    const outputDone = Promise.all([streamEnded(process.stdout), streamEnded(process.stderr)]);
+    const emit = (stream: OutputStreamName, data: Buffer): void => {
+      if (data.length === 0) return;
+      const chunk: RawChunk = { stream, data };
+      buffer.push(chunk);
+      for (const listener of this.listeners) listener(chunk);
+    };
+    const follow = (stream: OutputStreamName, readable: NodeJS.ReadableStream): Promise<void> => {
+      const masking = options.masker?.createStream();
+      readable.on("data", (data: Buffer | string) => {
+        const bytes = typeof data === "string" ? Buffer.from(data) : data;
+        emit(stream, masking === undefined ? bytes : masking.write(bytes));
+      });
+      // A masker holds back what could be the start of a secret until the stream ends.
+      return streamEnded(readable).then(() => {
+        if (masking !== undefined) emit(stream, masking.end());
+      });
+    };
+    const outputDone = Promise.all([follow("stdout", process.stdout), follow("stderr", process.stderr)]);
     this.done = (async (): Promise<ExecOutcome> => {
       const startedAt = options.now();
       // The contract says `result` never rejects for a non-zero exit; a runtime failure still must end the exec.

@@ -4,7 +4,7 @@
  * is destroyed; the records say `interrupted` and their running execs `killed`.
  */
 import type { Runtime, SandboxHandle } from "../runtimes/types.ts";
-import type { Store } from "../store/types.ts";
+import type { EngineStore } from "../store/types.ts";
 import type { Clock, Logger } from "./clock.ts";
 import type { EventLog } from "./event-log.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
@@ -22,7 +22,7 @@ export const INTERRUPTED_MESSAGE = "the c8s server stopped while this sandbox ra
 
 export async function reconcile(deps: {
   runtime: Runtime;
-  store: Store;
+  store: EngineStore;
   owner: string;
   events: EventLog;
   clock: Clock;

@@ -7,7 +7,14 @@ import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { C8sError, toC8sError } from "../errors/index.ts";
 import type { FileEntry, Runtime, RuntimeCapabilities, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
-import type { ExecRecord, SandboxEvent, SandboxRecord, SandboxState, Store } from "../store/types.ts";
+import type {
+  ExecRecord,
+  SandboxEvent,
+  SandboxRecord,
+  SandboxPurpose,
+  SandboxState,
+  EngineStore,
+} from "../store/types.ts";
 import { type Clock, type Logger, silentLogger, systemClock } from "./clock.ts";
 import { EventLog } from "./event-log.ts";
 import { ExecManager } from "./exec-manager.ts";
@@ -16,7 +23,8 @@ import { KeyedLock } from "./keyed-lock.ts";
 import { Reaper } from "./reaper.ts";
 import { reconcile, type ReconcileReport } from "./reconcile.ts";
 import type { Caller } from "./ceilings.ts";
-import { type EngineDefaults, type EnginePolicy, planSandbox } from "./sandbox-plan.ts";
+import { type EngineDefaults, type EnginePolicy, planSandbox, type SandboxPlan } from "./sandbox-plan.ts";
+import { type InternalExecOptions, planWorkload, type WorkloadRequest, type WorkloadSandboxes } from "./workloads.ts";
 import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
@@ -24,10 +32,10 @@ import type { CreateSandboxInput, ExecInput, ExecSession, RunToCompletionResult,
 
 const CREATE_SLOT = "\0create-slot";
 
-export class SandboxEngine implements SandboxEngineApi {
+export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
   readonly eventLog: EventLog;
   private readonly runtime: Runtime;
-  private readonly store: Store;
+  private readonly store: EngineStore;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly lock = new KeyedLock();
@@ -142,6 +150,26 @@ export class SandboxEngine implements SandboxEngineApi {
       policy: this.options.policy,
       ...(caller === undefined ? {} : { caller }),
     });
+    return this.admit(plan);
+  }
+
+  /** A sandbox c8s needs for itself (a pipeline step or service): same lifecycle, internal options. */
+  async createWorkload(request: WorkloadRequest): Promise<SandboxRecord> {
+    if (this.closed)
+      throw new C8sError("RUNTIME_UNAVAILABLE", "the engine is shutting down", { hint: "Retry shortly." });
+    const nowMs = this.clock.now();
+    const plan = planWorkload(request, {
+      id: newId("sbx", nowMs),
+      owner: this.options.owner,
+      runtime: this.runtime.name,
+      nowMs,
+      fileSizeBytes: this.options.defaults.fileSizeBytes,
+    });
+    return this.admit(plan);
+  }
+
+  /** Counts it against `maxSandboxes`, records it, starts it. */
+  private async admit(plan: SandboxPlan): Promise<SandboxRecord> {
     await this.lock.run(CREATE_SLOT, async () => {
       const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
       if (active >= this.options.maxSandboxes)
@@ -155,12 +183,15 @@ export class SandboxEngine implements SandboxEngineApi {
         );
       await this.store.sandboxes.insert(plan.record);
     });
-    void this.eventLog.emit(plan.record.id, "sandbox.created", {
+    const { record } = plan;
+    void this.eventLog.emit(record.id, "sandbox.created", {
       runtime: this.runtime.name,
       image: plan.spec.image ?? null,
-      labels: plan.record.labels,
+      labels: record.labels,
+      purpose: record.purpose,
+      ...(record.runId === null ? {} : { runId: record.runId, step: record.step }),
     });
-    return this.lock.run(plan.record.id, () => this.startSandbox(plan.record, plan.spec));
+    return this.lock.run(record.id, () => this.startSandbox(record, plan.spec));
   }
 
   private async startSandbox(record: SandboxRecord, spec: Parameters<Runtime["create"]>[0]): Promise<SandboxRecord> {
@@ -230,7 +261,13 @@ export class SandboxEngine implements SandboxEngineApi {
   }
 
   async list(
-    filter: { state?: SandboxState[]; labels?: Record<string, string>; limit?: number } = {},
+    filter: {
+      state?: SandboxState[];
+      purpose?: SandboxPurpose[];
+      runId?: string;
+      labels?: Record<string, string>;
+      limit?: number;
+    } = {},
   ): Promise<SandboxRecord[]> {
     const parsed = parseInput(listSandboxesSchema, filter, "sandbox filter");
     return this.store.sandboxes.list({ ...parsed, owner: this.options.owner });
@@ -287,8 +324,29 @@ export class SandboxEngine implements SandboxEngineApi {
     return terminated ?? this.get(id);
   }
 
-  exec(sandboxId: string, input: ExecInput): Promise<ExecSession> {
-    return this.execs.start(sandboxId, input);
+  exec(sandboxId: string, input: ExecInput, internal?: InternalExecOptions): Promise<ExecSession> {
+    return this.execs.start(sandboxId, input, internal);
+  }
+
+  /** Where other members of its network group reach the sandbox. */
+  address(sandboxId: string): Promise<string> {
+    return this.withHandle(sandboxId, (h) => this.runtime.address(h));
+  }
+
+  /** Keeps a running sandbox until `untilMs` (debugging a failed step): the TTL moves there, idleness stops counting. */
+  async keep(sandboxId: string, untilMs: number): Promise<SandboxRecord> {
+    await this.get(sandboxId);
+    return this.lock.run(sandboxId, async () => {
+      const kept = await this.store.sandboxes.transition(sandboxId, "running", {
+        state: "running",
+        expiresAt: new Date(untilMs).toISOString(),
+        idleTimeoutMs: null,
+      });
+      if (kept === null) return this.mustGetRunning(sandboxId);
+      this.reaper.schedule(kept);
+      void this.eventLog.emit(sandboxId, "sandbox.kept", { until: kept.expiresAt });
+      return kept;
+    });
   }
 
   run(sandboxId: string, input: ExecInput & { stdinData?: Buffer }): Promise<RunToCompletionResult> {

@@ -144,8 +144,13 @@ export const mkdirSchema = z.strictObject({ path: sandboxPath, recursive: z.bool
 
 export const sandboxStateSchema = z.enum(["creating", "running", "stopping", "terminated"]);
 
+/** What a sandbox is for (`SandboxPurpose` in store/types.ts). */
+export const sandboxPurposeSchema = z.enum(["sandbox", "step", "service", "session", "agent"]);
+
 export const listSandboxesSchema = z.strictObject({
   state: z.array(sandboxStateSchema).optional(),
+  purpose: z.array(sandboxPurposeSchema).optional(),
+  runId: z.string().min(1).max(128).optional(),
   labels: z.record(z.string(), z.string()).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });

@@ -4,7 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize } from "../runtimes/types.ts";
-import type { ExecRecord, SandboxEvent, SandboxRecord, SandboxState } from "../store/types.ts";
+import type { ExecRecord, SandboxEvent, SandboxPurpose, SandboxRecord, SandboxState } from "../store/types.ts";
 import type { Caller } from "./ceilings.ts";
 
 /** The public create request, validated by zod at the edge (see `engine/schemas.ts`). */
@@ -77,7 +77,13 @@ export interface SandboxEngineApi {
   /** `caller`: who asks, for the host-network policy (default: no privileges). */
   create(input: CreateSandboxInput, caller?: Caller): Promise<SandboxRecord>;
   get(id: string): Promise<SandboxRecord>;
-  list(filter?: { state?: SandboxState[]; labels?: Record<string, string>; limit?: number }): Promise<SandboxRecord[]>;
+  list(filter?: {
+    state?: SandboxState[];
+    purpose?: SandboxPurpose[];
+    runId?: string;
+    labels?: Record<string, string>;
+    limit?: number;
+  }): Promise<SandboxRecord[]>;
   destroy(id: string): Promise<SandboxRecord>;
 
   exec(sandboxId: string, input: ExecInput): Promise<ExecSession>;

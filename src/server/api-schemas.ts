@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import {
+  sandboxPurposeSchema,
   createSandboxSchema,
   execInputSchema,
   killExecSchema,
@@ -49,6 +50,13 @@ export const listSandboxesQuery = z
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .pipe(z.array(z.string().regex(/^[^=]+=.*$/, "must be key=value")))
       .optional(),
+    purpose: z
+      .string()
+      .transform((s) => s.split(","))
+      .pipe(z.array(sandboxPurposeSchema))
+      .optional()
+      .describe("Comma-separated purposes: sandbox, step, service, session, agent."),
+    run: z.string().min(1).max(128).optional().describe("Only the sandboxes of this pipeline run."),
     limit: queryInt(1, 1000).optional(),
   })
   .strict();
@@ -125,6 +133,9 @@ export const sandboxResponse = z.object({
   image: z.string().nullable(),
   workdir: z.string(),
   labels: z.record(z.string(), z.string()),
+  purpose: sandboxPurposeSchema,
+  runId: z.string().nullable().describe("The pipeline run a step or service sandbox belongs to."),
+  step: z.string().nullable().describe("The step (or service) of that run."),
   createdAt: isoTime,
   startedAt: isoTime.nullable(),
   lastActivityAt: isoTime,

@@ -4,7 +4,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { SandboxEngineApi } from "../engine/types.ts";
-import type { SandboxEvent, Store } from "../store/types.ts";
+import { SANDBOX_PURPOSES, type SandboxEvent, type Store } from "../store/types.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics.ts";
 
 const LIVE_STATES = ["creating", "running", "stopping"] as const;
@@ -40,10 +40,19 @@ function stringField(data: Record<string, unknown>, ...keys: string[]): string |
 export function createC8sMetrics(store: Store): C8sMetrics {
   const registry = new MetricsRegistry();
   const sandboxes = registry.register(
-    new Gauge("c8s_sandboxes", "Sandboxes that are not terminated, by state.", async (gauge) => {
-      const live = await store.sandboxes.list({ state: [...LIVE_STATES] });
-      for (const state of LIVE_STATES) gauge.set({ state }, live.filter((s) => s.state === state).length);
-    }),
+    new Gauge(
+      "c8s_sandboxes",
+      "Sandboxes that are not terminated, by state and purpose (sandbox, step, service, …).",
+      async (gauge) => {
+        const live = await store.sandboxes.list({ state: [...LIVE_STATES] });
+        for (const state of LIVE_STATES)
+          for (const purpose of SANDBOX_PURPOSES)
+            gauge.set({ state, purpose }, live.filter((s) => s.state === state && s.purpose === purpose).length);
+      },
+    ),
+  );
+  const created = registry.register(
+    new Counter("c8s_sandboxes_created_total", "Sandboxes created, by purpose (sandbox, step, service, …)."),
   );
   const createSeconds = registry.register(
     new Histogram("c8s_sandbox_create_seconds", "Time from a sandbox's creation to ready.", CREATE_BUCKETS),
@@ -64,6 +73,7 @@ export function createC8sMetrics(store: Store): C8sMetrics {
     switch (event.type) {
       case "sandbox.created":
         createdAt.set(event.sandboxId, at);
+        created.inc({ purpose: stringField(event.data, "purpose") ?? "sandbox" });
         return;
       case "sandbox.ready": {
         const start = createdAt.get(event.sandboxId);
@@ -83,6 +93,7 @@ export function createC8sMetrics(store: Store): C8sMetrics {
         terminations.inc({ reason: stringField(event.data, "reason", "terminationReason") ?? "unknown" });
         return;
       case "sandbox.started":
+      case "sandbox.kept":
       case "exec.started":
         return;
     }

@@ -8,6 +8,9 @@ export interface PublicSandbox {
   image: string | null;
   workdir: string;
   labels: Record<string, string>;
+  purpose: SandboxRecord["purpose"];
+  runId: string | null;
+  step: string | null;
   createdAt: string;
   startedAt: string | null;
   lastActivityAt: string;
@@ -44,6 +47,9 @@ export function toPublicSandbox(record: SandboxRecord): PublicSandbox {
     image: typeof spec["image"] === "string" ? spec["image"] : null,
     workdir: typeof spec["workdir"] === "string" ? spec["workdir"] : DEFAULT_WORKDIR,
     labels: record.labels,
+    purpose: record.purpose,
+    runId: record.runId,
+    step: record.step,
     createdAt: record.createdAt,
     startedAt: record.startedAt,
     lastActivityAt: record.lastActivityAt,

@@ -8,6 +8,7 @@ import { WebSocket } from "ws";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { C8sConfig } from "../config/config.ts";
 import type { SandboxEngineApi } from "../engine/types.ts";
+import { createWorkloadGuard } from "./workload-guard.ts";
 import { C8sError } from "../errors/index.ts";
 import type { SandboxEvent, Store } from "../store/types.ts";
 import { createAuthHook } from "./auth.ts";
@@ -75,6 +76,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     });
   });
   app.addHook("onRequest", createAuthHook(store));
+  app.addHook("onRequest", createWorkloadGuard(engine));
   // A refused WebSocket upgrade (401, 404, …) ends its connection: the socket left the HTTP
   // server's keep-alive handling at the upgrade, so nothing else would ever close it.
   app.addHook("onSend", async (request, reply) => {

@@ -4,6 +4,7 @@
  */
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
+import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export interface Migration {
   id: number;
@@ -75,6 +76,7 @@ CREATE TABLE tokens (
   },
   RUNS_MIGRATION,
   HARDENING_MIGRATION,
+  WORKLOADS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -11,7 +11,7 @@ import {
   placeholders,
 } from "./rows.ts";
 import type { SqlClient, SqlParam } from "./sql-client.ts";
-import type { SandboxFilter, SandboxRecord, SandboxRepository, SandboxState } from "./types.ts";
+import type { SandboxFilter, SandboxPurpose, SandboxRecord, SandboxRepository, SandboxState } from "./types.ts";
 
 const text = (v: string | null): SqlParam => v;
 const ts = (v: string | null): SqlParam => v;
@@ -21,6 +21,9 @@ export const SANDBOX_COLUMNS: ColumnMap = {
   owner: { column: "owner", param: text },
   runtime: { column: "runtime", param: text },
   state: { column: "state", param: text },
+  purpose: { column: "purpose", param: text },
+  runId: { column: "run_id", param: text },
+  step: { column: "step", param: text },
   spec: { column: "spec", cast: "::jsonb", param: jsonParam },
   labels: { column: "labels", cast: "::jsonb", param: jsonParam },
   handle: { column: "handle", cast: "::jsonb", param: jsonParam },
@@ -40,6 +43,9 @@ export function sandboxFromRow(row: Record<string, unknown>): SandboxRecord {
     owner: String(row["owner"]),
     runtime: row["runtime"] as SandboxRecord["runtime"],
     state: row["state"] as SandboxState,
+    purpose: (row["purpose"] as SandboxPurpose | null) ?? "sandbox",
+    runId: (row["run_id"] as string | null) ?? null,
+    step: (row["step"] as string | null) ?? null,
     spec: json(row["spec"], {}),
     labels: json(row["labels"], {}),
     handle: json(row["handle"], null),
@@ -58,6 +64,10 @@ function states(state: SandboxState | SandboxState[]): SandboxState[] {
   return Array.isArray(state) ? state : [state];
 }
 
+function purposes(purpose: SandboxPurpose | SandboxPurpose[]): SandboxPurpose[] {
+  return Array.isArray(purpose) ? purpose : [purpose];
+}
+
 /** WHERE clause and params for a filter (pure; shared by list and count). */
 export function sandboxWhere(filter: SandboxFilter): { sql: string; params: SqlParam[] } {
   const clauses: string[] = [];
@@ -71,6 +81,18 @@ export function sandboxWhere(filter: SandboxFilter): { sql: string; params: SqlP
   if (filter.owner !== undefined) {
     params.push(filter.owner);
     clauses.push(`owner = $${params.length}`);
+  }
+  if (filter.purpose !== undefined) {
+    const list = purposes(filter.purpose);
+    if (list.length === 0) clauses.push("false");
+    else {
+      clauses.push(`purpose IN (${placeholders(list.length, params.length + 1)})`);
+      params.push(...list);
+    }
+  }
+  if (filter.runId !== undefined) {
+    params.push(filter.runId);
+    clauses.push(`run_id = $${params.length}`);
   }
   if (filter.labels !== undefined && Object.keys(filter.labels).length > 0) {
     params.push(JSON.stringify(filter.labels));

@@ -10,11 +10,19 @@ import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } fro
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
+/** What a sandbox is for: one lifecycle, several workloads. */
+export type SandboxPurpose = "sandbox" | "step" | "service" | "session" | "agent";
+export const SANDBOX_PURPOSES: readonly SandboxPurpose[] = ["sandbox", "step", "service", "session", "agent"];
+
 export interface SandboxRecord {
   id: string;
   owner: string;
   runtime: RuntimeName;
   state: SandboxState;
+  purpose: SandboxPurpose;
+  /** The pipeline run (and step or service name) a `step`/`service` sandbox belongs to. */
+  runId: string | null;
+  step: string | null;
   /** The validated public create request (image, env names, limits, timeouts, labels). */
   spec: Record<string, unknown>;
   labels: Record<string, string>;
@@ -47,7 +55,13 @@ export interface ExecRecord {
 }
 
 export type SandboxEventType =
-  "sandbox.created" | "sandbox.started" | "sandbox.ready" | "sandbox.terminated" | "exec.started" | "exec.finished";
+  | "sandbox.created"
+  | "sandbox.started"
+  | "sandbox.ready"
+  | "sandbox.kept"
+  | "sandbox.terminated"
+  | "exec.started"
+  | "exec.finished";
 
 export interface SandboxEvent {
   /** Global, strictly increasing; a client resumes a stream from the last seq it saw. */
@@ -72,6 +86,8 @@ export interface TokenRecord {
 export interface SandboxFilter {
   state?: SandboxState | SandboxState[];
   owner?: string;
+  purpose?: SandboxPurpose | SandboxPurpose[];
+  runId?: string;
   labels?: Record<string, string>;
   limit?: number;
 }
@@ -120,7 +136,18 @@ export interface TokenRepository {
   count(): Promise<number>;
 }
 
-export interface Store {
+/**
+ * What the sandbox engine needs of a store. `c8s run` (no server, nothing to keep) gives the
+ * engine an in-process one (`memory-store.ts`); `c8s serve` its PGlite or PostgreSQL `Store`.
+ */
+export interface EngineStore {
+  readonly kind: "pglite" | "postgres" | "memory";
+  readonly sandboxes: SandboxRepository;
+  readonly execs: ExecRepository;
+  readonly events: EventRepository;
+}
+
+export interface Store extends EngineStore {
   readonly kind: "pglite" | "postgres";
   readonly sandboxes: SandboxRepository;
   readonly execs: ExecRepository;

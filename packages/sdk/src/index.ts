@@ -27,6 +27,7 @@ export {
 } from "./errors.ts";
 export type {
   SandboxInfo,
+  SandboxPurpose,
   SandboxState,
   SandboxCreateOptions,
   ExecInfo,

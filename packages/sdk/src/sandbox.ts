@@ -5,12 +5,16 @@ import { Files } from "./files.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 import { Pty } from "./pty.ts";
-import type { SandboxCreateOptions, SandboxEvent, SandboxInfo, SandboxState } from "./types.ts";
+import type { SandboxCreateOptions, SandboxEvent, SandboxInfo, SandboxPurpose, SandboxState } from "./types.ts";
 
 export interface SandboxListOptions extends ConnectionOptions {
   state?: SandboxState;
   /** Label filter: every pair must match. */
   labels?: Record<string, string>;
+  /** Only sandboxes of these purposes (`step`, `service`, …). */
+  purpose?: SandboxPurpose | SandboxPurpose[];
+  /** Only the sandboxes of this pipeline run. */
+  run?: string;
   limit?: number;
 }
 
@@ -60,7 +64,13 @@ export class Sandbox {
     const api = new ApiClient(connectionFromEnv(options));
     const label = options.labels ? Object.entries(options.labels).map(([k, v]) => `${k}=${v}`) : undefined;
     const res = await api.json<{ sandboxes: SandboxInfo[] }>("GET", "/v1/sandboxes", {
-      query: { state: options.state, limit: options.limit, label },
+      query: {
+        state: options.state,
+        limit: options.limit,
+        label,
+        purpose: Array.isArray(options.purpose) ? options.purpose.join(",") : options.purpose,
+        run: options.run,
+      },
     });
     return res.sandboxes;
   }

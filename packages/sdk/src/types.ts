@@ -2,6 +2,9 @@
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
+/** What a sandbox is for: a user's (`sandbox`) or c8s's own (a pipeline `step` or `service`, …). */
+export type SandboxPurpose = "sandbox" | "step" | "service" | "session" | "agent";
+
 export interface SandboxInfo {
   id: string;
   state: SandboxState;
@@ -9,6 +12,10 @@ export interface SandboxInfo {
   image: string | null;
   workdir: string;
   labels: Record<string, string>;
+  purpose: SandboxPurpose;
+  /** The pipeline run and step (or service) of a `step`/`service` sandbox. */
+  runId: string | null;
+  step: string | null;
   createdAt: string;
   startedAt: string | null;
   lastActivityAt: string;

@@ -116,6 +116,15 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
         });
       const config = configFromEnv(io.env, runtimeName === undefined ? {} : { runtime: runtimeName as RuntimeName });
       const runtime = await createRuntime(config, io.env);
+      // Steps and services are the engine's workloads here as in the server; nothing to keep after exit.
+      const { createEmbeddedEngine } = await import("../../engine/embedded.ts");
+      const engine = createEmbeddedEngine({
+        runtime,
+        owner: RUN_OWNER,
+        defaults: config.defaults,
+        maxSandboxes: config.maxSandboxes,
+        policy: { maxima: config.maxima, hostNetwork: config.hostNetwork },
+      });
       const controller = new AbortController();
       const cancel = () => controller.abort();
       io.signal?.addEventListener("abort", cancel, { once: true });
@@ -141,8 +150,7 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
           pipeline,
           repository,
           context,
-          runtime,
-          owner: RUN_OWNER,
+          sandboxes: engine,
           home: config.home,
           secrets,
           limits: {
@@ -164,10 +172,11 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
         io.signal?.removeEventListener("abort", cancel);
         offSigint?.();
         offSigterm?.();
+        await engine.close().catch(() => undefined);
         await runtime.close().catch(() => undefined);
       }
       if (values.json) {
-        const { lastLines: _lastLines, output: _output, ...plain } = result;
+        const { lastLines: _lastLines, ...plain } = result;
         io.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
       } else io.stdout.write(`${renderSummary(result, { color, tailLines: 15 }).join("\n")}\n`);
       return result.state === "succeeded" ? 0 : result.state === "cancelled" ? 130 : 1;

@@ -92,7 +92,8 @@ const createCommand: CliCommand = {
   },
 };
 
-const lsUsage = "c8s sandbox ls [--state running|terminated|…] [--label K=V]… [--limit N] [--all] [--json]";
+const lsUsage =
+  "c8s sandbox ls [--state running|terminated|…] [--label K=V]… [--run RUN] [--purpose sandbox|step|service] [--limit N] [--all] [--json]";
 
 const lsCommand: CliCommand = {
   name: "ls",
@@ -104,6 +105,8 @@ const lsCommand: CliCommand = {
       {
         state: { type: "string" },
         label: { type: "string", multiple: true, short: "l" },
+        run: { type: "string" },
+        purpose: { type: "string" },
         limit: { type: "string" },
         all: { type: "boolean", short: "a" },
         json: { type: "boolean" },
@@ -111,6 +114,8 @@ const lsCommand: CliCommand = {
       z.object({
         state: z.enum(["creating", "running", "stopping", "terminated"]).optional(),
         label: z.array(z.string()).optional(),
+        run: z.string().min(1).optional(),
+        purpose: z.enum(["sandbox", "step", "service", "session", "agent"]).optional(),
         limit: z.coerce.number().int().positive().optional(),
         all: z.boolean().optional(),
         json: z.boolean().optional(),
@@ -119,7 +124,10 @@ const lsCommand: CliCommand = {
     );
     const sandboxes = await Sandbox.list({
       ...(await sdkOptions(io)),
-      state: flags.state ?? (flags.all ? undefined : "running"),
+      // A run's sandboxes have mostly ended: --run lists them all unless --state says otherwise.
+      state: flags.state ?? (flags.all || flags.run !== undefined ? undefined : "running"),
+      ...(flags.run === undefined ? {} : { run: flags.run }),
+      ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }),
       labels: parsePairs(flags.label, "label", lsUsage),
       limit: flags.limit,
     });
@@ -130,10 +138,11 @@ const lsCommand: CliCommand = {
     const now = Date.now();
     io.stdout.write(
       table(
-        ["ID", "STATE", "RUNTIME", "CREATED", "EXPIRES", "LABELS"],
+        ["ID", "STATE", "PURPOSE", "RUNTIME", "CREATED", "EXPIRES", "LABELS"],
         sandboxes.map((s) => [
           s.id,
           s.state === "terminated" && s.terminationReason ? `terminated (${s.terminationReason})` : s.state,
+          s.runId === null ? s.purpose : `${s.purpose} ${s.runId}/${s.step ?? "?"}`,
           s.runtime,
           relativeTime(s.createdAt, now),
           relativeTime(s.expiresAt, now),

@@ -1,12 +1,19 @@
 /**
  * Collects a step's declared artifacts from its sandbox after it succeeded, through the
- * runtime-neutral `SandboxFiles` API (so it works the same on every runtime).
+ * engine's file API bound to the step's sandbox (so it works the same on every runtime).
  * A file is stored as itself, a directory as a tar, a glob as every file it matches.
  */
 import { Readable } from "node:stream";
-import type { SandboxFiles, SandboxHandle } from "../../runtimes/types.ts";
+import type { FileEntry } from "../../runtimes/types.ts";
 import type { ArtifactStore, StoredArtifact } from "./artifact-store.ts";
 import { matchesGlob } from "../spec/glob.ts";
+
+/** One sandbox's files, as the engine serves them. */
+export interface ArtifactSource {
+  list(path: string): Promise<FileEntry[]>;
+  read(path: string): Promise<Buffer>;
+  tarOut(path: string): Promise<Readable>;
+}
 
 export interface CollectedArtifacts {
   stored: (StoredArtifact & { path: string })[];
@@ -21,14 +28,14 @@ function relativeJoin(base: string, name: string): string {
   return base === "" || base === "." ? name : `${base}/${name}`;
 }
 
-async function walk(files: SandboxFiles, handle: SandboxHandle, workdir: string, base: string): Promise<string[]> {
+async function walk(files: ArtifactSource, workdir: string, base: string): Promise<string[]> {
   const out: string[] = [];
   const queue = [base];
   while (queue.length > 0 && out.length < MAX_WALK) {
     const dir = queue.shift() ?? "";
     let entries;
     try {
-      entries = await files.list(handle, `${workdir}/${dir}`.replace(/\/+$/, ""));
+      entries = await files.list(`${workdir}/${dir}`.replace(/\/+$/, ""));
     } catch {
       continue;
     }
@@ -41,22 +48,21 @@ async function walk(files: SandboxFiles, handle: SandboxHandle, workdir: string,
   return out;
 }
 
-async function isDirectory(files: SandboxFiles, handle: SandboxHandle, path: string): Promise<boolean> {
-  return files.list(handle, path).then(
+async function isDirectory(files: ArtifactSource, path: string): Promise<boolean> {
+  return files.list(path).then(
     () => true,
     () => false,
   );
 }
 
 export async function collectArtifacts(options: {
-  files: SandboxFiles;
-  handle: SandboxHandle;
+  files: ArtifactSource;
   workdir: string;
   patterns: readonly string[];
   store: ArtifactStore;
   keyPrefix: string;
 }): Promise<CollectedArtifacts> {
-  const { files, handle, workdir, store, keyPrefix } = options;
+  const { files, workdir, store, keyPrefix } = options;
   const result: CollectedArtifacts = { stored: [], missing: [] };
   const put = async (path: string, data: Readable, suffix = "") => {
     const stored = await store.put(`${keyPrefix}/${path}${suffix}`, data);
@@ -71,14 +77,14 @@ export async function collectArtifacts(options: {
     if (!hasGlob(pattern)) {
       // Read first (most artifacts are files); a directory is stored as a tar.
       const path = `${workdir}/${pattern}`;
-      const file = await files.read(handle, path).then(
+      const file = await files.read(path).then(
         (data) => ({ data }),
         (error: unknown) => ({ error }),
       );
       if ("data" in file) await put(pattern, Readable.from([file.data]));
       else {
-        const tar = await files.tarOut(handle, path).catch(() => null);
-        if (tar !== null && (await isDirectory(files, handle, path))) await put(pattern, tar, ".tar");
+        const tar = await files.tarOut(path).catch(() => null);
+        if (tar !== null && (await isDirectory(files, path))) await put(pattern, tar, ".tar");
         else {
           tar?.destroy();
           result.missing.push(raw);
@@ -89,9 +95,9 @@ export async function collectArtifacts(options: {
     const segments = pattern.split("/");
     const firstGlob = segments.findIndex(hasGlob);
     const base = segments.slice(0, firstGlob).join("/");
-    const matches = (await walk(files, handle, workdir, base)).filter((p) => matchesGlob(p, pattern));
+    const matches = (await walk(files, workdir, base)).filter((p) => matchesGlob(p, pattern));
     if (matches.length === 0) result.missing.push(raw);
-    for (const path of matches) await put(path, Readable.from([await files.read(handle, `${workdir}/${path}`)]));
+    for (const path of matches) await put(path, Readable.from([await files.read(`${workdir}/${path}`)]));
   }
   return result;
 }

@@ -7,7 +7,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
-import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { ResourceLimits } from "../../runtimes/types.ts";
+import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
 import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "../../engine/masking.ts";
@@ -17,8 +18,7 @@ import { checkPlanCeilings } from "../spec/step-ceilings.ts";
 import { quotaDirectory, releaseDirectoryQuota } from "../../runtimes/local/disk-quota.ts";
 import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
-import type { OutputBuffer } from "../../engine/output-buffer.ts";
-import { SandboxStepExecutor, type StepOutputChunk, workspaceHandOffFor } from "./sandbox-executor.ts";
+import { SandboxStepExecutor, workspaceHandOffFor } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
 import type { PipelineFile } from "../spec/schema.ts";
 
@@ -27,15 +27,18 @@ export type LocalRunEvent =
   | { type: "run"; state: "cloning" | "starting-services" | "running" | "finished"; runId: string; detail?: string }
   | { type: "output"; source: string; stream: "stdout" | "stderr"; data: Buffer }
   | { type: "service"; name: string; state: "ready" | "stopped" }
-  | { type: "artifact"; step: string; path: string; key: string; size: number };
+  | { type: "artifact"; step: string; path: string; key: string; size: number }
+  | { type: "sandbox"; step: string; sandboxId: string }
+  | { type: "kept"; step: string; sandboxId: string; until: string };
 
 export interface LocalRunOptions {
   pipeline: PipelineFile;
   repository: RepositoryRef;
   context: PlanContext;
-  runtime: Runtime;
-  /** Owner label on every sandbox of the run. */
-  owner: string;
+  /** The engine: steps and services are its workloads (`c8s run` gives it an in-memory store). */
+  sandboxes: WorkloadSandboxes;
+  /** Keep a failed step's sandbox this long to debug it (`debug: onFailure`, `--debug`); undefined: never. */
+  debugKeepMs?: number | undefined;
   /** Runs live in `<home>/runs/<runId>`. */
   home: string;
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
@@ -69,8 +72,8 @@ export interface LocalRunResult extends RunResult {
   artifacts: { step: string; path: string; key: string; size: number }[];
   /** The last lines of a step's masked output. */
   lastLines(step: string, count: number): string[];
-  /** A step's masked output chunks with sequence numbers (bounded; readers resume at a cursor). */
-  output(step: string): OutputBuffer<StepOutputChunk>;
+  /** Failed steps' sandboxes kept to debug, by step. */
+  kept: Record<string, { sandboxId: string; until: string }>;
 }
 
 async function traversableByOthers(path: string): Promise<boolean> {
@@ -180,8 +183,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   if (options.preparedWorkspace === undefined && options.keepWorkspace !== true)
     await quotaWorkspace(workspaceDir, options.limits.diskBytes);
   const artifacts: LocalRunResult["artifacts"] = [];
-  const caps = await options.runtime.capabilities();
-  const useImages = caps.images && options.runtime.name !== "local";
+  const caps = await options.sandboxes.capabilities();
+  // The local runtime runs steps on the host's binaries (a step's `image` names a registry image it cannot pull).
+  const useImages = caps.images && caps.name !== "local";
   const workspaceHandOff = workspaceHandOffFor(caps);
   const network = plan.services.length > 0 ? { mode: "group" as const, group: runId } : { mode: "none" as const };
   const baseEnv: Record<string, string> = {
@@ -198,9 +202,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   };
   const onOutput = (source: string, stream: "stdout" | "stderr", data: Buffer) =>
     emit({ type: "output", source, stream, data });
+  const kept: LocalRunResult["kept"] = {};
   const executor = new SandboxStepExecutor({
-    runtime: options.runtime,
-    owner: options.owner,
+    sandboxes: options.sandboxes,
     runId,
     workspaceDir,
     workspaceHandOff,
@@ -214,6 +218,18 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     logDir: join(runDir, "logs"),
     artifacts: { store: options.artifactStore ?? new DirectoryArtifactStore(join(runDir, "artifacts")), keyPrefix: "" },
     onOutput,
+    onSandbox: (step, sandboxId) => emit({ type: "sandbox", step, sandboxId }),
+    debug:
+      options.debugKeepMs === undefined
+        ? undefined
+        : {
+            keepMs: options.debugKeepMs,
+            onKept: (step, sandboxId, untilMs) => {
+              const until = new Date(untilMs).toISOString();
+              kept[step] = { sandboxId, until };
+              emit({ type: "kept", step, sandboxId, until });
+            },
+          },
     onArtifacts: (step, collected) => {
       for (const a of collected.stored) {
         const record = { step, path: a.path, key: a.key, size: a.size };
@@ -237,9 +253,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     if (plan.services.length > 0) {
       emit({ type: "run", state: "starting-services", runId });
       services = await startServices(plan.services, {
-        runtime: options.runtime,
-        owner: options.owner,
+        sandboxes: options.sandboxes,
         runId,
+        ttlMs: plan.timeoutMs,
         workspaceDir,
         workspaceHandOff,
         workdir: "/workspace",
@@ -253,7 +269,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         signal: options.signal,
       });
       for (const s of services) emit({ type: "service", name: s.name, state: "ready" });
-      Object.assign(baseEnv, await serviceHosts(services, options.runtime));
+      Object.assign(baseEnv, await serviceHosts(services, options.sandboxes));
     }
     emit({ type: "run", state: "running", runId });
     result = await runPlan(plan, executor, {
@@ -261,11 +277,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       failFast: options.failFast,
       signal: options.signal,
       ...(options.reuse ? { reuse: options.reuse } : {}),
-      onEvent: (event) => {
-        if (event.type === "step" && !["queued", "running"].includes(event.step.state))
-          executor.endOutput(event.step.name);
-        emit(event);
-      },
+      onEvent: emit,
     });
   } catch (error) {
     const failure = toC8sError(error);
@@ -286,9 +298,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       durationMs: Date.now() - started,
     };
   } finally {
-    await stopServices(services, options.runtime);
+    // Services stay up while a failed step's sandbox is kept to debug it: the kept sandbox
+    // expires, and the reaper ends them with it (they share its TTL).
+    if (Object.keys(kept).length === 0) await stopServices(services, options.sandboxes);
     for (const s of services) emit({ type: "service", name: s.name, state: "stopped" });
-    for (const step of plan.steps) executor.endOutput(step.name);
     await executor.close();
   }
   const logs = Object.fromEntries(plan.steps.map((s) => [s.name, executor.logPath(s.name)]));
@@ -311,6 +324,6 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     logs,
     artifacts,
     lastLines: (step, count) => executor.tail(step).lastLines(count),
-    output: (step) => executor.output(step),
+    kept,
   };
 }

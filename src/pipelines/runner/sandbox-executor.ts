@@ -1,28 +1,25 @@
 /**
- * Runs each step attempt in a fresh sandbox of any `Runtime` (local bubblewrap, Docker,
- * Kubernetes) sharing the run's cloned workspace. Output is masked before it reaches any
- * sink; artifacts are collected after a successful attempt, before the sandbox goes away.
+ * Runs each step attempt in a fresh sandbox the engine creates (purpose `step`) sharing the
+ * run's cloned workspace. The engine masks the exec's output before any sink sees it; the
+ * step's log is that output. Artifacts are collected after a successful attempt, before the
+ * sandbox goes away; a failed attempt's sandbox is kept when the run asked to debug it.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { C8sError } from "../../errors/index.ts";
 import {
   type ExecResult,
   type NetworkSpec,
   type ResourceLimits,
-  type Runtime,
   type RuntimeCapabilities,
-  type SandboxHandle,
   shellCommand,
 } from "../../runtimes/types.ts";
+import { WORKLOAD_TTL_MARGIN_MS, type WorkloadSandboxes } from "../../engine/workloads.ts";
 import { packDirectory } from "../../runtimes/files/host-tar.ts";
 import type { ArtifactStore } from "./artifact-store.ts";
 import { type CollectedArtifacts, collectArtifacts } from "./artifacts.ts";
-import type { MaskingStream, SecretMasker } from "../../engine/masking.ts";
+import type { SecretMasker } from "../../engine/masking.ts";
 import type { PlannedStep } from "../spec/plan.ts";
 import type { AttemptResult, StepAttempt, StepExecutor } from "./step-executor.ts";
-import { OutputBuffer } from "../../engine/output-buffer.ts";
 import { LogFile, logFileName, LogTail } from "./step-logs.ts";
 
 export type WorkspaceHandOff = "bind" | "copy";
@@ -34,25 +31,17 @@ export function workspaceHandOffFor(caps: RuntimeCapabilities): WorkspaceHandOff
 
 /** Copies the run's clone into a sandbox when it cannot be shared (hand-off `copy`). */
 export async function handWorkspace(
-  o: Pick<SandboxExecutorOptions, "runtime" | "workspaceDir" | "workdir" | "workspaceHandOff">,
-  handle: SandboxHandle,
+  o: Pick<SandboxExecutorOptions, "sandboxes" | "workspaceDir" | "workdir" | "workspaceHandOff">,
+  sandboxId: string,
 ): Promise<void> {
-  if (o.workspaceHandOff === "copy") await o.runtime.files.tarIn(handle, o.workdir, packDirectory(o.workspaceDir));
-}
-
-/** One masked chunk of a step's output. */
-export interface StepOutputChunk {
-  stream: "stdout" | "stderr";
-  attempt: number;
-  data: Buffer;
+  if (o.workspaceHandOff === "copy") await o.sandboxes.tarIn(sandboxId, o.workdir, packDirectory(o.workspaceDir));
 }
 
 export type OutputListener = (source: string, stream: "stdout" | "stderr", masked: Buffer) => void;
 
 export interface SandboxExecutorOptions {
-  runtime: Runtime;
-  /** Owner label of every sandbox (orphan clean-up lists by it). */
-  owner: string;
+  /** The engine: every step sandbox is one of its workloads (recorded, limited, reaped). */
+  sandboxes: WorkloadSandboxes;
   runId: string;
   /** Host directory holding the run's clone, handed to every step as its workspace. */
   workspaceDir: string;
@@ -76,8 +65,10 @@ export interface SandboxExecutorOptions {
   artifacts?: { store: ArtifactStore; keyPrefix: string } | undefined;
   onOutput?: OutputListener | undefined;
   onArtifacts?: ((step: string, collected: CollectedArtifacts) => void) | undefined;
-  /** Bytes of output kept per step for live readers (default 1 MiB). */
-  bufferBytes?: number | undefined;
+  /** Each attempt's sandbox id, once it exists (the run records it beside the step). */
+  onSandbox?: ((step: string, sandboxId: string) => void) | undefined;
+  /** Keep a failed step's sandbox for `keepMs` to debug it (`debug: onFailure`, `--debug`). */
+  debug?: { keepMs: number; onKept: (step: string, sandboxId: string, untilMs: number) => void } | undefined;
 }
 
 /** `'it''s'` quoting for /bin/sh. */
@@ -114,58 +105,11 @@ export function describeExecEnd(result: ExecResult): string {
   }
 }
 
-export function newSandboxId(): string {
-  return `sbx_${randomBytes(10).toString("hex")}`;
-}
-
-/** Pipes a process's streams through per-stream maskers into the sinks; resolves when both end. */
-export function pumpMasked(
-  streams: { stdout: Readable; stderr: Readable },
-  masker: SecretMasker,
-  sink: (stream: "stdout" | "stderr", masked: Buffer) => void,
-): Promise<void> {
-  const pump = async (name: "stdout" | "stderr", readable: Readable, masking: MaskingStream) => {
-    try {
-      for await (const chunk of readable) sink(name, masking.write(chunk as Buffer));
-    } finally {
-      sink(name, masking.end());
-    }
-  };
-  return Promise.all([
-    pump("stdout", streams.stdout, masker.createStream()),
-    pump("stderr", streams.stderr, masker.createStream()),
-  ]).then(() => undefined);
-}
-
 export class SandboxStepExecutor implements StepExecutor {
   private readonly tails = new Map<string, LogTail>();
-  private readonly buffers = new Map<string, OutputBuffer<StepOutputChunk>>();
   private readonly logs = new Map<string, LogFile>();
 
   constructor(private readonly options: SandboxExecutorOptions) {}
-
-  /**
-   * The step's masked output as sequenced chunks in a bounded buffer: live readers attach at
-   * a cursor (`read(cursor)`) and resume without gaps — what the server's log streams will serve.
-   * Ended by `endOutput` once the step is final (retries append to the same buffer).
-   */
-  output(step: string): OutputBuffer<StepOutputChunk> {
-    let buffer = this.buffers.get(step);
-    if (!buffer)
-      this.buffers.set(
-        step,
-        (buffer = new OutputBuffer<StepOutputChunk>({
-          maxBytes: this.options.bufferBytes ?? 1024 * 1024,
-          sizeOf: (c) => c.data.length,
-        })),
-      );
-    return buffer;
-  }
-
-  endOutput(step: string): void {
-    const buffer = this.output(step);
-    if (!buffer.isEnded) buffer.end();
-  }
 
   /** The masked tail of a step's output (for failure summaries). */
   tail(step: string): LogTail {
@@ -215,22 +159,21 @@ export class SandboxStepExecutor implements StepExecutor {
       if (masked.length === 0) return;
       log.write(masked);
       tail.push(masked);
-      const buffer = this.output(step.name);
-      if (!buffer.isEnded) buffer.push({ stream, attempt: attempt.number, data: masked });
       o.onOutput?.(step.name, stream, masked);
     };
     if (attempt.number > 1) emit("stderr", Buffer.from(`--- attempt ${attempt.number} ---\n`));
-    let handle: SandboxHandle | undefined;
+    let sandboxId: string | undefined;
+    let failed = true;
     try {
       const env = this.stepEnv(step);
-      handle = await o.runtime.create({
-        id: newSandboxId(),
-        owner: o.owner,
+      const record = await o.sandboxes.createWorkload({
+        purpose: "step",
+        runId: o.runId,
+        step: step.name,
         image: o.useImages ? step.image : undefined,
         env,
         workdir: o.workdir,
         workspaceSource: o.workspaceHandOff === "bind" ? o.workspaceDir : undefined,
-        mounts: [],
         network: o.network,
         limits: {
           ...o.limits,
@@ -238,18 +181,27 @@ export class SandboxStepExecutor implements StepExecutor {
           ...(step.cpuMillis === undefined ? {} : { cpuMillis: step.cpuMillis }),
         },
         labels: { "c8s.dev/run": o.runId, "c8s.dev/step": step.name.slice(0, 63), "c8s.dev/kind": "pipeline-step" },
+        ttlMs: attempt.timeoutMs + WORKLOAD_TTL_MARGIN_MS,
+        idleTimeoutMs: WORKLOAD_TTL_MARGIN_MS,
       });
+      sandboxId = record.id;
+      o.onSandbox?.(step.name, record.id);
       if (attempt.signal.aborted) return { outcome: "failed", exitCode: null, reason: "cancelled" };
-      await handWorkspace(o, handle);
+      await handWorkspace(o, sandboxId);
       if (attempt.signal.aborted) return { outcome: "failed", exitCode: null, reason: "cancelled" };
-      const process = await o.runtime.exec(handle, {
-        command: shellCommand(stepScript(step.commands)),
-        cwd: step.workdir === undefined ? o.workdir : `${o.workdir}/${step.workdir}`,
-        timeoutMs: attempt.timeoutMs,
-        signal: attempt.signal,
-      });
-      await process.closeStdin().catch(() => undefined);
-      const [result] = await Promise.all([process.result, pumpMasked(process, o.masker, emit)]);
+      // The engine masks the output before buffering it: the log, the live feed and any
+      // reader of the exec see the same masked bytes.
+      const session = await o.sandboxes.exec(
+        sandboxId,
+        {
+          command: shellCommand(stepScript(step.commands)),
+          cwd: step.workdir === undefined ? o.workdir : `${o.workdir}/${step.workdir}`,
+          timeoutMs: attempt.timeoutMs,
+        },
+        { masker: o.masker, signal: attempt.signal },
+      );
+      for await (const chunk of session.output(0)) emit(chunk.stream, chunk.data);
+      const result = await session.done;
       if (result.reason !== "exit" || result.exitCode !== 0)
         return {
           outcome: "failed",
@@ -258,9 +210,13 @@ export class SandboxStepExecutor implements StepExecutor {
           timedOut: result.reason === "timeout",
         };
       if (o.artifacts && step.artifacts.length > 0) {
+        const id = sandboxId;
         const collected = await collectArtifacts({
-          files: o.runtime.files,
-          handle,
+          files: {
+            list: (path) => o.sandboxes.listFiles(id, path),
+            read: (path) => o.sandboxes.readFile(id, path),
+            tarOut: (path) => o.sandboxes.tarOut(id, path),
+          },
           workdir: o.workdir,
           patterns: step.artifacts,
           store: o.artifacts.store,
@@ -270,13 +226,31 @@ export class SandboxStepExecutor implements StepExecutor {
           emit("stderr", Buffer.from(`warning: artifact '${missing}' matched no file\n`));
         o.onArtifacts?.(step.name, collected);
       }
+      failed = false;
       return { outcome: "succeeded", exitCode: 0 };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       emit("stderr", Buffer.from(`c8s: ${o.masker.maskString(message)}\n`));
       return { outcome: "failed", exitCode: null, reason: o.masker.maskString(message) };
     } finally {
-      if (handle) await o.runtime.destroy(handle).catch(() => undefined);
+      if (sandboxId !== undefined) await this.release(step.name, sandboxId, failed && !attempt.signal.aborted);
     }
+  }
+
+  /** Destroys the step's sandbox, or keeps a failed one for debugging when the run asked to. */
+  private async release(step: string, sandboxId: string, failed: boolean): Promise<void> {
+    const o = this.options;
+    if (failed && o.debug !== undefined) {
+      const untilMs = Date.now() + o.debug.keepMs;
+      const kept = await o.sandboxes.keep(sandboxId, untilMs).then(
+        () => true,
+        () => false,
+      );
+      if (kept) {
+        o.debug.onKept(step, sandboxId, untilMs);
+        return;
+      }
+    }
+    await o.sandboxes.destroy(sandboxId).catch(() => undefined);
   }
 }

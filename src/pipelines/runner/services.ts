@@ -4,30 +4,18 @@
  * readiness command is polled until it exits 0. They are stopped when the run ends.
  */
 import { C8sError } from "../../errors/index.ts";
-import {
-  type ExecProcess,
-  type NetworkSpec,
-  type ResourceLimits,
-  type Runtime,
-  type SandboxHandle,
-  shellCommand,
-} from "../../runtimes/types.ts";
+import { type NetworkSpec, type ResourceLimits, shellCommand } from "../../runtimes/types.ts";
+import type { ExecSession } from "../../engine/types.ts";
+import { WORKLOAD_TTL_MARGIN_MS, type WorkloadSandboxes } from "../../engine/workloads.ts";
 import { abortableSleep } from "./scheduler.ts";
 import type { SecretMasker } from "../../engine/masking.ts";
 import type { PlannedService } from "../spec/plan.ts";
-import {
-  handWorkspace,
-  newSandboxId,
-  type OutputListener,
-  pumpMasked,
-  stepScript,
-  type WorkspaceHandOff,
-} from "./sandbox-executor.ts";
+import { handWorkspace, type OutputListener, stepScript, type WorkspaceHandOff } from "./sandbox-executor.ts";
 
 export interface RunningService {
   name: string;
-  handle: SandboxHandle;
-  process: ExecProcess;
+  sandboxId: string;
+  session: ExecSession;
 }
 
 /** The variable that tells steps where a service is: `C8S_SERVICE_<NAME>_HOST`. */
@@ -38,17 +26,18 @@ export function serviceHostVariable(name: string): string {
 /** Each service's address for the run's steps (127.0.0.1 locally and on docker, the pod IP on Kubernetes). */
 export async function serviceHosts(
   services: readonly RunningService[],
-  runtime: Runtime,
+  sandboxes: WorkloadSandboxes,
 ): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
-  for (const s of services) env[serviceHostVariable(s.name)] = await runtime.address(s.handle);
+  for (const s of services) env[serviceHostVariable(s.name)] = await sandboxes.address(s.sandboxId);
   return env;
 }
 
 export interface ServiceOptions {
-  runtime: Runtime;
-  owner: string;
+  sandboxes: WorkloadSandboxes;
   runId: string;
+  /** A service lives as long as the run may (the run's timeout). */
+  ttlMs: number;
   workspaceDir: string;
   workspaceHandOff: WorkspaceHandOff;
   workdir: string;
@@ -67,7 +56,7 @@ async function waitReady(service: PlannedService, running: RunningService, o: Se
   if (readiness === undefined) return;
   const deadline = Date.now() + readiness.timeoutMs;
   let last = "";
-  const exited = running.process.result.then((r) => r);
+  const exited = running.session.done;
   let ended = false;
   void exited.then(() => (ended = true));
   while (Date.now() < deadline) {
@@ -83,15 +72,14 @@ async function waitReady(service: PlannedService, running: RunningService, o: Se
         },
       );
     }
-    const check = await o.runtime.exec(running.handle, {
-      command: shellCommand(readiness.command),
-      timeoutMs: Math.max(1000, readiness.intervalMs * 5),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-    await check.closeStdin().catch(() => undefined);
+    const check = await o.sandboxes.exec(
+      running.sandboxId,
+      { command: shellCommand(readiness.command), timeoutMs: Math.max(1000, readiness.intervalMs * 5) },
+      { masker: o.masker, signal: o.signal },
+    );
     const chunks: Buffer[] = [];
-    await pumpMasked(check, o.masker, (_s, b) => chunks.push(b));
-    const result = await check.result;
+    for await (const chunk of check.output(0)) chunks.push(chunk.data);
+    const result = await check.done;
     if (result.reason === "exit" && result.exitCode === 0) return;
     last = Buffer.concat(chunks).toString("utf8").trim().split("\n").slice(-1)[0] ?? "";
     await abortableSleep(readiness.intervalMs, o.signal ?? new AbortController().signal);
@@ -105,7 +93,7 @@ async function waitReady(service: PlannedService, running: RunningService, o: Se
 /** Starts every service and waits until each is ready. On failure the started ones are stopped. */
 export async function startServices(services: readonly PlannedService[], o: ServiceOptions): Promise<RunningService[]> {
   if (services.length === 0) return [];
-  const caps = await o.runtime.capabilities();
+  const caps = await o.sandboxes.capabilities();
   if (o.network.mode === "group" && !caps.network.group)
     throw new C8sError(
       "RUNTIME_UNAVAILABLE",
@@ -130,48 +118,53 @@ export async function startServices(services: readonly PlannedService[], o: Serv
           );
         env[name] = value;
       }
-      const handle = await o.runtime.create({
-        id: newSandboxId(),
-        owner: o.owner,
+      const record = await o.sandboxes.createWorkload({
+        purpose: "service",
+        runId: o.runId,
+        step: service.name,
         image: o.useImages ? service.image : undefined,
         env,
         workdir: o.workdir,
         workspaceSource: o.workspaceHandOff === "bind" ? o.workspaceDir : undefined,
-        mounts: [],
         network: o.network,
         limits: o.limits,
         labels: { "c8s.dev/run": o.runId, "c8s.dev/service": service.name, "c8s.dev/kind": "pipeline-service" },
         hostname: service.name,
+        ttlMs: o.ttlMs + WORKLOAD_TTL_MARGIN_MS,
+        idleTimeoutMs: o.ttlMs + WORKLOAD_TTL_MARGIN_MS,
       });
-      let process: ExecProcess;
+      let session: ExecSession;
       try {
-        await handWorkspace(o, handle);
-        process = await o.runtime.exec(handle, { command: shellCommand(stepScript(service.commands)) });
+        await handWorkspace(o, record.id);
+        session = await o.sandboxes.exec(
+          record.id,
+          { command: shellCommand(stepScript(service.commands)), timeoutMs: o.ttlMs },
+          { masker: o.masker },
+        );
       } catch (error) {
-        await o.runtime.destroy(handle).catch(() => undefined);
+        await o.sandboxes.destroy(record.id).catch(() => undefined);
         throw error;
       }
-      await process.closeStdin().catch(() => undefined);
       const source = `service:${service.name}`;
-      void pumpMasked(process, o.masker, (stream, masked) => {
-        if (masked.length > 0) o.onOutput?.(source, stream, masked);
-      }).catch(() => undefined);
-      const running = { name: service.name, handle, process };
+      void (async () => {
+        for await (const chunk of session.output(0)) o.onOutput?.(source, chunk.stream, chunk.data);
+      })().catch(() => undefined);
+      const running = { name: service.name, sandboxId: record.id, session };
       started.push(running);
       await waitReady(service, running, o);
     }
     return started;
   } catch (error) {
-    await stopServices(started, o.runtime);
+    await stopServices(started, o.sandboxes);
     throw error;
   }
 }
 
-export async function stopServices(services: readonly RunningService[], runtime: Runtime): Promise<void> {
+export async function stopServices(services: readonly RunningService[], sandboxes: WorkloadSandboxes): Promise<void> {
   await Promise.all(
     services.map(async (s) => {
-      await s.process.kill("SIGKILL").catch(() => undefined);
-      await runtime.destroy(s.handle).catch(() => undefined);
+      await s.session.kill("SIGKILL").catch(() => undefined);
+      await sandboxes.destroy(s.sandboxId).catch(() => undefined);
     }),
   );
 }

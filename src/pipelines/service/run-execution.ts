@@ -10,7 +10,8 @@
  */
 import { join, normalize } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
-import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { ResourceLimits } from "../../runtimes/types.ts";
+import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, Store } from "../../store/index.ts";
 import { cloneAt } from "../runner/git-workspace.ts";
@@ -26,10 +27,9 @@ import type { SecretBox } from "./secret-box.ts";
 
 export interface ExecutionDeps {
   store: Store;
-  runtime: Runtime;
+  sandboxes: WorkloadSandboxes;
   /** `<c8s home>/pipelines`: runs live in `runs/<id>/` below it. */
   pipelinesHome: string;
-  owner: string;
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
   secretBox: SecretBox;
@@ -151,8 +151,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       repository: { ...repository, commit: cloned.commit },
       preparedWorkspace: { dir: source, commit: cloned.commit },
       context,
-      runtime: deps.runtime,
-      owner: deps.owner,
+      sandboxes: deps.sandboxes,
       home: deps.pipelinesHome,
       secrets,
       limits: deps.limits,

@@ -12,7 +12,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { C8sError } from "../../errors/index.ts";
-import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { ResourceLimits } from "../../runtimes/types.ts";
+import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { RunRecord, RunState, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
 import { loadPipeline } from "../spec/lint.ts";
@@ -33,11 +34,10 @@ export interface RunServiceLogger {
 
 export interface RunServiceOptions {
   store: Store;
-  runtime: Runtime;
+  /** The engine: step and service sandboxes are its workloads, reconciled by its start-up. */
+  sandboxes: WorkloadSandboxes;
   /** The c8s home; runs live in `<home>/pipelines/runs/<id>/`. */
   home: string;
-  /** Owner label of every step/service sandbox (recovery destroys what it lists). */
-  owner: string;
   limits: ResourceLimits;
   /** The installation's ceilings on step resources and timeouts. */
   ceilings?: SandboxCeilings | undefined;
@@ -90,25 +90,21 @@ export class RunService {
   }
 
   /** Crash recovery, then dispatch what is queued. */
-  async start(): Promise<{ interrupted: string[]; destroyed: number; removedClones: string[] }> {
+  async start(): Promise<{ interrupted: string[]; removedClones: string[] }> {
     const at = new Date().toISOString();
     const interrupted = await this.options.store.runs.interruptRunning("interrupted", at);
     await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
-    let destroyed = 0;
-    for (const sandbox of await this.options.runtime.listOwned(this.options.owner)) {
-      await this.options.runtime.destroy(sandbox.handle).catch(() => undefined);
-      destroyed++;
-    }
-    // After the sandboxes are gone (none can write into a clone any more): no run executes
+    // The engine's start-up reconciliation (which runs first, in app.ts) has ended every step
+    // and service sandbox a crash left: none can write into a clone any more. No run executes
     // here yet, so every clone under this server's runs directory is a crash's leftover.
     const removedClones = await removeLeftoverWorkspaces(join(this.pipelinesHome, "runs"), new Set(this.active.keys()));
-    if (interrupted.length > 0 || destroyed > 0 || removedClones.length > 0)
+    if (interrupted.length > 0 || removedClones.length > 0)
       this.options.logger?.warn(
-        { interrupted, destroyed, removedClones },
+        { interrupted, removedClones },
         "runs interrupted by the previous shutdown: sandboxes destroyed, clones removed",
       );
     this.kick();
-    return { interrupted, destroyed, removedClones };
+    return { interrupted, removedClones };
   }
 
   async submit(
@@ -300,9 +296,8 @@ export class RunService {
       const outcome = await executeRun(
         {
           store: this.options.store,
-          runtime: this.options.runtime,
+          sandboxes: this.options.sandboxes,
           pipelinesHome: this.pipelinesHome,
-          owner: this.options.owner,
           limits: this.options.limits,
           ceilings: this.options.ceilings,
           secretBox: this.options.secretBox,

@@ -9,7 +9,8 @@ import type { FastifyInstance } from "fastify";
 import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
 import { SecretBox } from "../../pipelines/service/secret-box.ts";
-import type { ResourceLimits, Runtime } from "../../runtimes/types.ts";
+import type { ResourceLimits } from "../../runtimes/types.ts";
+import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
 import type { Store } from "../../store/types.ts";
 import { registerPipelineRoutes } from "./runs-plugin.ts";
@@ -24,10 +25,9 @@ export interface PipelineSettings {
 
 export interface StartPipelinesOptions extends PipelineSettings {
   store: Store;
-  runtime: Runtime;
+  /** The engine: step and service sandboxes are its workloads. */
+  sandboxes: WorkloadSandboxes;
   home: string;
-  /** The server's owner label; pipeline sandboxes get `<owner>-pipelines`. */
-  owner: string;
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
   jsonBodyLimit: number;
@@ -46,9 +46,8 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
   const secretBox = await SecretBox.open(join(options.home, "secrets.key"));
   const service = new RunService({
     store: options.store,
-    runtime: options.runtime,
+    sandboxes: options.sandboxes,
     home: options.home,
-    owner: `${options.owner}-pipelines`,
     limits: options.limits,
     ceilings: options.ceilings,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },

@@ -54,6 +54,8 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
       const records = await engine.list({
         ...(query.state ? { state: query.state } : {}),
         ...(labels ? { labels } : {}),
+        ...(query.purpose ? { purpose: query.purpose } : {}),
+        ...(query.run ? { runId: query.run } : {}),
         ...(query.limit ? { limit: query.limit } : {}),
       });
       return { sandboxes: records.map(toPublicSandbox) };

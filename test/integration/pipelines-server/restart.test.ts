@@ -53,13 +53,21 @@ void test("SIGKILL mid-run: the executing run becomes failed/interrupted, the qu
       interrupted.steps.map((s) => [s.state, s.reason]),
       [["failed", "interrupted"]],
     );
+    // The engine's start-up reconciliation ended the killed run's step sandbox and says why.
+    const stepSandboxes = (await call(second, "GET", `/v1/sandboxes?run=${executing.id}`)) as unknown as {
+      sandboxes: { purpose: string; step: string; state: string; terminationReason: string }[];
+    };
+    assert.deepEqual(
+      stepSandboxes.sandboxes.map((s) => [s.purpose, s.step, s.state, s.terminationReason]),
+      [["step", "wait", "terminated", "interrupted"]],
+    );
     const survived = await waitFor(second, queued.id, ["succeeded", "failed", "cancelled"]);
     assert.equal(survived.state, "succeeded");
 
     // Nothing of the killed run is left on the runtime.
     const runtime = createLocalRuntime({ stateDir: join(home, "local"), supervisorCacheDir: TEST_SUPERVISOR_CACHE });
     try {
-      assert.deepEqual(await runtime.listOwned(`${await ownerLabel(home)}-pipelines`), []);
+      assert.deepEqual(await runtime.listOwned(await ownerLabel(home)), []);
     } finally {
       await runtime.close();
     }

@@ -11,6 +11,7 @@ import { test } from "node:test";
 import type { Runtime } from "../../../src/runtimes/types.ts";
 import { loadPipeline } from "../../../src/pipelines/spec/lint.ts";
 import { type LocalRunEvent, runPipelineLocally } from "../../../src/pipelines/runner/run-pipeline.ts";
+import { createEmbeddedEngine } from "../../../src/engine/embedded.ts";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
 
 const localRuntimePath = new URL("../../../src/runtimes/local/local-runtime.ts", import.meta.url);
@@ -35,19 +36,25 @@ async function setup(files: Record<string, string>) {
   const home = await mkdtemp(join(tmpdir(), "c8s-run-home-"));
   const repo: TestRepository = await createTestRepository(files);
   const runtime = await localRuntime(home);
+  const engine = createEmbeddedEngine({
+    runtime,
+    owner: "c8s-test-pipelines",
+    defaults: { ...limits, ttlMs: 600_000, idleTimeoutMs: 600_000, execTimeoutMs: 600_000 },
+    maxSandboxes: 16,
+  });
   const events: LocalRunEvent[] = [];
   return {
     home,
     repo,
     runtime,
+    engine,
     events,
     async run(yaml: string, extra: Partial<Parameters<typeof runPipelineLocally>[0]> = {}) {
       return runPipelineLocally({
         pipeline: loadPipeline(yaml),
         repository: { url: repo.url, commit: repo.commits[repo.commits.length - 1] ?? "HEAD" },
         context: { event: "push", branch: "main" },
-        runtime,
-        owner: "c8s-test-pipelines",
+        sandboxes: engine,
         home,
         secrets: {},
         limits,
@@ -56,6 +63,7 @@ async function setup(files: Record<string, string>) {
       });
     },
     async cleanup() {
+      await engine.close();
       await runtime.close();
       await repo.cleanup();
       await rm(home, { recursive: true, force: true });
@@ -104,17 +112,17 @@ steps:
     assert.equal(summary.state, "succeeded");
     assert.ok(!existsSync(join(result.runDir, "workspace")), "the clone is removed after the run");
     assert.ok(!existsSync(join("/var/lib/c8s/runs", result.runId)), "the clone is removed after the run");
-    const chunks = [];
-    for await (const chunk of result.output("build").read(0)) chunks.push(chunk);
-    assert.deepEqual(
-      chunks.map((c) => c.seq),
-      chunks.map((_, i) => i),
-    );
-    assert.equal(
-      Buffer.concat(chunks.map((c) => c.value.data)).toString(),
-      log,
-      "buffer and log file hold the same bytes",
-    );
+    // Every step ran in an engine sandbox of purpose `step`, recorded with its run and step, ended.
+    const sandboxes = await env.engine.list();
+    assert.deepEqual(sandboxes.map((s) => [s.purpose, s.runId, s.step, s.state]).sort(), [
+      ["step", result.runId, "build", "terminated"],
+      ["step", result.runId, "check", "terminated"],
+    ]);
+    const started = env.events.flatMap((e) => (e.type === "sandbox" ? [e.sandboxId] : []));
+    assert.deepEqual(started.sort(), sandboxes.map((s) => s.id).sort());
+    // The log is the exec's output, masked by the engine: the exec's record is there too.
+    const build = sandboxes.find((s) => s.step === "build");
+    assert.equal((await env.engine.listExecs(build?.id ?? "")).length, 1);
     const outputs = env.events.filter((e) => e.type === "output");
     assert.ok(outputs.length > 0);
     assert.ok(outputs.every((e) => e.type === "output" && !e.data.toString().includes("sup3r-secret-token")));
@@ -143,6 +151,37 @@ steps:
     assert.equal(result.steps.find((s) => s.name === "after")?.state, "skipped");
     assert.ok(result.lastLines("bad", 5).includes("about to fail"));
     assert.ok(!result.lastLines("bad", 5).includes("never"));
+  },
+);
+
+void test(
+  "debug: a failed step's sandbox is kept running, with the step's files, until its TTL",
+  { skip },
+  async (t) => {
+    const env = await setup({ "a.txt": "x" });
+    t.after(() => env.cleanup());
+    const before = Date.now();
+    const result = await env.run(
+      `version: v1alpha1
+name: debug
+steps:
+  - name: bad
+    commands: ["echo made > made.txt", "exit 4"]
+`,
+      { debugKeepMs: 120_000 },
+    );
+    assert.equal(result.state, "failed");
+    const kept = result.kept["bad"];
+    assert.ok(kept !== undefined, "the failed step's sandbox is kept");
+    const record = await env.engine.get(kept.sandboxId);
+    assert.equal(record.state, "running");
+    assert.deepEqual([record.purpose, record.runId, record.step], ["step", result.runId, "bad"]);
+    const until = Date.parse(record.expiresAt ?? "");
+    assert.ok(until >= before + 120_000 && until <= Date.now() + 120_000, record.expiresAt ?? "no expiry");
+    assert.equal(record.idleTimeoutMs, null, "idleness does not end a kept sandbox");
+    const shell = await env.engine.run(kept.sandboxId, { command: ["/bin/sh", "-c", "cat made.txt; echo $C8S_STEP"] });
+    assert.equal(shell.stdout.toString(), "made\nbad\n");
+    await env.engine.destroy(kept.sandboxId);
   },
 );
 

@@ -91,7 +91,9 @@ void describe("metrics", () => {
       if (/c8s_sandbox_terminations_total\{reason="killed"\} [1-9]/.test(text)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.match(text, /^c8s_sandboxes\{state="running"\} [1-9]\d*$/m);
+    assert.match(text, /^c8s_sandboxes\{state="running",purpose="sandbox"\} [1-9]\d*$/m);
+    assert.match(text, /^c8s_sandboxes\{state="running",purpose="step"\} 0$/m);
+    assert.match(text, /^c8s_sandboxes_created_total\{purpose="sandbox"\} [1-9]\d*$/m);
     assert.match(text, /^# TYPE c8s_sandbox_create_seconds histogram$/m);
     assert.match(text, /^c8s_sandbox_create_seconds_count [1-9]\d*$/m);
     assert.match(text, /^c8s_exec_duration_seconds_count\{reason="exit"\} [1-9]\d*$/m);
