@@ -21,6 +21,8 @@ export interface RunTrigger {
   /** Token name, webhook provider, or the run re-run. */
   by: string;
   deliveryId?: string;
+  /** Keep a failed step's sandbox to debug it (`--debug`), whatever the pipeline's `debug:` says. */
+  debug?: boolean;
 }
 
 export interface RunRecord {

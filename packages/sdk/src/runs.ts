@@ -31,7 +31,7 @@ export interface RunInfo {
   branch: string | null;
   event: string;
   pipelinePath: string | null;
-  trigger: { kind: string; by: string; deliveryId?: string };
+  trigger: { kind: string; by: string; deliveryId?: string; debug?: boolean };
   rerunOf: string | null;
   reuse: string[];
   artifacts: { step: string; path: string; key: string; size: number }[];
@@ -50,6 +50,8 @@ export interface SubmitRunOptions {
   pipelineYaml?: string;
   priority?: number;
   cancelPrevious?: boolean;
+  /** Keep a failed step's sandbox to debug it (then `c8s runs debug RUN STEP`). */
+  debug?: boolean;
 }
 
 export interface LogChunk {
@@ -96,9 +98,9 @@ export class Runs {
     return this.api.json<RunInfo>("POST", `/v1/runs/${encodeURIComponent(id)}/cancel`);
   }
 
-  rerun(id: string, options: { fromFailed?: boolean } = {}): Promise<RunInfo> {
+  rerun(id: string, options: { fromFailed?: boolean; debug?: boolean } = {}): Promise<RunInfo> {
     return this.api.json<RunInfo>("POST", `/v1/runs/${encodeURIComponent(id)}/rerun`, {
-      query: { from: options.fromFailed ? "failed" : undefined },
+      query: { from: options.fromFailed ? "failed" : undefined, debug: options.debug ? "true" : undefined },
     });
   }
 

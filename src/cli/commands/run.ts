@@ -19,11 +19,13 @@ import { ProgressDisplay, renderSummary } from "../run/progress.ts";
 import { splitRepoUrl } from "../../pipelines/runner/repo-url.ts";
 import { EVENTS, type PipelineEvent } from "../../pipelines/spec/schema.ts";
 import { parseSecretFile, parseSecretFlag } from "../run/secret-file.ts";
+import { debugKeptStep } from "../run/debug-shell.ts";
 
 const USAGE = `c8s run [file] [--repo URL --commit REF] [--branch NAME] [--event push|pull_request|tag|manual]
           [--secret NAME=VALUE]… [--secret-file FILE]… [--concurrency N] [--no-fail-fast]
-          [--logs] [--keep-workspace] [--json] [--runtime local|docker|kubernetes]
-  file defaults to .c8s.yaml; without --repo the current checkout's committed HEAD is run.`;
+          [--logs] [--keep-workspace] [--debug] [--json] [--runtime local|docker|kubernetes]
+  file defaults to .c8s.yaml; without --repo the current checkout's committed HEAD is run.
+  --debug: when a step fails, open a shell in its sandbox (its files, env, services) before exiting.`;
 
 /** Makes the runtime for `c8s run`; injectable so tests and other runtimes can pass their own. */
 export type RuntimeFactory = (config: ReturnType<typeof configFromEnv>, env: NodeJS.ProcessEnv) => Promise<Runtime>;
@@ -58,6 +60,7 @@ function parseRunArgs(args: string[]) {
         "no-fail-fast": { type: "boolean" },
         logs: { type: "boolean" },
         "keep-workspace": { type: "boolean" },
+        debug: { type: "boolean" },
         json: { type: "boolean" },
         runtime: { type: "string" },
       },
@@ -164,9 +167,14 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
           concurrency,
           failFast: values["no-fail-fast"] !== true,
           keepWorkspace: values["keep-workspace"] === true,
+          debug: values.debug === true,
           signal: controller.signal,
           onEvent: (e) => display?.onEvent(e),
         });
+        display?.stop();
+        if (values.debug === true) await debugKeptStep(io, engine, result);
+        else if (Object.keys(result.kept).length > 0)
+          io.stderr.write("note: run with --debug to open a shell in the failed step's sandbox\n");
       } finally {
         display?.stop();
         io.signal?.removeEventListener("abort", cancel);

@@ -1,4 +1,4 @@
-/** `c8s runs ls|get|cancel|rerun|artifact`: pipeline runs on the server. */
+/** `c8s runs ls|get|cancel|rerun|artifact|debug`: pipeline runs on the server. */
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -8,6 +8,7 @@ import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import { json, relativeTime, table } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
+import { runsDebugCommand } from "./runs-debug.ts";
 
 async function client(io: CliIo): Promise<Runs> {
   return Runs.connect(await sdkOptions(io));
@@ -90,28 +91,41 @@ const lsCommand: CliCommand = {
   },
 };
 
-function simple(
-  name: string,
-  summary: string,
-  act: (runs: Runs, id: string, fromFailed: boolean) => Promise<RunInfo>,
-): CliCommand {
-  const usage = `c8s runs ${name} RUN${name === "rerun" ? " [--from-failed]" : ""} [--json]`;
-  return {
+interface ActFlags {
+  fromFailed: boolean;
+  debug: boolean;
+}
+
+function simple(name: string, summary: string, act: (runs: Runs, id: string, flags: ActFlags) => Promise<RunInfo>) {
+  const rerun = name === "rerun";
+  const usage = `c8s runs ${name} RUN${rerun ? " [--from-failed] [--debug]" : ""} [--json]`;
+  const command: CliCommand = {
     name,
     summary,
     usage,
     async run(args, io) {
       const { flags, positionals } = parseFlags(
         args,
-        { json: { type: "boolean" }, ...(name === "rerun" ? { "from-failed": { type: "boolean" as const } } : {}) },
-        z.object({ json: z.boolean().optional(), "from-failed": z.boolean().optional() }),
+        {
+          json: { type: "boolean" },
+          ...(rerun ? { "from-failed": { type: "boolean" as const }, debug: { type: "boolean" as const } } : {}),
+        },
+        z.object({
+          json: z.boolean().optional(),
+          "from-failed": z.boolean().optional(),
+          debug: z.boolean().optional(),
+        }),
         usage,
       );
-      const run = await act(await client(io), one(positionals, usage), flags["from-failed"] ?? false);
+      const run = await act(await client(io), one(positionals, usage), {
+        fromFailed: flags["from-failed"] ?? false,
+        debug: flags.debug ?? false,
+      });
       io.stdout.write(flags.json ? json(run) : describeRun(run));
       return 0;
     },
   };
+  return command;
 }
 
 const artifactUsage = "c8s runs artifact RUN STEP PATH [-o FILE]   (PATH as `c8s runs get RUN` lists it)";
@@ -142,15 +156,18 @@ const subcommands: CliCommand[] = [
   artifactCommand,
   simple("get", "Show a run and its steps", (r, id) => r.get(id)),
   simple("cancel", "Cancel a queued or running run", (r, id) => r.cancel(id)),
-  simple("rerun", "Queue a run again; --from-failed reuses the steps that succeeded", (r, id, fromFailed) =>
-    r.rerun(id, { fromFailed }),
+  simple(
+    "rerun",
+    "Queue a run again; --from-failed reuses the steps that succeeded, --debug keeps a failed step's sandbox",
+    (r, id, flags) => r.rerun(id, flags),
   ),
+  runsDebugCommand,
 ];
 
 export const runsCommand: CliCommand = {
   name: "runs",
-  summary: "Pipeline runs on the server: ls, get, cancel, rerun, artifact",
-  usage: "c8s runs ls|get|cancel|rerun|artifact …",
+  summary: "Pipeline runs on the server: ls, get, cancel, rerun, artifact, debug",
+  usage: "c8s runs ls|get|cancel|rerun|artifact|debug …",
   async run(args: string[], io: CliIo) {
     const [name, ...rest] = args;
     if (name === undefined || name === "help") {

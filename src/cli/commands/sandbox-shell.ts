@@ -7,6 +7,7 @@ import { UsageError } from "../errors.ts";
 import { parseFlags, parsePairs } from "../flags.ts";
 import { execExitCode } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
+import { bridgeTerminal, terminalSize } from "../terminal.ts";
 
 const usage = "c8s sandbox shell ID [--env K=V]… [--cwd DIR] [-- cmd args…]";
 
@@ -24,28 +25,27 @@ export const sandboxShellCommand: CliCommand = {
     const id = positionals[0];
     if (id === undefined) throw new UsageError("missing sandbox id", usage);
     const sandbox = await Sandbox.connect(id, await sdkOptions(io));
-    const size = () => ({ rows: io.stdout.rows || 24, cols: io.stdout.columns || 80 });
-    const pty = await sandbox.pty.create({
-      ...size(),
+    return openShell(sandbox, io, {
       cmd: rest.length > 0 ? rest : undefined,
-      envs: { ...(io.env["TERM"] ? { TERM: io.env["TERM"] } : {}), ...parsePairs(flags.env, "env", usage) },
+      envs: parsePairs(flags.env, "env", usage),
       cwd: flags.cwd,
-      onData: (data) => io.stdout.write(data),
     });
-    const raw = io.stdin.isTTY === true && typeof io.stdin.setRawMode === "function";
-    if (raw) io.stdin.setRawMode?.(true);
-    const onInput = (chunk: Buffer | string) => void pty.sendInput(chunk).catch(() => undefined);
-    io.stdin.on("data", onInput);
-    io.stdin.resume();
-    const offResize = io.onSignal("SIGWINCH", () => void pty.resize(size()).catch(() => undefined));
-    try {
-      const result = await pty.wait();
-      return execExitCode(result, constants.signals as Record<string, number>);
-    } finally {
-      offResize();
-      io.stdin.off("data", onInput);
-      if (raw) io.stdin.setRawMode?.(false);
-      io.stdin.pause();
-    }
   },
 };
+
+/** A PTY in `sandbox` bridged to the user's terminal; resolves to the shell's exit code. */
+export async function openShell(
+  sandbox: Sandbox,
+  io: CliIo,
+  options: { cmd?: string[] | undefined; envs?: Record<string, string>; cwd?: string | undefined },
+): Promise<number> {
+  const pty = await sandbox.pty.create({
+    ...terminalSize(io),
+    cmd: options.cmd,
+    envs: { ...(io.env["TERM"] ? { TERM: io.env["TERM"] } : {}), ...options.envs },
+    cwd: options.cwd,
+    onData: (data) => io.stdout.write(data),
+  });
+  const result = await bridgeTerminal(io, pty, pty.wait());
+  return execExitCode(result, constants.signals as Record<string, number>);
+}

@@ -13,7 +13,7 @@ import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts"
 import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "../../engine/masking.ts";
 import { redactUrls } from "./repo-url.ts";
-import { type Plan, type PlanContext, planPipeline } from "../spec/plan.ts";
+import { PLAN_DEFAULTS, type Plan, type PlanContext, planPipeline } from "../spec/plan.ts";
 import { checkPlanCeilings } from "../spec/step-ceilings.ts";
 import { quotaDirectory, releaseDirectoryQuota } from "../../runtimes/local/disk-quota.ts";
 import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts";
@@ -37,8 +37,12 @@ export interface LocalRunOptions {
   context: PlanContext;
   /** The engine: steps and services are its workloads (`c8s run` gives it an in-memory store). */
   sandboxes: WorkloadSandboxes;
-  /** Keep a failed step's sandbox this long to debug it (`debug: onFailure`, `--debug`); undefined: never. */
-  debugKeepMs?: number | undefined;
+  /**
+   * Keep a failed step's sandbox to debug it even when the pipeline's `debug:` does not ask
+   * (`--debug`, a run created with `debug: true`): `true` keeps it for the pipeline's `keep`
+   * or the default 30 minutes, a number for that many ms. Undefined/false: as the file says.
+   */
+  debug?: boolean | number | undefined;
   /** Runs live in `<home>/runs/<runId>`. */
   home: string;
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
@@ -203,6 +207,12 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const onOutput = (source: string, stream: "stdout" | "stderr", data: Buffer) =>
     emit({ type: "output", source, stream, data });
   const kept: LocalRunResult["kept"] = {};
+  const keepMs =
+    typeof options.debug === "number"
+      ? options.debug
+      : options.debug === true
+        ? (plan.debugKeepMs ?? PLAN_DEFAULTS.debugKeepMs)
+        : plan.debugKeepMs;
   const executor = new SandboxStepExecutor({
     sandboxes: options.sandboxes,
     runId,
@@ -220,10 +230,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     onOutput,
     onSandbox: (step, sandboxId) => emit({ type: "sandbox", step, sandboxId }),
     debug:
-      options.debugKeepMs === undefined
+      keepMs === undefined
         ? undefined
         : {
-            keepMs: options.debugKeepMs,
+            keepMs,
             onKept: (step, sandboxId, untilMs) => {
               const until = new Date(untilMs).toISOString();
               kept[step] = { sandboxId, until };

@@ -159,6 +159,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       signal,
       runId: run.id,
       reuse,
+      debug: run.trigger.debug === true,
       onEvent: (event) => {
         if (event.type === "step") persist(event.step);
         else if (event.type === "output" && positions.has(event.source))

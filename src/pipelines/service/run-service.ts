@@ -192,7 +192,7 @@ export class RunService {
   }
 
   /** A new run of the same commit and pipeline; `fromFailed` reuses the steps that succeeded. */
-  async rerun(id: string, options: { fromFailed: boolean; by: string }): Promise<RunDetails> {
+  async rerun(id: string, options: { fromFailed: boolean; by: string; debug?: boolean }): Promise<RunDetails> {
     const { run, steps } = await this.details(id);
     if (options.fromFailed && !TERMINAL_RUN_STATES.includes(run.state))
       throw new C8sError("CONFLICT", `run ${id} is ${run.state}; re-run from the failed step needs a finished run`, {
@@ -212,7 +212,7 @@ export class RunService {
         pipelineYaml: run.pipelinePath === null ? (run.pipelineYaml ?? undefined) : undefined,
         pipelinePath: run.pipelinePath ?? undefined,
         priority: run.priority,
-        trigger: { kind: "rerun", by: options.by },
+        trigger: { kind: "rerun", by: options.by, ...(options.debug === true ? { debug: true } : {}) },
       },
       { rerunOf: run.id, reuse, repoCredential: run.repoCredential },
     ).then(async (details) => {

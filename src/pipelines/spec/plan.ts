@@ -68,6 +68,8 @@ export interface Plan {
   services: PlannedService[];
   timeoutMs: number;
   concurrency: number;
+  /** How long a failed step's sandbox is kept to debug it (`debug:`); undefined: not kept. */
+  debugKeepMs: number | undefined;
   /** Every secret name any step or service references. */
   secrets: string[];
 }
@@ -76,6 +78,8 @@ export const PLAN_DEFAULTS = {
   stepTimeoutMs: 60 * 60 * 1000,
   runTimeoutMs: 2 * 60 * 60 * 1000,
   concurrency: 4,
+  debugKeepMs: 30 * 60 * 1000,
+  maxDebugKeepMs: 24 * 60 * 60 * 1000,
   backoffMs: 1000,
   factor: 2,
   maxBackoffMs: 5 * 60 * 1000,
@@ -275,6 +279,16 @@ export function planPipeline(pipeline: PipelineFile, ctx: PlanContext): Plan {
     services,
     timeoutMs: pipeline.timeout === undefined ? PLAN_DEFAULTS.runTimeoutMs : parseDurationMs(pipeline.timeout),
     concurrency: pipeline.concurrency ?? PLAN_DEFAULTS.concurrency,
+    debugKeepMs: debugKeepMs(pipeline.debug),
     secrets,
   };
+}
+
+/** How long `debug:` keeps a failed step's sandbox: the default, or `keep` up to the maximum. */
+export function debugKeepMs(debug: PipelineFile["debug"]): number | undefined {
+  if (debug === undefined) return undefined;
+  if (debug === "onFailure") return PLAN_DEFAULTS.debugKeepMs;
+  if (!debug.onFailure) return undefined;
+  const keep = debug.keep === undefined ? PLAN_DEFAULTS.debugKeepMs : parseDurationMs(debug.keep);
+  return Math.min(keep, PLAN_DEFAULTS.maxDebugKeepMs);
 }

@@ -124,6 +124,18 @@ export const triggersSchema = z
   })
   .describe("Which events start the pipeline. Absent: push, pull_request and manual.");
 
+const debugSchema = z
+  .union([
+    z.literal("onFailure"),
+    z.strictObject({
+      onFailure: z.boolean().describe("Keep a failed step's sandbox."),
+      keep: duration.optional().describe("How long it is kept (default 30m, at most 24h)."),
+    }),
+  ])
+  .describe(
+    "Keep a failed step's sandbox, its services and workspace for a while to debug it (`c8s runs debug RUN STEP`).",
+  );
+
 export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -133,6 +145,7 @@ export const pipelineSchema = z
     env: envMap.optional(),
     timeout: duration.optional().describe("Whole-run time limit (default 2h)."),
     concurrency: z.number().int().min(1).max(256).optional().describe("Steps run at once at most (default 4)."),
+    debug: debugSchema.optional(),
     services: z.array(serviceSchema).optional(),
     steps: z.array(stepSchema).min(1, "a pipeline needs at least one step"),
   })

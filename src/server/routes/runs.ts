@@ -19,6 +19,7 @@ export const submitRunBody = z
     pipelineYaml: z.string().min(1).optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
     cancelPrevious: z.boolean().optional(),
+    debug: z.boolean().optional().describe("Keep a failed step's sandbox to debug it (`c8s runs debug RUN STEP`)."),
   })
   .refine((b) => !(b.pipelinePath !== undefined && b.pipelineYaml !== undefined), {
     message: "give pipelinePath or pipelineYaml, not both",
@@ -32,7 +33,10 @@ const listQuery = z.strictObject({
   branch: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
-const rerunQuery = z.strictObject({ from: z.enum(["failed"]).optional() });
+const rerunQuery = z.strictObject({
+  from: z.enum(["failed"]).optional(),
+  debug: z.enum(["true", "false"]).optional().describe("Keep a failed step's sandbox to debug it."),
+});
 const runResponse = z.object({ id: z.string(), state: z.string() }).loose();
 
 export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
@@ -55,7 +59,9 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
       400: { description: "Invalid request or pipeline.", schema: errorResponse },
     },
     handler: async ({ body, request, reply }) => {
-      const details = await runs.submit({ ...body, trigger: { kind: "api", by: request.auth?.name ?? "" } });
+      const { debug, ...input } = body;
+      const trigger = { kind: "api" as const, by: request.auth?.name ?? "", ...(debug === true ? { debug } : {}) };
+      const details = await runs.submit({ ...input, trigger });
       return reply.status(201).send(toPublicRun(details));
     },
   });
@@ -116,7 +122,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
   defineRoute(app, registry, {
     method: "POST",
     url: "/v1/runs/:id/rerun",
-    summary: "Queue the run again at the same commit; ?from=failed reuses the steps that succeeded.",
+    summary:
+      "Queue the run again at the same commit; ?from=failed reuses the steps that succeeded, ?debug=true keeps a failed step's sandbox.",
     tag: TAG,
     auth: "token",
     params: runParams,
@@ -125,6 +132,7 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     handler: async ({ params, query, request, reply }) => {
       const details = await runs.rerun(params.id, {
         fromFailed: query.from === "failed",
+        debug: query.debug === "true",
         by: `${request.auth?.name ?? ""} (re-run of ${params.id})`,
       });
       return reply.status(201).send(toPublicRun(details));

@@ -100,4 +100,41 @@ void describe("CLI for server runs", () => {
     assert.equal((await c8s(["secret", "rm", "CLI_TOKEN"])).code, 0);
     assert.doesNotMatch((await c8s(["secret", "ls"])).out, /CLI_TOKEN/);
   });
+
+  void it("keeps a failed step's sandbox when the run asks (submit debug, rerun --debug); c8s runs debug enters it", async () => {
+    const pipelineYaml =
+      "version: v1alpha1\nname: dbg\nsteps:\n  - name: boom\n    commands: ['echo made > made.txt', 'exit 5']\n";
+    const plain = await t.call("POST", "/v1/runs", { body: { repoUrl: repo.url, branch: "main", pipelineYaml } });
+    assert.equal((await t.waitForRun(plain.json.id, ["failed"])).state, "failed");
+    const notKept = await c8s(["runs", "debug", plain.json.id, "boom"]);
+    assert.notEqual(notKept.code, 0);
+    assert.match(notKept.err, /SANDBOX_NOT_FOUND/);
+    assert.match(notKept.err, new RegExp(`c8s runs rerun ${plain.json.id} --debug`));
+
+    const debugged = await c8s(["runs", "rerun", plain.json.id, "--debug", "--json"]);
+    assert.equal(debugged.code, 0, debugged.err);
+    const rerunId = (JSON.parse(debugged.out) as { id: string }).id;
+    const submitted = await t.call("POST", "/v1/runs", {
+      body: { repoUrl: repo.url, branch: "main", pipelineYaml, debug: true },
+    });
+    for (const runId of [rerunId, submitted.json.id as string]) {
+      assert.equal((await t.waitForRun(runId, ["failed"])).state, "failed");
+      const entered = await c8s([
+        "runs",
+        "debug",
+        runId,
+        "boom",
+        "--",
+        "sh",
+        "-c",
+        'cat made.txt; echo "in $C8S_STEP"',
+      ]);
+      assert.equal(entered.code, 0, entered.err);
+      assert.match(entered.out, /made\r?\nin boom/);
+      const kept = await t.call("GET", `/v1/sandboxes?run=${runId}&purpose=step&state=running`);
+      assert.equal((kept.json.sandboxes as unknown[]).length, 1, kept.text);
+    }
+    const unknownStep = await c8s(["runs", "debug", submitted.json.id, "nope"]);
+    assert.match(unknownStep.err, /SANDBOX_NOT_FOUND/);
+  });
 });

@@ -168,7 +168,7 @@ steps:
   - name: bad
     commands: ["echo made > made.txt", "exit 4"]
 `,
-      { debugKeepMs: 120_000 },
+      { debug: 120_000 },
     );
     assert.equal(result.state, "failed");
     const kept = result.kept["bad"];

@@ -70,3 +70,39 @@ void test("c8s run exits 1 on a failed run and names the failing step", { skip }
   assert.equal(code, 1);
   assert.match(output, /boom: failed \(exit code 7\) — last lines:\n.*\n\s+about to fail/);
 });
+
+void test(
+  "c8s run --debug opens a shell in the failed step's sandbox: its files and env; all gone after",
+  { skip },
+  async (t) => {
+    const repo = await createTestRepository({
+      ".c8s.yaml":
+        "version: v1alpha1\nname: f\nenv: {GREETING: hello}\nsteps:\n  - name: boom\n    commands: ['echo made > made.txt', 'exit 7']\n",
+    });
+    const home = await mkdtemp(join(tmpdir(), "c8s-run-cli-"));
+    t.after(async () => {
+      await repo.cleanup();
+      await rm(home, { recursive: true, force: true });
+    });
+    const { createLocalRuntime } = (await import(localRuntimePath.href)) as {
+      createLocalRuntime: (o: { stateDir: string }) => Runtime;
+    };
+    const command = createRunCommand(async (config) => createLocalRuntime({ stateDir: join(config.home, "local") }));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on("data", (c: Buffer) => chunks.push(c));
+    stderr.on("data", (c: Buffer) => chunks.push(c));
+    // Not a terminal: the shell reads its commands from stdin, and ends with it.
+    const stdin = new PassThrough();
+    stdin.end('cat made.txt; echo "$GREETING from $C8S_STEP"; exit 3\n');
+    const code = await command.run(["--debug"], { stdout, stderr, stdin, cwd: repo.dir, env: { C8S_HOME: home } });
+    const output = Buffer.concat(chunks).toString();
+    assert.equal(code, 1, output);
+    assert.match(output, /step 'boom' failed: a shell opens in its sandbox/);
+    assert.match(output, /^made\nhello from boom$/m);
+    const after = createLocalRuntime({ stateDir: join(home, "local") });
+    t.after(() => after.close());
+    assert.deepEqual(await after.listOwned("c8s-run"), [], "nothing outlives c8s run");
+  },
+);

@@ -4,6 +4,7 @@ import { matchesGlob, matchesPatterns } from "../../../src/pipelines/spec/glob.t
 import { loadPipeline } from "../../../src/pipelines/spec/lint.ts";
 import {
   backoffDelayMs,
+  debugKeepMs,
   expandMatrix,
   interpolate,
   type PlanContext,
@@ -188,4 +189,24 @@ void test("the example pipeline plans", async () => {
   assert.deepEqual(plan.levels[0], ["prepare"]);
   assert.equal(plan.steps.find((s) => s.name === "deploy")?.excluded !== undefined, true);
   assert.deepEqual(plan.secrets, ["DEPLOY_TOKEN"]);
+});
+
+void test("debug: keeps a failed step's sandbox for the default, `keep`, or at most 24h", () => {
+  const cases: { debug: Parameters<typeof debugKeepMs>[0]; keepMs: number | undefined }[] = [
+    { debug: undefined, keepMs: undefined },
+    { debug: "onFailure", keepMs: 30 * 60_000 },
+    { debug: { onFailure: true }, keepMs: 30 * 60_000 },
+    { debug: { onFailure: true, keep: "2h" }, keepMs: 2 * 3_600_000 },
+    { debug: { onFailure: true, keep: "48h" }, keepMs: 24 * 3_600_000 },
+    { debug: { onFailure: false, keep: "2h" }, keepMs: undefined },
+  ];
+  for (const c of cases) assert.equal(debugKeepMs(c.debug), c.keepMs, JSON.stringify(c.debug));
+  assert.equal(planPipeline(pipeline([step("a")], { debug: "onFailure" }), push).debugKeepMs, 30 * 60_000);
+  assert.equal(
+    loadPipeline("version: v1alpha1\nname: d\ndebug: onFailure\nsteps: [{name: a, commands: [x]}]\n").debug,
+    "onFailure",
+  );
+  assert.throws(() => loadPipeline("version: v1alpha1\nname: d\ndebug: always\nsteps: [{name: a, commands: [x]}]\n"), {
+    code: "PIPELINE_INVALID",
+  });
 });
