@@ -1,8 +1,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { layerConfig } from "./eslint.layers.js";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "packages/*/dist/", "bin/", "scripts/*.mjs", "eslint.config.js"] },
+  { ignores: ["node_modules/", "dist/", "packages/*/dist/", "bin/", "scripts/*.mjs", "eslint.config.js", "eslint.layers.js", "eslint.layers.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,4 +24,5 @@ export default tseslint.config(
     files: ["src/cli/main.ts", "src/cli/**/entry*.ts", "test/**/*.ts", "bench/**/*.ts", "packages/sdk/test/**/*.ts", "scripts/**/*.ts"],
     rules: { "no-restricted-properties": "off" },
   },
+  layerConfig(import.meta.dirname),
 );

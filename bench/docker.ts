@@ -12,7 +12,7 @@ import {
   connectBenchDocker,
   removeBareContainer,
   startBareContainer,
-} from "../src/runtimes/docker/bench-support.ts";
+} from "./docker-bare.ts";
 import { createDockerRuntime } from "../src/runtimes/docker/index.ts";
 import { openDriver, runtimeDriver, type SandboxDriver } from "./drivers.ts";
 import { runConcurrentCounting } from "./harness.ts";

@@ -1,5 +1,5 @@
 /** The CLI talks to the server only through the SDK; this builds its connection options. */
-import type { ConnectionOptions } from "../../packages/sdk/src/index.ts";
+import type { ConnectionOptions } from "@c8s/sdk";
 import { resolveCliConnection } from "./credentials.ts";
 import type { CliIo } from "./io.ts";
 

@@ -1,6 +1,6 @@
 /** How the CLI reports failures: `error[CODE]: message` then `hint: …`, and which exit code each gets. */
 import { C8sError } from "../errors/index.ts";
-import { C8sSdkError } from "../../packages/sdk/src/index.ts";
+import { C8sSdkError } from "@c8s/sdk";
 import { EXIT } from "./exit-codes.ts";
 
 /** A wrong command line. Exit code 2. */

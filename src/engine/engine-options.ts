@@ -1,12 +1,21 @@
 /** The engine's constructor options and how they resolve against the server configuration. */
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type { C8sConfig } from "../config/config.ts";
 import { C8sError } from "../errors/index.ts";
 import type { Runtime } from "../runtimes/types.ts";
 import type { EngineStore } from "../store/types.ts";
+import type { SandboxCeilings } from "./ceilings.ts";
 import type { Clock, Logger } from "./clock.ts";
 import { type EngineDefaults, type EnginePolicy, SCHEMA_POLICY } from "./sandbox-plan.ts";
+
+/** The part of the server's configuration the engine reads (`C8sConfig` fits it; the engine sits below config). */
+export interface EngineConfig {
+  defaults: EngineDefaults;
+  maxSandboxes: number;
+  home: string;
+  maxima: SandboxCeilings;
+  hostNetwork: "admins" | "never";
+}
 
 export interface SandboxEngineOptions {
   runtime: Runtime;
@@ -15,7 +24,7 @@ export interface SandboxEngineOptions {
    * Server configuration: `defaults`, `maxSandboxes`, and `home` (from which the owner label is
    * derived when `owner` is not given). Explicit fields below win over it.
    */
-  config?: Pick<C8sConfig, "defaults" | "maxSandboxes" | "home" | "maxima" | "hostNetwork">;
+  config?: EngineConfig;
   /** This c8s instance's owner label; reconciliation only touches what it owns. */
   owner?: string;
   defaults?: EngineDefaults;

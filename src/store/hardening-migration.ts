@@ -12,7 +12,7 @@
  *   older version read it through the clone's symlinks (it may hold a host file); a re-run
  *   reads the file again from git at the run's commit.
  */
-import type { Migration } from "./migrations.ts";
+import type { Migration } from "./migration.ts";
 
 export const HARDENING_MIGRATION: Migration = {
   id: 3,

@@ -4,13 +4,10 @@
  */
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
+import type { Migration } from "./migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -1,5 +1,5 @@
 /** Migration 2: pipeline runs, their steps, webhook deliveries and encrypted secrets. */
-import type { Migration } from "./migrations.ts";
+import type { Migration } from "./migration.ts";
 
 export const RUNS_MIGRATION: Migration = {
   id: 2,

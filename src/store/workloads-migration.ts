@@ -2,7 +2,7 @@
  * Migration 4: one sandbox lifecycle for every workload. A sandbox records what it is for
  * (`purpose`) and the pipeline run and step (or service) it belongs to.
  */
-import type { Migration } from "./migrations.ts";
+import type { Migration } from "./migration.ts";
 
 export const WORKLOADS_MIGRATION: Migration = {
   id: 4,

@@ -1,5 +1,14 @@
 /** @c8s/sdk — create sandboxes, run commands, move files, open terminals on a c8s server. */
 export { Sandbox, type SandboxListOptions } from "./sandbox.ts";
+export {
+  Runs,
+  type RunInfo,
+  type RunStep,
+  type SubmitRunOptions,
+  type LogChunk,
+  type FollowLogOptions,
+} from "./runs.ts";
+export { Secrets, type SecretInfo } from "./runs-secrets.ts";
 export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
 export { Files, type FileData } from "./files.ts";
 export { Pty, PtyHandle, DEFAULT_SHELL, type PtyCreateOptions, type PtySize } from "./pty.ts";

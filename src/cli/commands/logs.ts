@@ -4,7 +4,7 @@
  * Bytes are written as they are, so ANSI colour survives.
  */
 import { z } from "zod";
-import { Runs } from "../../../packages/sdk/src/runs.ts";
+import { Runs } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

@@ -4,8 +4,7 @@
  * (`debug: onFailure` in the pipeline, `c8s runs rerun RUN --debug`, `debug: true` on submit).
  */
 import { z } from "zod";
-import { Runs } from "../../../packages/sdk/src/runs.ts";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Runs, Sandbox } from "@c8s/sdk";
 import { C8sError } from "../../errors/index.ts";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";

@@ -2,7 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type RunInfo, Runs } from "../../../packages/sdk/src/runs.ts";
+import { type RunInfo, Runs } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

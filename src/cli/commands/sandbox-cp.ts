@@ -5,7 +5,7 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
-import { NotFoundError, Sandbox, type FileEntry } from "../../../packages/sdk/src/index.ts";
+import { NotFoundError, Sandbox, type FileEntry } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

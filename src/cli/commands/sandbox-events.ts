@@ -1,6 +1,6 @@
 /** `c8s sandbox events [ID] [-f]`: lifecycle events, optionally followed live. */
 import { z } from "zod";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Sandbox } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

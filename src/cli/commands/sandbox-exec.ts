@@ -1,7 +1,7 @@
 /** `c8s sandbox exec ID -- cmd args…`: streams output, forwards piped stdin, exits with the command's code. */
 import { constants } from "node:os";
 import { z } from "zod";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Sandbox } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseDuration, parseFlags, parsePairs } from "../flags.ts";

@@ -1,7 +1,7 @@
 /** `c8s sandbox shell ID`: an interactive PTY — raw mode, resize on SIGWINCH, terminal restored on exit. */
 import { constants } from "node:os";
 import { z } from "zod";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Sandbox } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags, parsePairs } from "../flags.ts";

@@ -1,6 +1,6 @@
 /** `c8s sandbox <sub>`: create, ls, get, exec, cp, shell, rm, events. */
 import { z } from "zod";
-import { Sandbox, type SandboxInfo } from "../../../packages/sdk/src/index.ts";
+import { Sandbox, type SandboxInfo } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseBytes, parseDuration, parseFlags, parsePairs } from "../flags.ts";

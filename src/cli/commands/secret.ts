@@ -1,6 +1,6 @@
 /** `c8s secret set|ls|rm`: pipeline secrets on the server (admin token). Values are never printed. */
 import { z } from "zod";
-import { Secrets } from "../../../packages/sdk/src/runs-secrets.ts";
+import { Secrets } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

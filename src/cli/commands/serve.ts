@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { configFromEnv, type ConfigInput } from "../../config/config.ts";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Sandbox } from "@c8s/sdk";
 import { credentialsPath, readCredentials, writeCredentials } from "../credentials.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";

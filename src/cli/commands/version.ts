@@ -1,7 +1,7 @@
 /** `c8s version`: the CLI's version and, when a server is reachable, the server's. */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { Sandbox } from "../../../packages/sdk/src/index.ts";
+import { Sandbox } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { parseFlags } from "../flags.ts";
 import { json } from "../format.ts";

@@ -7,7 +7,7 @@ import {
   connectBenchDocker,
   removeBareContainer,
   startBareContainer,
-} from "../../../src/runtimes/docker/bench-support.ts";
+} from "../../../bench/docker-bare.ts";
 import { probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
 
 const engine = await probeDockerEngine();

@@ -11,9 +11,9 @@
  */
 import Docker from "dockerode";
 import type { Duplex } from "node:stream";
-import { dockerOptionsFor } from "./connection.ts";
-import { DockerDemuxer } from "./demux.ts";
-import { KEEPALIVE_COMMAND } from "./spec.ts";
+import { dockerOptionsFor } from "../src/runtimes/docker/connection.ts";
+import { DockerDemuxer } from "../src/runtimes/docker/demux.ts";
+import { KEEPALIVE_COMMAND } from "../src/runtimes/docker/spec.ts";
 
 export function connectBenchDocker(dockerHost: string | undefined): Docker {
   return new Docker(dockerOptionsFor(dockerHost));
