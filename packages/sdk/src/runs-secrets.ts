@@ -1,12 +1,11 @@
 /** Pipeline secrets on a c8s server (admin token): set, list names, remove. Values are never read back. */
+import type { operations } from "./api.gen.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
-export interface SecretInfo {
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A secret's name and times (`GET /v1/secrets`); never its value. */
+export type SecretInfo =
+  operations["get_v1_secrets"]["responses"][200]["content"]["application/json"]["secrets"][number];
 
 export class Secrets {
   private constructor(private readonly api: ApiClient) {}

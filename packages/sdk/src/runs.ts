@@ -3,43 +3,14 @@
  * step), and step logs — whole, or followed live over SSE, resuming from the byte offset
  * reached when the connection drops (no gap, no duplicate).
  */
+import type { operations } from "./api.gen.ts";
 import { parseServerSentEvents } from "./events.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
-export interface RunStep {
-  name: string;
-  state: string;
-  reason: string | null;
-  attempts: number;
-  exitCode: number | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface RunInfo {
-  id: string;
-  pipeline: string;
-  state: string;
-  reason: string | null;
-  priority: number;
-  queuePosition: number | null;
-  repoUrl: string;
-  ref: string;
-  commit: string | null;
-  branch: string | null;
-  event: string;
-  pipelinePath: string | null;
-  trigger: { kind: string; by: string; deliveryId?: string; debug?: boolean };
-  rerunOf: string | null;
-  reuse: string[];
-  artifacts: { step: string; path: string; key: string; size: number }[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  steps?: RunStep[];
-}
+/** A run as the server reports it (`GET /v1/runs/:id`; lists leave `steps` out). */
+export type RunInfo = operations["get_v1_runs_by_id"]["responses"][200]["content"]["application/json"];
+export type RunStep = NonNullable<RunInfo["steps"]>[number];
 
 export interface SubmitRunOptions {
   repoUrl: string;

@@ -1,31 +1,25 @@
-/** Shapes the c8s HTTP API returns (see docs/api.md). Kept here so the SDK needs no server code. */
+/**
+ * The SDK's types. What the server returns is derived from `api.gen.ts`, generated from the
+ * server's /openapi.json (so it cannot drift: a test regenerates and compares); what the SDK
+ * itself shapes (create options, decoded command results, output chunks) is written here.
+ */
+import type { operations } from "./api.gen.ts";
 
-export type SandboxState = "creating" | "running" | "stopping" | "terminated";
-
-/** What a sandbox is for: a user's (`sandbox`) or c8s's own (a pipeline `step` or `service`, …). */
-export type SandboxPurpose = "sandbox" | "step" | "service" | "session" | "agent";
-
-export interface SandboxInfo {
-  id: string;
-  state: SandboxState;
-  runtime: string;
-  image: string | null;
-  workdir: string;
-  labels: Record<string, string>;
-  purpose: SandboxPurpose;
-  /** The pipeline run and step (or service) of a `step`/`service` sandbox. */
-  runId: string | null;
-  step: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  lastActivityAt: string;
-  expiresAt: string | null;
-  endedAt: string | null;
-  terminationReason: string | null;
-  terminationMessage: string | null;
-  limits: { memoryBytes?: number; pids?: number; cpuMillis?: number; diskBytes?: number };
-  network: "none" | "host";
+/** The JSON body of `operation`'s response `status` (from the generated API types). */
+type Json<
+  O extends keyof operations,
+  S extends keyof operations[O]["responses"],
+> = operations[O]["responses"][S] extends {
+  content: { "application/json": infer Body };
 }
+  ? Body
+  : never;
+
+/** A sandbox as the server reports it (`GET /v1/sandboxes/:id`). */
+export type SandboxInfo = Json<"get_v1_sandboxes_by_id", 200>;
+export type SandboxState = SandboxInfo["state"];
+/** What a sandbox is for: a user's (`sandbox`) or c8s's own (a pipeline `step` or `service`, …). */
+export type SandboxPurpose = SandboxInfo["purpose"];
 
 export interface SandboxCreateOptions {
   image?: string;
@@ -39,39 +33,15 @@ export interface SandboxCreateOptions {
   workdir?: string;
 }
 
-export interface ExecInfo {
-  id: string;
-  sandboxId: string;
-  command: string[];
-  tty: boolean;
-  state: "running" | "finished";
-  startedAt: string;
-  endedAt: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  reason: string | null;
-  durationMs: number | null;
-}
+/** An exec's record (`GET /v1/sandboxes/:id/execs/:execId`). */
+export type ExecInfo = Json<"get_v1_sandboxes_by_id_execs", 200>["execs"][number];
 
-export type FileType = "file" | "directory" | "symlink" | "other";
+/** One file or directory (`GET /v1/sandboxes/:id/files/stat`). */
+export type FileEntry = Json<"get_v1_sandboxes_by_id_files_stat", 200>;
+export type FileType = FileEntry["type"];
 
-export interface FileEntry {
-  path: string;
-  name: string;
-  type: FileType;
-  size: number;
-  mode: number;
-  modifiedAt: string;
-  linkTarget?: string;
-}
-
-export interface SandboxEvent {
-  seq: number;
-  sandboxId: string;
-  type: string;
-  at: string;
-  data: Record<string, unknown>;
-}
+/** A lifecycle event (`GET /v1/events`). */
+export type SandboxEvent = Json<"get_v1_events", 200>["events"][number];
 
 export interface CommandResult {
   execId: string;

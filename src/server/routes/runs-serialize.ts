@@ -1,7 +1,56 @@
-/** Run records → the public JSON of /v1/runs (never the pipeline YAML or secret values). */
+/**
+ * Run records → the public JSON of /v1/runs (never the pipeline YAML or secret values). The
+ * zod schema documents it in /openapi.json (and so the SDK's generated types) and types it here.
+ */
+import { z } from "zod";
+import { RUN_STATES } from "../../store/runs-types.ts";
 import type { RunDetails } from "../../pipelines/service/run-service.ts";
 
-export function toPublicRun(details: RunDetails, withSteps = true) {
+const isoTime = z.string().describe("ISO 8601 timestamp");
+const runState = z.enum(RUN_STATES as [string, ...string[]]);
+
+export const publicRunStepSchema = z.object({
+  name: z.string(),
+  state: runState,
+  reason: z.string().nullable(),
+  attempts: z.number(),
+  exitCode: z.number().nullable(),
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+  durationMs: z.number().nullable(),
+});
+
+export const publicRunSchema = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  state: runState,
+  reason: z.string().nullable(),
+  priority: z.number(),
+  queuePosition: z.number().nullable(),
+  repoUrl: z.string().describe("Any credential in it replaced by ***."),
+  ref: z.string(),
+  commit: z.string().nullable(),
+  branch: z.string().nullable(),
+  event: z.string(),
+  pipelinePath: z.string().nullable(),
+  trigger: z.object({
+    kind: z.enum(["api", "webhook", "rerun"]),
+    by: z.string(),
+    deliveryId: z.string().optional(),
+    debug: z.boolean().optional(),
+  }),
+  rerunOf: z.string().nullable(),
+  reuse: z.array(z.string()),
+  cancelPrevious: z.boolean(),
+  artifacts: z.array(z.object({ step: z.string(), path: z.string(), key: z.string(), size: z.number() })),
+  createdAt: isoTime,
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+  steps: z.array(publicRunStepSchema).optional().describe("With GET /v1/runs/:id; absent in lists."),
+});
+export type PublicRun = z.output<typeof publicRunSchema>;
+
+export function toPublicRun(details: RunDetails, withSteps = true): PublicRun {
   const { run, steps, queuePosition } = details;
   return {
     id: run.id,

@@ -5,7 +5,7 @@ import { RUN_STATES } from "../../store/runs-types.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
-import { toPublicRun } from "./runs-serialize.ts";
+import { publicRunSchema, toPublicRun } from "./runs-serialize.ts";
 
 const TAG = "runs";
 
@@ -37,7 +37,7 @@ const rerunQuery = z.strictObject({
   from: z.enum(["failed"]).optional(),
   debug: z.enum(["true", "false"]).optional().describe("Keep a failed step's sandbox to debug it."),
 });
-const runResponse = z.object({ id: z.string(), state: z.string() }).loose();
+const runResponse = publicRunSchema;
 
 export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { runs, registry, store } = deps;

@@ -1,0 +1,2990 @@
+/**
+ * GENERATED from the server's /openapi.json by openapi-typescript — do not edit.
+ * Regenerate with `npm run gen:sdk`; test/integration/server/sdk-types.test.ts fails when it drifts.
+ * The SDK's public types (types.ts) are derived from these.
+ */
+export interface paths {
+  "/healthz": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness: the process answers. */
+    get: operations["get_healthz"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (text format 0.0.4). */
+    get: operations["get_metrics"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/openapi.json": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This API's OpenAPI 3.1 document. */
+    get: operations["get_openapi_json"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/readyz": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: the store and the runtime answer. */
+    get: operations["get_readyz"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Lifecycle events after `after` (or Last-Event-ID). follow=true: text/event-stream (id = seq, event = type), kept open; otherwise JSON {events}. */
+    get: operations["get_v1_events"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/info": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Server version, runtime and its capabilities. */
+    get: operations["get_v1_info"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Runs, newest first. */
+    get: operations["get_v1_runs"];
+    put?: never;
+    /** Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML). */
+    post: operations["post_v1_runs"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One run with its steps. */
+    get: operations["get_v1_runs_by_id"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a queued or running run (its step sandboxes are destroyed). */
+    post: operations["post_v1_runs_by_id_cancel"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}/rerun": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue the run again at the same commit; ?from=failed reuses the steps that succeeded, ?debug=true keeps a failed step's sandbox. */
+    post: operations["post_v1_runs_by_id_rerun"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}/steps/{step}/artifacts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download one artifact a step collected (`path` as the run lists it under `artifacts`). */
+    get: operations["get_v1_runs_by_id_steps_by_step_artifacts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}/steps/{step}/logs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A step's masked log: text/plain (from ?cursor= bytes), or with follow=true / Accept: text/event-stream a live SSE stream (id = byte offset; Last-Event-ID resumes; `end` event when the step's output ends). */
+    get: operations["get_v1_runs_by_id_steps_by_step_logs"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/runs/{id}/steps/{step}/logs/ws": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WebSocket: a step's masked log from `cursor` (byte offset, default 0) as output frames {stream, offset, end, text, base64}, then {type:end, offset} when the step's output ends. Reconnect with cursor = the last frame's end: no gap, no duplicate. */
+    get: operations["get_v1_runs_by_id_steps_by_step_logs_ws"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List sandboxes, newest first. */
+    get: operations["get_v1_sandboxes"];
+    put?: never;
+    /** Create a sandbox; returns when it is running. */
+    post: operations["post_v1_sandboxes"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one sandbox. */
+    get: operations["get_v1_sandboxes_by_id"];
+    put?: never;
+    post?: never;
+    /** Destroy a sandbox (reason `killed`); idempotent. */
+    delete: operations["delete_v1_sandboxes_by_id"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/exec": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a command to completion and return its output (200 whatever the exit code). */
+    post: operations["post_v1_sandboxes_by_id_exec"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/exec/stream": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WebSocket: send {"type":"start", command, env?, cwd?, timeoutMs?, tty?, stdin?} first; receive started, output (seq, base64) and exit frames. */
+    get: operations["get_v1_sandboxes_by_id_exec_stream"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/execs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List a sandbox's execs. */
+    get: operations["get_v1_sandboxes_by_id_execs"];
+    put?: never;
+    /** Start a background exec; follow it with the attach WebSocket. */
+    post: operations["post_v1_sandboxes_by_id_execs"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/execs/{execId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one exec. */
+    get: operations["get_v1_sandboxes_by_id_execs_by_execId"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/execs/{execId}/attach": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WebSocket: attach to an exec and receive its output from `cursor` (default 0) exactly once, then its exit. Accepts stdin/stdin_eof/resize/signal frames. */
+    get: operations["get_v1_sandboxes_by_id_execs_by_execId_attach"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/execs/{execId}/kill": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Signal a running exec's process group (default SIGKILL). */
+    post: operations["post_v1_sandboxes_by_id_execs_by_execId_kill"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/execs/{execId}/stdin": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write raw bytes to a background exec's stdin; `?eof=true` closes it afterwards. */
+    post: operations["post_v1_sandboxes_by_id_execs_by_execId_stdin"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/files": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a file's bytes. */
+    get: operations["get_v1_sandboxes_by_id_files"];
+    /** Write a file (created or replaced) from the raw request body. */
+    put: operations["put_v1_sandboxes_by_id_files"];
+    post?: never;
+    /** Remove a file, or a directory with `recursive=true`. */
+    delete: operations["delete_v1_sandboxes_by_id_files"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/files/list": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List a directory. */
+    get: operations["get_v1_sandboxes_by_id_files_list"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/files/mkdir": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a directory. */
+    post: operations["post_v1_sandboxes_by_id_files_mkdir"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/files/stat": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Describe one file or directory (symlinks are not followed). */
+    get: operations["get_v1_sandboxes_by_id_files_stat"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sandboxes/{id}/files/tar": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a directory's contents as a tar stream. */
+    get: operations["get_v1_sandboxes_by_id_files_tar"];
+    /** Extract a tar stream into a directory (created if missing); tar-slip is rejected with PATH_OUTSIDE_SANDBOX. */
+    put: operations["put_v1_sandboxes_by_id_files_tar"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/secrets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Secret names (never values).
+     * @description Needs a token with the `admin` scope.
+     */
+    get: operations["get_v1_secrets"];
+    put?: never;
+    /**
+     * Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var).
+     * @description Needs a token with the `admin` scope.
+     */
+    post: operations["post_v1_secrets"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/secrets/{name}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a secret.
+     * @description Needs a token with the `admin` scope.
+     */
+    delete: operations["delete_v1_secrets_by_name"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tokens": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List tokens (never their values).
+     * @description Needs a token with the `admin` scope.
+     */
+    get: operations["get_v1_tokens"];
+    put?: never;
+    /**
+     * Create an API token; the token is in this response only.
+     * @description Needs a token with the `admin` scope.
+     */
+    post: operations["post_v1_tokens"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tokens/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke a token.
+     * @description Needs a token with the `admin` scope.
+     */
+    delete: operations["delete_v1_tokens_by_id"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/webhooks/github": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** GitHub push / pull_request → a run at that commit (X-Hub-Signature-256; a body delivered again is a duplicate). */
+    post: operations["post_v1_webhooks_github"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/webhooks/gitlab": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** GitLab push / merge request → a run at that commit (X-Gitlab-Token; a body delivered again is a duplicate). */
+    post: operations["post_v1_webhooks_gitlab"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: never;
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  get_healthz: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Up. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            checks?: {
+              [key: string]: unknown;
+            };
+            status: string;
+          };
+        };
+      };
+    };
+  };
+  get_metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Metrics. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/plain": string;
+        };
+      };
+    };
+  };
+  get_openapi_json: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The OpenAPI document. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": string;
+        };
+      };
+    };
+  };
+  get_readyz: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            checks?: {
+              [key: string]: unknown;
+            };
+            status: string;
+          };
+        };
+      };
+      /** @description Not ready. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            checks?: {
+              [key: string]: unknown;
+            };
+            status: string;
+          };
+        };
+      };
+    };
+  };
+  get_v1_events: {
+    parameters: {
+      query?: {
+        after?: string;
+        follow?: "true" | "false";
+        limit?: string;
+        sandbox?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JSON when follow is not true; text/event-stream when it is. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            events: {
+              /** @description ISO 8601 timestamp */
+              at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              sandboxId: string;
+              seq: number;
+              type: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  get_v1_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description About this server. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            capabilities: {
+              [key: string]: unknown;
+            };
+            runtime: string;
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  get_v1_runs: {
+    parameters: {
+      query?: {
+        branch?: string;
+        limit?: number;
+        pipeline?: string;
+        state?: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Runs (without steps). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            runs: {
+              artifacts: {
+                key: string;
+                path: string;
+                size: number;
+                step: string;
+              }[];
+              branch: string | null;
+              cancelPrevious: boolean;
+              commit: string | null;
+              /** @description ISO 8601 timestamp */
+              createdAt: string;
+              event: string;
+              finishedAt: string | null;
+              id: string;
+              pipeline: string;
+              pipelinePath: string | null;
+              priority: number;
+              queuePosition: number | null;
+              reason: string | null;
+              ref: string;
+              /** @description Any credential in it replaced by ***. */
+              repoUrl: string;
+              rerunOf: string | null;
+              reuse: string[];
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+              /** @description With GET /v1/runs/:id; absent in lists. */
+              steps?: {
+                attempts: number;
+                durationMs: number | null;
+                exitCode: number | null;
+                finishedAt: string | null;
+                name: string;
+                reason: string | null;
+                startedAt: string | null;
+                /** @enum {string} */
+                state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+              }[];
+              trigger: {
+                by: string;
+                debug?: boolean;
+                deliveryId?: string;
+                /** @enum {string} */
+                kind: "api" | "webhook" | "rerun";
+              };
+            }[];
+          };
+        };
+      };
+    };
+  };
+  post_v1_runs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          branch?: string;
+          cancelPrevious?: boolean;
+          commit?: string;
+          /** @description Keep a failed step's sandbox to debug it (`c8s runs debug RUN STEP`). */
+          debug?: boolean;
+          /** @enum {string} */
+          event?: "push" | "pull_request" | "tag" | "manual";
+          pipelinePath?: string;
+          pipelineYaml?: string;
+          priority?: number;
+          repoUrl: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The queued run. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            artifacts: {
+              key: string;
+              path: string;
+              size: number;
+              step: string;
+            }[];
+            branch: string | null;
+            cancelPrevious: boolean;
+            commit: string | null;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            event: string;
+            finishedAt: string | null;
+            id: string;
+            pipeline: string;
+            pipelinePath: string | null;
+            priority: number;
+            queuePosition: number | null;
+            reason: string | null;
+            ref: string;
+            /** @description Any credential in it replaced by ***. */
+            repoUrl: string;
+            rerunOf: string | null;
+            reuse: string[];
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            /** @description With GET /v1/runs/:id; absent in lists. */
+            steps?: {
+              attempts: number;
+              durationMs: number | null;
+              exitCode: number | null;
+              finishedAt: string | null;
+              name: string;
+              reason: string | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            }[];
+            trigger: {
+              by: string;
+              debug?: boolean;
+              deliveryId?: string;
+              /** @enum {string} */
+              kind: "api" | "webhook" | "rerun";
+            };
+          };
+        };
+      };
+      /** @description Invalid request or pipeline. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_runs_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run with its steps and queue position. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            artifacts: {
+              key: string;
+              path: string;
+              size: number;
+              step: string;
+            }[];
+            branch: string | null;
+            cancelPrevious: boolean;
+            commit: string | null;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            event: string;
+            finishedAt: string | null;
+            id: string;
+            pipeline: string;
+            pipelinePath: string | null;
+            priority: number;
+            queuePosition: number | null;
+            reason: string | null;
+            ref: string;
+            /** @description Any credential in it replaced by ***. */
+            repoUrl: string;
+            rerunOf: string | null;
+            reuse: string[];
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            /** @description With GET /v1/runs/:id; absent in lists. */
+            steps?: {
+              attempts: number;
+              durationMs: number | null;
+              exitCode: number | null;
+              finishedAt: string | null;
+              name: string;
+              reason: string | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            }[];
+            trigger: {
+              by: string;
+              debug?: boolean;
+              deliveryId?: string;
+              /** @enum {string} */
+              kind: "api" | "webhook" | "rerun";
+            };
+          };
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_runs_by_id_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run with its steps and queue position. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            artifacts: {
+              key: string;
+              path: string;
+              size: number;
+              step: string;
+            }[];
+            branch: string | null;
+            cancelPrevious: boolean;
+            commit: string | null;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            event: string;
+            finishedAt: string | null;
+            id: string;
+            pipeline: string;
+            pipelinePath: string | null;
+            priority: number;
+            queuePosition: number | null;
+            reason: string | null;
+            ref: string;
+            /** @description Any credential in it replaced by ***. */
+            repoUrl: string;
+            rerunOf: string | null;
+            reuse: string[];
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            /** @description With GET /v1/runs/:id; absent in lists. */
+            steps?: {
+              attempts: number;
+              durationMs: number | null;
+              exitCode: number | null;
+              finishedAt: string | null;
+              name: string;
+              reason: string | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            }[];
+            trigger: {
+              by: string;
+              debug?: boolean;
+              deliveryId?: string;
+              /** @enum {string} */
+              kind: "api" | "webhook" | "rerun";
+            };
+          };
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_runs_by_id_rerun: {
+    parameters: {
+      query?: {
+        debug?: "true" | "false";
+        from?: "failed";
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run with its steps and queue position. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            artifacts: {
+              key: string;
+              path: string;
+              size: number;
+              step: string;
+            }[];
+            branch: string | null;
+            cancelPrevious: boolean;
+            commit: string | null;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            event: string;
+            finishedAt: string | null;
+            id: string;
+            pipeline: string;
+            pipelinePath: string | null;
+            priority: number;
+            queuePosition: number | null;
+            reason: string | null;
+            ref: string;
+            /** @description Any credential in it replaced by ***. */
+            repoUrl: string;
+            rerunOf: string | null;
+            reuse: string[];
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            /** @description With GET /v1/runs/:id; absent in lists. */
+            steps?: {
+              attempts: number;
+              durationMs: number | null;
+              exitCode: number | null;
+              finishedAt: string | null;
+              name: string;
+              reason: string | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            }[];
+            trigger: {
+              by: string;
+              debug?: boolean;
+              deliveryId?: string;
+              /** @enum {string} */
+              kind: "api" | "webhook" | "rerun";
+            };
+          };
+        };
+      };
+      /** @description The new run. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            artifacts: {
+              key: string;
+              path: string;
+              size: number;
+              step: string;
+            }[];
+            branch: string | null;
+            cancelPrevious: boolean;
+            commit: string | null;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            event: string;
+            finishedAt: string | null;
+            id: string;
+            pipeline: string;
+            pipelinePath: string | null;
+            priority: number;
+            queuePosition: number | null;
+            reason: string | null;
+            ref: string;
+            /** @description Any credential in it replaced by ***. */
+            repoUrl: string;
+            rerunOf: string | null;
+            reuse: string[];
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            /** @description With GET /v1/runs/:id; absent in lists. */
+            steps?: {
+              attempts: number;
+              durationMs: number | null;
+              exitCode: number | null;
+              finishedAt: string | null;
+              name: string;
+              reason: string | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+            }[];
+            trigger: {
+              by: string;
+              debug?: boolean;
+              deliveryId?: string;
+              /** @enum {string} */
+              kind: "api" | "webhook" | "rerun";
+            };
+          };
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_runs_by_id_steps_by_step_artifacts: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+        step: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The artifact's bytes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description No such run, step or artifact. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_runs_by_id_steps_by_step_logs: {
+    parameters: {
+      query?: {
+        cursor?: number;
+        follow?: "true" | "false";
+      };
+      header?: never;
+      path: {
+        id: string;
+        step: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/plain, or text/event-stream when following. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/plain": string;
+        };
+      };
+      /** @description No such run or step. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_runs_by_id_steps_by_step_logs_ws: {
+    parameters: {
+      query?: {
+        access_token?: string;
+        cursor?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+        step: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to the WebSocket protocol. */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such run or step. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  get_v1_sandboxes: {
+    parameters: {
+      query?: {
+        label?: string | string[];
+        limit?: string;
+        purpose?: string;
+        run?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Matching sandboxes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            sandboxes: {
+              /** @description ISO 8601 timestamp */
+              createdAt: string;
+              endedAt: string | null;
+              expiresAt: string | null;
+              id: string;
+              image: string | null;
+              labels: {
+                [key: string]: string;
+              };
+              /** @description ISO 8601 timestamp */
+              lastActivityAt: string;
+              limits: {
+                cpuMillis: number | null;
+                diskBytes: number | null;
+                memoryBytes: number | null;
+                pids: number | null;
+              };
+              /** @enum {string} */
+              network: "none" | "host";
+              /** @enum {string} */
+              purpose: "sandbox" | "step" | "service" | "session" | "agent";
+              /** @description The pipeline run a step or service sandbox belongs to. */
+              runId: string | null;
+              /** @enum {string} */
+              runtime: "local" | "docker" | "kubernetes";
+              startedAt: string | null;
+              /** @enum {string} */
+              state: "creating" | "running" | "stopping" | "terminated";
+              /** @description The step (or service) of that run. */
+              step: string | null;
+              terminationMessage: string | null;
+              terminationReason: string | null;
+              workdir: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  post_v1_sandboxes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          env?: {
+            [key: string]: string;
+          };
+          idleTimeoutMs?: number;
+          image?: string;
+          labels?: {
+            [key: string]: string;
+          };
+          limits?: {
+            cpuMillis?: number;
+            diskBytes?: number;
+            memoryBytes?: number;
+            pids?: number;
+          };
+          /** @enum {string} */
+          network?: "none" | "host";
+          ttlMs?: number;
+          workdir?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The running sandbox. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            endedAt: string | null;
+            expiresAt: string | null;
+            id: string;
+            image: string | null;
+            labels: {
+              [key: string]: string;
+            };
+            /** @description ISO 8601 timestamp */
+            lastActivityAt: string;
+            limits: {
+              cpuMillis: number | null;
+              diskBytes: number | null;
+              memoryBytes: number | null;
+              pids: number | null;
+            };
+            /** @enum {string} */
+            network: "none" | "host";
+            /** @enum {string} */
+            purpose: "sandbox" | "step" | "service" | "session" | "agent";
+            /** @description The pipeline run a step or service sandbox belongs to. */
+            runId: string | null;
+            /** @enum {string} */
+            runtime: "local" | "docker" | "kubernetes";
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "creating" | "running" | "stopping" | "terminated";
+            /** @description The step (or service) of that run. */
+            step: string | null;
+            terminationMessage: string | null;
+            terminationReason: string | null;
+            workdir: string;
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description network "host" asked by a caller the host-network policy refuses. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description A limit or lifetime over the installation's ceiling (LIMIT_EXCEEDED). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sandbox. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            endedAt: string | null;
+            expiresAt: string | null;
+            id: string;
+            image: string | null;
+            labels: {
+              [key: string]: string;
+            };
+            /** @description ISO 8601 timestamp */
+            lastActivityAt: string;
+            limits: {
+              cpuMillis: number | null;
+              diskBytes: number | null;
+              memoryBytes: number | null;
+              pids: number | null;
+            };
+            /** @enum {string} */
+            network: "none" | "host";
+            /** @enum {string} */
+            purpose: "sandbox" | "step" | "service" | "session" | "agent";
+            /** @description The pipeline run a step or service sandbox belongs to. */
+            runId: string | null;
+            /** @enum {string} */
+            runtime: "local" | "docker" | "kubernetes";
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "creating" | "running" | "stopping" | "terminated";
+            /** @description The step (or service) of that run. */
+            step: string | null;
+            terminationMessage: string | null;
+            terminationReason: string | null;
+            workdir: string;
+          };
+        };
+      };
+      /** @description No such sandbox. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  delete_v1_sandboxes_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The terminated sandbox. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            endedAt: string | null;
+            expiresAt: string | null;
+            id: string;
+            image: string | null;
+            labels: {
+              [key: string]: string;
+            };
+            /** @description ISO 8601 timestamp */
+            lastActivityAt: string;
+            limits: {
+              cpuMillis: number | null;
+              diskBytes: number | null;
+              memoryBytes: number | null;
+              pids: number | null;
+            };
+            /** @enum {string} */
+            network: "none" | "host";
+            /** @enum {string} */
+            purpose: "sandbox" | "step" | "service" | "session" | "agent";
+            /** @description The pipeline run a step or service sandbox belongs to. */
+            runId: string | null;
+            /** @enum {string} */
+            runtime: "local" | "docker" | "kubernetes";
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "creating" | "running" | "stopping" | "terminated";
+            /** @description The step (or service) of that run. */
+            step: string | null;
+            terminationMessage: string | null;
+            terminationReason: string | null;
+            workdir: string;
+          };
+        };
+      };
+      /** @description No such sandbox. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_sandboxes_by_id_exec: {
+    parameters: {
+      query?: {
+        encoding?: "utf8" | "base64";
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          command: string[];
+          cwd?: string;
+          env?: {
+            [key: string]: string;
+          };
+          stdin?: string;
+          /** Format: base64 */
+          stdinBase64?: string;
+          timeoutMs?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The finished command. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            durationMs: number;
+            /** @enum {string} */
+            encoding: "utf8" | "base64";
+            execId: string;
+            exitCode: number | null;
+            /** @enum {string} */
+            reason: "exit" | "signal" | "timeout" | "oom" | "disk" | "killed";
+            signal: string | null;
+            stderr: string;
+            stdout: string;
+            truncated: boolean;
+          };
+        };
+      };
+      /** @description No such sandbox. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The sandbox is not running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_exec_stream: {
+    parameters: {
+      query?: {
+        access_token?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to the WebSocket protocol. */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such sandbox. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_execs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Execs, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            execs: {
+              command: string[];
+              durationMs: number | null;
+              endedAt: string | null;
+              exitCode: number | null;
+              id: string;
+              reason: string | null;
+              sandboxId: string;
+              signal: string | null;
+              /** @description ISO 8601 timestamp */
+              startedAt: string;
+              /** @enum {string} */
+              state: "running" | "finished";
+              tty: boolean;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  post_v1_sandboxes_by_id_execs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          command: string[];
+          cwd?: string;
+          env?: {
+            [key: string]: string;
+          };
+          stdin?: boolean;
+          timeoutMs?: number;
+          tty?: {
+            cols: number;
+            rows: number;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The exec started. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            execId: string;
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_execs_by_execId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        execId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The exec. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            command: string[];
+            durationMs: number | null;
+            endedAt: string | null;
+            exitCode: number | null;
+            id: string;
+            reason: string | null;
+            sandboxId: string;
+            signal: string | null;
+            /** @description ISO 8601 timestamp */
+            startedAt: string;
+            /** @enum {string} */
+            state: "running" | "finished";
+            tty: boolean;
+          };
+        };
+      };
+      /** @description No such exec. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_execs_by_execId_attach: {
+    parameters: {
+      query?: {
+        access_token?: string;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        execId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to the WebSocket protocol. */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such sandbox or exec. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The exec's output is no longer buffered (EXEC_OUTPUT_EXPIRED). */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  post_v1_sandboxes_by_id_execs_by_execId_kill: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        execId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          signal?:
+            | "SIGHUP"
+            | "SIGINT"
+            | "SIGQUIT"
+            | "SIGKILL"
+            | "SIGTERM"
+            | "SIGUSR1"
+            | "SIGUSR2"
+            | "SIGSTOP"
+            | "SIGCONT"
+            | "SIGPIPE"
+            | "SIGALRM";
+        };
+      };
+    };
+    responses: {
+      /** @description Signalled. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  post_v1_sandboxes_by_id_execs_by_execId_stdin: {
+    parameters: {
+      query?: {
+        eof?: "true" | "false";
+      };
+      header?: never;
+      path: {
+        execId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description Bytes for the command's stdin. */
+    requestBody?: {
+      content: {
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description Written. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The exec has ended. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_files: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file's contents. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  put_v1_sandboxes_by_id_files: {
+    parameters: {
+      query: {
+        mode?: string;
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The file's new contents. */
+    requestBody?: {
+      content: {
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description Written. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Body over the limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  delete_v1_sandboxes_by_id_files: {
+    parameters: {
+      query: {
+        path: string;
+        recursive?: "true" | "false";
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_files_list: {
+    parameters: {
+      query?: {
+        path?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Its entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            entries: {
+              linkTarget?: string;
+              mode: number;
+              /** @description ISO 8601 timestamp */
+              modifiedAt: string;
+              name: string;
+              path: string;
+              size: number;
+              /** @enum {string} */
+              type: "file" | "directory" | "symlink" | "other";
+            }[];
+          };
+        };
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_sandboxes_by_id_files_mkdir: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          path: string;
+          recursive?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Created. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_files_stat: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            linkTarget?: string;
+            mode: number;
+            /** @description ISO 8601 timestamp */
+            modifiedAt: string;
+            name: string;
+            path: string;
+            size: number;
+            /** @enum {string} */
+            type: "file" | "directory" | "symlink" | "other";
+          };
+        };
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_sandboxes_by_id_files_tar: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A tar archive, entries relative to the directory. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/x-tar": string;
+        };
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  put_v1_sandboxes_by_id_files_tar: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description A tar archive. */
+    requestBody?: {
+      content: {
+        "application/x-tar": string;
+      };
+    };
+    responses: {
+      /** @description Extracted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox or file. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Body over the limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_secrets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Names. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            secrets: {
+              createdAt: string;
+              name: string;
+              updatedAt: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  post_v1_secrets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          value: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Stored (the value is never returned). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            name: string;
+            updatedAt: string;
+          };
+        };
+      };
+    };
+  };
+  delete_v1_secrets_by_name: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such secret. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_tokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Tokens. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            tokens: {
+              /** @description ISO 8601 timestamp */
+              createdAt: string;
+              id: string;
+              lastUsedAt: string | null;
+              name: string;
+              revokedAt: string | null;
+              scopes: string[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  post_v1_tokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          scopes?: ("admin" | "sandboxes")[];
+        };
+      };
+    };
+    responses: {
+      /** @description The new token. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: string[];
+            token: string;
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  delete_v1_tokens_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such token. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_webhooks_github: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The GitHub event payload, exactly as signed. */
+    requestBody?: {
+      content: {
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Delivery handled (a run queued, a duplicate, or ignored). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            accepted: boolean;
+            duplicate: boolean;
+            ignored?: string;
+            runId: string | null;
+          };
+        };
+      };
+      /** @description WEBHOOK_SIGNATURE_INVALID. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Body over the webhook size limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_webhooks_gitlab: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The GitLab event payload. */
+    requestBody?: {
+      content: {
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Delivery handled (a run queued, a duplicate, or ignored). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            accepted: boolean;
+            duplicate: boolean;
+            ignored?: string;
+            runId: string | null;
+          };
+        };
+      };
+      /** @description WEBHOOK_SIGNATURE_INVALID. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Body over the webhook size limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+}
