@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { CEILING_SETTINGS, type CeilingName, type SandboxCeilings } from "../engine/ceilings.ts";
 import { C8sError } from "../errors/index.ts";
+import { RUNTIME_NAMES } from "../runtimes/types.ts";
 
 const bytes = z.coerce.number().int().positive();
 const MiB = 1024 * 1024;
@@ -53,7 +54,7 @@ export const configSchema = z
     home: z.string().min(1),
     host: z.string().min(1).default("127.0.0.1"),
     port: z.coerce.number().int().min(0).max(65535).default(7878),
-    runtime: z.enum(["local", "docker", "kubernetes"]).default("local"),
+    runtime: z.enum(RUNTIME_NAMES).default("local"),
     /** postgres://… to use PostgreSQL; unset = embedded PGlite under `home`. */
     databaseUrl: z.string().url().optional(),
     /** Opt-in to run sandboxes without bubblewrap isolation. Loudly labelled everywhere. */

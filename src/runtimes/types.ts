@@ -7,7 +7,9 @@
  */
 import type { Readable } from "node:stream";
 
-export type RuntimeName = "local" | "docker" | "kubernetes";
+/** Every runtime c8s has, in one list (config, API schemas and CLI flags take it from here). */
+export const RUNTIME_NAMES = ["local", "docker", "kubernetes"] as const;
+export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 
 /** Why a sandbox ended. Every sandbox that ends says why. */
 export type TerminationReason =

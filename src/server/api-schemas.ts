@@ -16,6 +16,7 @@ import {
   signalSchema,
   ttySizeSchema,
 } from "../engine/schemas.ts";
+import { RUNTIME_NAMES } from "../runtimes/types.ts";
 
 export { signalSchema, ttySizeSchema };
 
@@ -129,7 +130,7 @@ export const errorResponse = z.object({
 export const sandboxResponse = z.object({
   id: z.string(),
   state: z.enum(sandboxStates),
-  runtime: z.enum(["local", "docker", "kubernetes"]),
+  runtime: z.enum(RUNTIME_NAMES),
   image: z.string().nullable(),
   workdir: z.string(),
   labels: z.record(z.string(), z.string()),

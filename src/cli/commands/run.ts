@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configFromEnv } from "../../config/config.ts";
 import { C8sError } from "../../errors/index.ts";
-import type { Runtime, RuntimeName } from "../../runtimes/types.ts";
+import { RUNTIME_NAMES, type Runtime, type RuntimeName } from "../../runtimes/types.ts";
 import type { PipelineCommandIo } from "../run/cli-io.ts";
 import { currentCheckout, type RepositoryRef } from "../../pipelines/runner/git-workspace.ts";
 import { loadPipeline } from "../../pipelines/spec/lint.ts";
@@ -32,7 +32,6 @@ export type RuntimeFactory = (config: ReturnType<typeof configFromEnv>, env: Nod
 
 /** Owner label of `c8s run`'s sandboxes. */
 const RUN_OWNER = "c8s-run";
-const RUNTIMES: readonly RuntimeName[] = ["local", "docker", "kubernetes"];
 
 async function defaultRuntimeFactory(
   config: ReturnType<typeof configFromEnv>,
@@ -113,9 +112,9 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
       const plan = planPipeline(pipeline, context);
 
       const runtimeName = values.runtime;
-      if (runtimeName !== undefined && !RUNTIMES.includes(runtimeName as never))
+      if (runtimeName !== undefined && !RUNTIME_NAMES.includes(runtimeName as never))
         throw new C8sError("INVALID_ARGUMENT", `unknown runtime '${runtimeName}'`, {
-          hint: `Use one of ${RUNTIMES.join(", ")}.`,
+          hint: `Use one of ${RUNTIME_NAMES.join(", ")}.`,
         });
       const config = configFromEnv(io.env, runtimeName === undefined ? {} : { runtime: runtimeName as RuntimeName });
       const runtime = await createRuntime(config, io.env);

@@ -10,6 +10,7 @@ import { credentialsPath, readCredentials, writeCredentials } from "../credentia
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import type { CliCommand, CliIo } from "../io.ts";
+import { RUNTIME_NAMES } from "../../runtimes/types.ts";
 
 const usage = "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--demo]";
 
@@ -47,7 +48,7 @@ export const serveCommand: CliCommand = {
       z.object({
         port: z.coerce.number().int().min(0).max(65535).optional(),
         host: z.string().min(1).optional(),
-        runtime: z.enum(["local", "docker", "kubernetes"]).optional(),
+        runtime: z.enum(RUNTIME_NAMES).optional(),
         "allow-unisolated": z.boolean().optional(),
         demo: z.boolean().optional(),
       }),
