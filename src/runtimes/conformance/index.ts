@@ -13,6 +13,7 @@ import { filesCases } from "./files-cases.ts";
 import { defaultSpec, type SpecOverrides } from "./helpers.ts";
 import { lifecycleCases } from "./lifecycle-cases.ts";
 import { limitsCases } from "./limits-cases.ts";
+import { workloadCases } from "./workload-cases.ts";
 
 export { CONFORMANCE_OWNER, collect, defaultSpec, finish, run, sh, type RunOutput } from "./helpers.ts";
 export type { ConformanceCase, ConformanceContext } from "./context.ts";
@@ -28,6 +29,9 @@ export interface ConformanceOptions {
   /** Builds a spec for this runtime (e.g. sets `image`); receives the case's overrides. */
   makeSpec?: (overrides: SpecOverrides) => SandboxSpec;
   skip?: ConformanceSkip[];
+  killFromOutside?: ConformanceContext["killFromOutside"];
+  leftovers?: ConformanceContext["leftovers"];
+  simulatedNetwork?: string;
 }
 
 export const conformanceCases: readonly ConformanceCase[] = [
@@ -35,6 +39,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...filesCases,
   ...lifecycleCases,
   ...limitsCases,
+  ...workloadCases,
 ];
 
 export function conformanceCaseNames(): string[] {
@@ -69,7 +74,17 @@ export function runtimeConformance(options: ConformanceOptions): void {
         return { handle, spec };
       };
       const { handle, spec } = await create({ env: { A: "sandbox", B: "sandbox" } });
-      ctx = { runtime: rt, shared: handle, sharedSpec: spec, makeSpec, create };
+      ctx = {
+        runtime: rt,
+        shared: handle,
+        sharedSpec: spec,
+        makeSpec,
+        create,
+        reopen: options.makeRuntime,
+        killFromOutside: options.killFromOutside,
+        leftovers: options.leftovers,
+        simulatedNetwork: options.simulatedNetwork,
+      };
     });
 
     after(async () => {
@@ -84,9 +99,9 @@ export function runtimeConformance(options: ConformanceOptions): void {
         void it(c.name, { skip: reason }, () => undefined);
         continue;
       }
-      void it(c.name, async () => {
+      void it(c.name, async (t) => {
         if (!ctx) throw new Error("conformance set-up failed: no runtime");
-        await c.run(ctx);
+        await c.run(ctx, t);
       });
     }
   });

@@ -2,7 +2,13 @@
 import { it } from "node:test";
 import { defaultSpec, runtimeConformance } from "../../../src/runtimes/conformance/index.ts";
 import { createDockerRuntime } from "../../../src/runtimes/docker/index.ts";
-import { DEBIAN_TEST_IMAGE, imagePresent, probeDockerEngine, TEST_IMAGE } from "../../fixtures/docker-engine.ts";
+import {
+  DEBIAN_TEST_IMAGE,
+  dockerConformanceHooks,
+  imagePresent,
+  probeDockerEngine,
+  TEST_IMAGE,
+} from "../../fixtures/docker-engine.ts";
 
 const engine = await probeDockerEngine();
 // Docker's local volume driver cannot size a disk-backed volume (only tmpfs ones, which /tmp
@@ -23,6 +29,7 @@ if (engine.skipReason !== undefined) {
     makeRuntime: () => createDockerRuntime({ dockerHost: engine.dockerHost, defaultImage: TEST_IMAGE }),
     makeSpec: (overrides) => defaultSpec({ image: TEST_IMAGE, ...overrides }),
     skip,
+    ...dockerConformanceHooks(engine.dockerHost),
   });
   // The same suite in a Debian userland (coreutils, dash): semantics must not depend on busybox.
   if (await imagePresent(engine.dockerHost, DEBIAN_TEST_IMAGE)) {
@@ -31,6 +38,7 @@ if (engine.skipReason !== undefined) {
       makeRuntime: () => createDockerRuntime({ dockerHost: engine.dockerHost, defaultImage: DEBIAN_TEST_IMAGE }),
       makeSpec: (overrides) => defaultSpec({ image: DEBIAN_TEST_IMAGE, ...overrides }),
       skip,
+      ...dockerConformanceHooks(engine.dockerHost),
     });
   } else {
     const reason = `${DEBIAN_TEST_IMAGE} is not built (C8S_DOCKER_DEBIAN=1 bash scripts/docker-test-engine.sh start builds it)`;

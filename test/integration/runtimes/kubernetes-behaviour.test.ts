@@ -153,22 +153,6 @@ if (probe.cluster === undefined) {
       }
     });
 
-    void test("listOwned finds sandboxes a previous process left (orphans) and destroy removes them", async () => {
-      const first = make();
-      const s = spec();
-      await first.create(s);
-      await first.close();
-      const second = make();
-      const owned = await second.listOwned(owner);
-      const orphan = owned.find((o) => o.id === s.id);
-      assert.ok(orphan, "the orphan is listed");
-      await second.destroy(orphan.handle);
-      assert.equal(
-        (await second.listOwned(owner)).find((o) => o.id === s.id),
-        undefined,
-      );
-    });
-
     void test("waitExit for a sandbox whose Job was deleted behind c8s's back says error, at once", async () => {
       const runtime = make();
       const s = spec();

@@ -70,6 +70,12 @@ if (probe.cluster === undefined) {
         : spec;
     },
     skip,
+    ...(cluster.simulated
+      ? {
+          simulatedNetwork:
+            "KWOK pods have made-up IPs and share the node's network: no group can be reached or kept apart",
+        }
+      : {}),
   });
   after(() => deleteNamespace(cluster.kubeConfig, namespace));
 }

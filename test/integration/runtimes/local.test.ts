@@ -1,14 +1,15 @@
+/** The shared runtime conformance suite on the local runtime (bubblewrap + the C supervisor). */
 import { runtimeConformance } from "../../../src/runtimes/conformance/index.ts";
-import { makeLocalRuntime } from "../../fixtures/runtime-local.ts";
+import { makeLocalRuntime, makeTestStateDir } from "../../fixtures/runtime-local.ts";
+
+// One state directory for the suite: a second instance on it is a restart (orphans are found).
+const stateDir = makeTestStateDir();
 
 runtimeConformance({
   name: "local",
-  makeRuntime: () => Promise.resolve(makeLocalRuntime()),
-  skip: [
-    {
-      reason:
-        "pending supervisor change: the local runtime reads the OOM counter only when the exec itself died of SIGKILL, not when its shell reported the kill as exit 137 (the lead's local-exec.ts fix)",
-      tests: ["exec: a memory hog under `sh -c` is reported as oom"],
-    },
-  ],
+  makeRuntime: () => Promise.resolve(makeLocalRuntime({ stateDir })),
+  // What a host admin's `kill -9` of the sandbox's bubblewrap does.
+  killFromOutside: async (handle) => {
+    process.kill(Number(handle.ref["pid"]), "SIGKILL");
+  },
 });

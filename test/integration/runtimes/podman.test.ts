@@ -10,13 +10,13 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import Docker from "dockerode";
 import { C8sError } from "../../../src/errors/index.ts";
-import { defaultSpec, run, runtimeConformance, sh } from "../../../src/runtimes/conformance/index.ts";
+import { defaultSpec, runtimeConformance, sh } from "../../../src/runtimes/conformance/index.ts";
 import { createDockerRuntime, type DockerUlimit } from "../../../src/runtimes/docker/index.ts";
 import { dockerOptionsFor } from "../../../src/runtimes/docker/connection.ts";
 import type { Runtime } from "../../../src/runtimes/types.ts";
-import { shellCommand } from "../../../src/runtimes/types.ts";
 import {
   checkGroupSharesLoopback,
+  dockerConformanceHooks,
   dockerRuntimeTestContext,
   probeDockerEngine,
   TEST_IMAGE,
@@ -66,12 +66,13 @@ if (podman.skip !== undefined) {
         tests: ["disk: writing past diskBytes in the workspace fails with ENOSPC or ends the sandbox with reason disk"],
       },
     ],
+    ...dockerConformanceHooks(podman.host),
   });
 }
 
 void describe("docker runtime on Podman: where Podman differs", { skip: podman.skip }, () => {
   const t = dockerRuntimeTestContext(podman.host, owner, { ulimits: PODMAN_ULIMITS });
-  const { docker, logged, spec, create } = t;
+  const { logged, spec, create } = t;
   let runtime: Runtime;
   before(() => {
     runtime = t.runtime();
@@ -106,15 +107,6 @@ void describe("docker runtime on Podman: where Podman differs", { skip: podman.s
     assert.doesNotMatch(pid1, /^sleep/);
   });
 
-  void it("an exec that blows the memory limit is oom (exit 137 + the cgroup's OOM counter)", async () => {
-    const s = spec();
-    const handle = await create({ ...s, limits: { ...s.limits, memoryBytes: 32 * 1024 * 1024 } });
-    const r = await run(runtime, handle, { command: shellCommand('x=a; while :; do x="$x$x"; done') });
-    assert.equal(r.result.reason, "oom");
-    const normal = await run(runtime, handle, { command: shellCommand("kill -9 $$") });
-    assert.equal(normal.result.reason, "signal", "137 without a rising counter stays a signal");
-  });
-
   void it("a network group is one namespace through `container:<holder>`: loopback shared, nothing else", async () => {
     await checkGroupSharesLoopback(t, `p${process.pid}`);
   });
@@ -127,30 +119,5 @@ void describe("docker runtime on Podman: where Podman differs", { skip: podman.s
       return true;
     });
     assert.ok(logged.includes("pulling image") && !logged.includes("image pulled"));
-  });
-
-  void it("waitExit says signal when something outside c8s kills the container, killed after destroy", async () => {
-    const handle = await create(spec());
-    await docker.getContainer(String(handle.ref["containerId"])).kill({ signal: "SIGKILL" });
-    assert.equal((await runtime.waitExit(handle)).reason, "signal");
-    const other = await create(spec());
-    const waiting = runtime.waitExit(other);
-    await runtime.destroy(other);
-    assert.equal((await waiting).reason, "killed");
-  });
-
-  void it("listOwned finds orphans of another instance; destroy removes them with their volumes", async () => {
-    const orphanOwner = `${owner}-orphan`;
-    const handle = await runtime.create(spec({ owner: orphanOwner }));
-    const other = await createDockerRuntime({ dockerHost: podman.host, defaultImage: TEST_IMAGE });
-    const found = await other.listOwned(orphanOwner);
-    assert.deepEqual(
-      found.map((o) => o.id),
-      [handle.id],
-    );
-    await other.destroy(found[0]!.handle);
-    assert.deepEqual(await other.listOwned(orphanOwner), []);
-    const volumes = await docker.listVolumes({ filters: { label: [`dev.c8s.owner=${orphanOwner}`] } });
-    assert.deepEqual(volumes.Volumes ?? [], []);
   });
 });
