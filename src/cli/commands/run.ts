@@ -150,6 +150,7 @@ export function createRunCommand(createRuntime: RuntimeFactory = defaultRuntimeF
       try {
         result = await runPipelineLocally({
           pipeline,
+          plan,
           repository,
           context,
           sandboxes: engine,

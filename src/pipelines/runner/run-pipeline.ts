@@ -3,7 +3,7 @@
  * scheduled steps in sandboxes → artifacts, masked logs and `run.json` under the run
  * directory. The server's runs API will drive the same pieces with its store and queue.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { C8sError, toC8sError } from "../../errors/index.ts";
@@ -17,6 +17,7 @@ import { PLAN_DEFAULTS, type Plan, type PlanContext, planPipeline } from "../spe
 import { checkPlanCeilings } from "../spec/step-ceilings.ts";
 import { quotaDirectory, releaseDirectoryQuota } from "../../runtimes/local/disk-quota.ts";
 import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts";
+import { newId } from "../../engine/ids.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import { SandboxStepExecutor, workspaceHandOffFor } from "./sandbox-executor.ts";
 import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
@@ -43,6 +44,8 @@ export interface LocalRunOptions {
    * or the default 30 minutes, a number for that many ms. Undefined/false: as the file says.
    */
   debug?: boolean | number | undefined;
+  /** The plan the caller already computed from `pipeline` and `context` (planned once per run). */
+  plan?: Plan | undefined;
   /** Runs live in `<home>/runs/<runId>`. */
   home: string;
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
@@ -153,9 +156,8 @@ export async function removeWorkspace(workspaceDir: string, runDir: string): Pro
   if (!workspaceDir.startsWith(runDir)) await rm(dirname(workspaceDir), { recursive: true, force: true });
 }
 
-export function newRunId(): string {
-  return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
-}
+/** Run ids come from the engine's one id generator (time-ordered, label-safe). */
+export const newRunId = (): string => newId("run", Date.now());
 
 /** Secrets the plan names that were not given: refused before anything starts. */
 export function missingSecrets(plan: Plan, secrets: Record<string, string>): string[] {
@@ -166,7 +168,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const runId = options.runId ?? newRunId();
   const runDir = join(options.home, "runs", runId);
   const emit = (event: LocalRunEvent) => options.onEvent?.(event);
-  const plan = planPipeline(options.pipeline, options.context);
+  const plan = options.plan ?? planPipeline(options.pipeline, options.context);
   checkPlanCeilings(plan, options.limits, options.ceilings ?? SCHEMA_CEILINGS);
   const missing = missingSecrets(plan, options.secrets);
   if (missing.length > 0)

@@ -24,6 +24,7 @@ import type { StepRecord } from "../runner/scheduler.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
 import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
+import { isStepTransition, type StepPosition } from "./run-states.ts";
 
 export interface ExecutionDeps {
   store: Store;
@@ -100,7 +101,12 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
   // Step rows are written in event order; the final summary waits for the chain.
   let persisted: Promise<void> = Promise.resolve();
   const positions = new Map<string, number>();
+  // Written once per transition (the scheduler reports every change, and the summary again).
+  const last = new Map<string, StepPosition>();
   const persist = (step: StepRecord) => {
+    const next = { state: step.state, attempts: step.attempts };
+    if (!isStepTransition(last.get(step.name) ?? null, next)) return;
+    last.set(step.name, next);
     const row = stepRow(run.id, positions.get(step.name) ?? 0, step);
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
@@ -127,12 +133,14 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const plan = planPipeline(pipeline, context);
     plan.steps.forEach((s, i) => positions.set(s.name, i));
     const reuse = new Set(run.reuse);
-    for (const step of plan.steps)
+    for (const step of plan.steps) {
+      const state = reuse.has(step.name) ? "succeeded" : "queued";
+      last.set(step.name, { state, attempts: 0 });
       await deps.store.runs.upsertStep({
         runId: run.id,
         name: step.name,
         position: positions.get(step.name) ?? 0,
-        state: reuse.has(step.name) ? "succeeded" : "queued",
+        state,
         reason: reuse.has(step.name) ? "reused" : null,
         attempts: 0,
         exitCode: null,
@@ -140,6 +148,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
         finishedAt: null,
         durationMs: null,
       });
+    }
     const secrets: Record<string, string> = {};
     for (const name of plan.secrets) {
       const stored = await deps.store.secrets.get(name);
@@ -148,6 +157,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
+      plan,
       repository: { ...repository, commit: cloned.commit },
       preparedWorkspace: { dir: source, commit: cloned.commit },
       context,

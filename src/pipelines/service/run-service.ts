@@ -9,23 +9,23 @@
  * URL (`https://***@host/…`) and the credential sealed with the server's SecretBox (bound to
  * that URL), which a re-run copies and only the clone opens.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
-import type { RunRecord, RunState, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
+import type { RunRecord, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
 import { loadPipeline } from "../spec/lint.ts";
-import { removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
+import { newRunId, removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
 import { splitRepoUrl } from "../runner/repo-url.ts";
 import { logFileName } from "../runner/step-logs.ts";
 import { executeRun, runDir, safePipelinePath, sealCredential } from "./run-execution.ts";
 import { LiveLogs } from "./live-logs.ts";
 import { pickRunnable, type QueueLimits } from "./queue-policy.ts";
+import { runFrom, runSources, TERMINAL_RUN_STATES } from "./run-states.ts";
 import type { SecretBox } from "./secret-box.ts";
 
-export const TERMINAL_RUN_STATES: readonly RunState[] = ["succeeded", "failed", "cancelled", "skipped", "timed-out"];
+export { TERMINAL_RUN_STATES };
 
 export interface RunServiceLogger {
   info(data: Record<string, unknown>, message: string): void;
@@ -64,10 +64,6 @@ export interface RunDetails {
   run: RunRecord;
   steps: RunStepRecord[];
   queuePosition: number | null;
-}
-
-export function newRunId(): string {
-  return `run_${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
 }
 
 function repoName(url: string): string {
@@ -170,7 +166,8 @@ export class RunService {
   async cancel(id: string, reason = "cancelled"): Promise<RunDetails> {
     const { run } = await this.details(id);
     if (run.state === "queued") {
-      const done = await this.options.store.runs.transition(id, ["queued"], {
+      // Only while queued: a claimed run is cancelled through its executor below.
+      const done = await this.options.store.runs.transition(id, runFrom("queued", "cancelled"), {
         state: "cancelled",
         reason,
         finishedAt: new Date().toISOString(),
@@ -183,7 +180,7 @@ export class RunService {
       await active.done;
     } else if (run.state === "running")
       // Executing on another server (shared PostgreSQL) or lost: record the cancel.
-      await this.options.store.runs.transition(id, ["running"], {
+      await this.options.store.runs.transition(id, runFrom("running", "cancelled"), {
         state: "cancelled",
         reason,
         finishedAt: new Date().toISOString(),
@@ -281,7 +278,7 @@ export class RunService {
     for (const a of this.active.values()) running.set(a.pipeline, (running.get(a.pipeline) ?? 0) + 1);
     for (const id of pickRunnable(queued, running, this.options.queue)) {
       if (this.closed) return;
-      const claimed = await this.options.store.runs.transition(id, ["queued"], {
+      const claimed = await this.options.store.runs.transition(id, runSources("running"), {
         state: "running",
         startedAt: new Date().toISOString(),
       });
@@ -311,7 +308,7 @@ export class RunService {
       // A shutdown is not a cancel: the run failed because the server went away.
       const state = aborted && reason === "interrupted" ? "failed" : outcome.state;
       await this.options.store.runs
-        .transition(run.id, ["running"], { state, reason, finishedAt: new Date().toISOString() })
+        .transition(run.id, runFrom("running", state), { state, reason, finishedAt: new Date().toISOString() })
         .catch(() => undefined);
     })()
       .catch((error: unknown) =>
