@@ -23,6 +23,8 @@ import { fileRoutes } from "./routes/files.ts";
 import { sandboxRoutes } from "./routes/sandboxes.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { createAuditHooks } from "./audit.ts";
 
 export interface BuildServerOptions {
   engine: SandboxEngineApi;
@@ -85,6 +87,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook("onResponse", async (request, reply) => {
     if (request.raw.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket.destroy();
   });
+  const audit = createAuditHooks(store, app.log);
+  app.addHook("onSend", audit.onSend);
+  app.addHook("onResponse", audit.onResponse);
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -118,6 +123,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await fileRoutes(scope, deps);
     await eventRoutes(scope, deps);
     await tokenRoutes(scope, deps);
+    await auditRoutes(scope, deps);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 /** The store: one schema on embedded PGlite or PostgreSQL. No driver type is exported. */
 export type * from "./types.ts";
 export type * from "./runs-types.ts";
+export type { AuditEntry, AuditFilter, AuditRepository } from "./audit-repository.ts";
 export { openStore, type OpenStoreOptions } from "./open-store.ts";
 export { MIGRATIONS, type Migration } from "./migrations.ts";
 export { pendingMigrations } from "./migrate.ts";

@@ -2,6 +2,7 @@
  * The one schema, as numbered migrations. Plain PostgreSQL that PGlite runs too. Append new
  * migrations; never edit one that has shipped.
  */
+import { AUDIT_MIGRATION } from "./audit-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import type { Migration } from "./migration.ts";
@@ -74,6 +75,7 @@ CREATE TABLE tokens (
   RUNS_MIGRATION,
   HARDENING_MIGRATION,
   WORKLOADS_MIGRATION,
+  AUDIT_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -1,4 +1,5 @@
 /** The one Store implementation, over any SqlClient. */
+import { SqlAuditRepository } from "./audit-repository.ts";
 import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
 import { runMigrations } from "./migrate.ts";
@@ -16,6 +17,7 @@ export class SqlStore implements Store {
   readonly tokens: SqlTokenRepository;
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
+  readonly audit: SqlAuditRepository;
   private closed = false;
 
   constructor(
@@ -28,6 +30,7 @@ export class SqlStore implements Store {
     this.tokens = new SqlTokenRepository(db);
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
+    this.audit = new SqlAuditRepository(db);
   }
 
   async migrate(): Promise<void> {

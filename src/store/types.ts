@@ -7,6 +7,7 @@
  */
 import type { RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
+import type { AuditRepository } from "./audit-repository.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
@@ -155,6 +156,7 @@ export interface Store extends EngineStore {
   readonly tokens: TokenRepository;
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;
+  readonly audit: AuditRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */

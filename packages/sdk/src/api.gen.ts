@@ -72,6 +72,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/audit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who did what to which resource, newest first: every mutating call and every secret a run was given.
+     * @description Needs a token with the `admin` scope.
+     */
+    get: operations["get_v1_audit"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/events": {
     parameters: {
       query?: never;
@@ -703,6 +723,48 @@ export interface operations {
               [key: string]: unknown;
             };
             status: string;
+          };
+        };
+      };
+    };
+  };
+  get_v1_audit: {
+    parameters: {
+      query?: {
+        before?: number;
+        limit?: number;
+        team?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            entries: {
+              /** @description `METHOD /route/pattern`, or `secret.use` when a run was given a secret. */
+              action: string;
+              /** @description ISO 8601 timestamp */
+              at: string;
+              details: {
+                [key: string]: unknown;
+              };
+              resource: string;
+              resourceId: string | null;
+              seq: number;
+              /** @description The HTTP status answered (null for a run's own actions). */
+              status: number | null;
+              teamId: string | null;
+              /** @description The token that made the call; null for a webhook or c8s itself. */
+              tokenId: string | null;
+            }[];
           };
         };
       };

@@ -152,7 +152,20 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const secrets: Record<string, string> = {};
     for (const name of plan.secrets) {
       const stored = await deps.store.secrets.get(name);
-      if (stored) secrets[name] = deps.secretBox.open(name, stored.ciphertext);
+      if (stored) {
+        secrets[name] = deps.secretBox.open(name, stored.ciphertext);
+        // The name and the run, never the value.
+        await deps.store.audit.append({
+          at: new Date().toISOString(),
+          tokenId: null,
+          teamId: null,
+          action: "secret.use",
+          resource: "secret",
+          resourceId: name,
+          status: null,
+          details: { run: run.id, trigger: run.trigger.kind, by: run.trigger.by },
+        });
+      }
     }
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
