@@ -1,4 +1,5 @@
 /** Store records → the public JSON shapes of docs/api.md. Never exposes handles or env values. */
+import { effectiveScopes } from "./access.ts";
 import type { ExecRecord, SandboxRecord, TokenRecord } from "../store/types.ts";
 
 export interface PublicSandbox {
@@ -83,13 +84,17 @@ export function toPublicExec(record: ExecRecord): ExecRecord {
   };
 }
 
-export function toPublicToken(record: TokenRecord): Omit<TokenRecord, "hash"> {
+/** A token as the API shows it: never its hash; `scopes` are what it may really do. */
+export function toPublicToken(record: TokenRecord) {
   return {
     id: record.id,
     name: record.name,
-    scopes: record.scopes,
+    team: record.teamId,
+    role: record.role,
+    scopes: effectiveScopes(record.role, record.scopes),
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
     revokedAt: record.revokedAt,
+    expiresAt: record.expiresAt,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
+import { TEAMS_MIGRATION } from "./teams-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export interface Migration {
@@ -77,6 +78,7 @@ CREATE TABLE tokens (
   RUNS_MIGRATION,
   HARDENING_MIGRATION,
   WORKLOADS_MIGRATION,
+  TEAMS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

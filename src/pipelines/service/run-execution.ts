@@ -24,6 +24,7 @@ import type { StepRecord } from "../runner/scheduler.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
 import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
+import { loadRunSecrets } from "./run-secrets.ts";
 
 export interface ExecutionDeps {
   store: Store;
@@ -140,18 +141,14 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
         finishedAt: null,
         durationMs: null,
       });
-    const secrets: Record<string, string> = {};
-    for (const name of plan.secrets) {
-      const stored = await deps.store.secrets.get(name);
-      if (stored) secrets[name] = deps.secretBox.open(name, stored.ciphertext);
-    }
+    const secrets = await loadRunSecrets(deps.store, deps.secretBox, run, plan.secrets);
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
       repository: { ...repository, commit: cloned.commit },
       preparedWorkspace: { dir: source, commit: cloned.commit },
       context,
-      sandboxes: deps.sandboxes,
+      sandboxes: inTeam(deps.sandboxes, run.teamId),
       home: deps.pipelinesHome,
       secrets,
       limits: deps.limits,
@@ -179,4 +176,21 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
   } finally {
     await removeWorkspace(source, dir).catch(() => undefined);
   }
+}
+
+/** The engine as the runner sees it, with every workload recorded in the run's team. */
+function inTeam(s: WorkloadSandboxes, teamId: string): WorkloadSandboxes {
+  return {
+    capabilities: () => s.capabilities(),
+    createWorkload: (request) => s.createWorkload({ ...request, teamId }),
+    exec: (id, input, internal) => s.exec(id, input, internal),
+    address: (id) => s.address(id),
+    tarIn: (id, path, tar) => s.tarIn(id, path, tar),
+    tarOut: (id, path) => s.tarOut(id, path),
+    listFiles: (id, path) => s.listFiles(id, path),
+    readFile: (id, path) => s.readFile(id, path),
+    statFile: (id, path) => s.statFile(id, path),
+    destroy: (id) => s.destroy(id),
+    keep: (id, untilMs) => s.keep(id, untilMs),
+  };
 }

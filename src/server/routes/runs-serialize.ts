@@ -6,6 +6,7 @@ export function toPublicRun(details: RunDetails, withSteps = true) {
   return {
     id: run.id,
     pipeline: run.pipeline,
+    team: run.teamId,
     state: run.state,
     reason: run.reason,
     priority: run.priority,

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { RUN_STATES } from "../../store/runs-types.ts";
+import { teamFilter } from "../access.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
@@ -48,14 +49,25 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML).",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
     body: submitRunBody,
     bodyLimit: deps.jsonBodyLimit,
     responses: {
       201: { description: "The queued run.", schema: runResponse },
       400: { description: "Invalid request or pipeline.", schema: errorResponse },
+      403: { description: "An inline pipeline naming secrets, from a token without secrets:use.", schema: errorResponse },
     },
     handler: async ({ body, request, reply }) => {
-      const details = await runs.submit({ ...body, trigger: { kind: "api", by: request.auth?.name ?? "" } });
+      const auth = request.auth;
+      const details = await runs.submit({
+        ...body,
+        trigger: {
+          kind: "api",
+          by: auth?.name ?? "",
+          ...(auth ? { tokenId: auth.tokenId, secrets: auth.scopes.includes("secrets:use") } : {}),
+        },
+        ...(auth ? { teamId: auth.teamId } : {}),
+      });
       return reply.status(201).send(toPublicRun(details));
     },
   });
@@ -66,10 +78,13 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Runs, newest first.",
     tag: TAG,
     auth: "token",
+    scope: "runs:read",
     query: listQuery,
     responses: { 200: { description: "Runs (without steps).", schema: z.object({ runs: z.array(runResponse) }) } },
-    handler: async ({ query }) => {
+    handler: async ({ query, request }) => {
+      const teamId = teamFilter(request.auth);
       const list = await store.runs.list({
+        ...(teamId === undefined ? {} : { teamId }),
         ...(query.state === undefined ? {} : { state: query.state as (typeof RUN_STATES)[number] }),
         ...(query.pipeline === undefined ? {} : { pipeline: query.pipeline }),
         ...(query.branch === undefined ? {} : { branch: query.branch }),
@@ -97,6 +112,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "One run with its steps.",
     tag: TAG,
     auth: "token",
+    scope: "runs:read",
+    owns: "run",
     params: runParams,
     responses,
     handler: async ({ params }) => toPublicRun(await runs.details(params.id)),
@@ -108,6 +125,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Cancel a queued or running run (its step sandboxes are destroyed).",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
+    owns: "run",
     params: runParams,
     responses,
     handler: async ({ params }) => toPublicRun(await runs.cancel(params.id)),
@@ -119,6 +138,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Queue the run again at the same commit; ?from=failed reuses the steps that succeeded.",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
+    owns: "run",
     params: runParams,
     query: rerunQuery,
     responses: { ...responses, 201: { description: "The new run.", schema: runResponse } },
@@ -126,6 +147,9 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
       const details = await runs.rerun(params.id, {
         fromFailed: query.from === "failed",
         by: `${request.auth?.name ?? ""} (re-run of ${params.id})`,
+        ...(request.auth
+          ? { trigger: { tokenId: request.auth.tokenId, secrets: request.auth.scopes.includes("secrets:use") } }
+          : {}),
       });
       return reply.status(201).send(toPublicRun(details));
     },
