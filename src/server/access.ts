@@ -20,9 +20,10 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const READ: Scope[] = ["sandboxes:read", "runs:read", "secrets:read"];
+const READ: Scope[] = ["sandboxes:read", "runs:read"];
 const MEMBER: Scope[] = [...READ, "sandboxes:write", "runs:write", "secrets:use"];
-const OWNER: Scope[] = [...MEMBER, "secrets:write", "tokens:read", "tokens:write"];
+// Even secret names stay with owners (before teams only admins saw them).
+const OWNER: Scope[] = [...MEMBER, "secrets:read", "secrets:write", "tokens:read", "tokens:write"];
 
 /** What each role may do when a token names no narrower scopes. `admin` also manages teams, in every team. */
 export const ROLE_SCOPES: Readonly<Record<TokenRole, readonly Scope[]>> = {
@@ -62,10 +63,14 @@ export function teamFilter(principal: Principal | null | undefined): string | un
 /** PERMISSION_DENIED unless `principal` has `scope`. */
 export function requireScope(principal: Principal, scope: Scope): void {
   if (principal.scopes.includes(scope)) return;
-  throw new C8sError("PERMISSION_DENIED", `token '${principal.name}' (role ${principal.role}) lacks the scope '${scope}'`, {
-    details: { required: scope, role: principal.role, scopes: [...principal.scopes] },
-    hint: `Use a token whose role grants '${scope}' (see docs/security.md, "Teams, roles and scopes"), or ask a team owner for one.`,
-  });
+  throw new C8sError(
+    "PERMISSION_DENIED",
+    `token '${principal.name}' (role ${principal.role}) lacks the scope '${scope}'`,
+    {
+      details: { required: scope, role: principal.role, scopes: [...principal.scopes] },
+      hint: `Use a token whose role grants '${scope}' (see docs/security.md, "Teams, roles and scopes"), or ask a team owner for one.`,
+    },
+  );
 }
 
 /**
@@ -73,7 +78,10 @@ export function requireScope(principal: Principal, scope: Scope): void {
  * team owner (with `tokens:write`) only in its own team, a role no higher than its own and no
  * scope it lacks itself.
  */
-export function checkGrant(granter: Principal, grant: { teamId: string; role: TokenRole; scopes: readonly string[] }): void {
+export function checkGrant(
+  granter: Principal,
+  grant: { teamId: string; role: TokenRole; scopes: readonly string[] },
+): void {
   if (isAdmin(granter)) return;
   requireScope(granter, "tokens:write");
   if (grant.teamId !== granter.teamId)

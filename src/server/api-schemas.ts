@@ -59,7 +59,12 @@ export const listSandboxesQuery = z
       .optional()
       .describe("Comma-separated purposes: sandbox, step, service, session, agent."),
     run: z.string().min(1).max(128).optional().describe("Only the sandboxes of this pipeline run."),
-    team: z.string().min(1).max(63).optional().describe("Installation admins: only this team's (others see their own team's only)."),
+    team: z
+      .string()
+      .min(1)
+      .max(63)
+      .optional()
+      .describe("Installation admins: only this team's (others see their own team's only)."),
     limit: queryInt(1, 1000).optional(),
   })
   .strict();
@@ -123,7 +128,10 @@ export const createTokenBody = z
   .object({
     name: z.string().min(1).max(100),
     team: teamName.optional().describe("The token's team; default: the caller's."),
-    role: z.enum(TOKEN_ROLES as [TokenRole, ...TokenRole[]]).optional().describe("Default member (or from legacy scopes)."),
+    role: z
+      .enum(TOKEN_ROLES as [TokenRole, ...TokenRole[]])
+      .optional()
+      .describe("Default member (or from legacy scopes)."),
     scopes: z
       .array(z.enum(TOKEN_SCOPES))
       .min(1)

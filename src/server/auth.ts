@@ -141,15 +141,21 @@ export function createAuthHook(options: AuthHookOptions) {
       scopes: effectiveScopes(record.role, record.scopes),
     };
     if (level === "admin" && record.role !== "admin") {
-      throw new C8sError("PERMISSION_DENIED", `token '${record.name}' is not an installation admin's, as this request needs`, {
-        details: { role: record.role, required: "admin" },
-        hint: "Use an admin token.",
-      });
+      throw new C8sError(
+        "PERMISSION_DENIED",
+        `token '${record.name}' is not an installation admin's, as this request needs`,
+        {
+          details: { role: record.role, required: "admin" },
+          hint: "Use an admin token.",
+        },
+      );
     }
     request.auth = principal;
-    const route = request.routeOptions.url === undefined ? undefined : options.routeOf(request.method, request.routeOptions.url);
+    const route =
+      request.routeOptions.url === undefined ? undefined : options.routeOf(request.method, request.routeOptions.url);
     if (route?.scope !== undefined) requireScope(principal, route.scope);
-    if (route?.owns !== undefined && record.role !== "admin") await options.checkOwned(route, request.params, record.teamId);
+    if (route?.owns !== undefined && record.role !== "admin")
+      await options.checkOwned(route, request.params, record.teamId);
     if ((lastMarked.get(record.id) ?? 0) + MARK_USED_EVERY_MS <= at) {
       lastMarked.set(record.id, at);
       await store.tokens.markUsed(record.id, new Date(at).toISOString());

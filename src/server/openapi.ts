@@ -59,7 +59,8 @@ function operation(route: RouteDoc): JsonSchema {
   else if (route.auth === "admin") op["description"] = "Needs an installation admin's token (role `admin`).";
   if (route.scope !== undefined) {
     op["x-c8s-scope"] = route.scope;
-    op["description"] = `Needs the scope \`${route.scope}\`${route.owns ? `; a ${route.owns} of another team is 404` : ""}.`;
+    op["description"] =
+      `Needs the scope \`${route.scope}\`${route.owns ? `; a ${route.owns} of another team is 404` : ""}.`;
   }
   if (route.websocket) op["x-websocket"] = true;
   if (route.body && "raw" in route.body) {

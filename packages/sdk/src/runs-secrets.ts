@@ -1,8 +1,10 @@
-/** Pipeline secrets on a c8s server (admin token): set, list names, remove. Values are never read back. */
+/** Pipeline secrets of the token's team (owner to set/remove): set, list names, remove. Values are never read back. */
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
 export interface SecretInfo {
+  /** The team it belongs to (a run gets its own team's secrets only). */
+  team: string;
   name: string;
   createdAt: string;
   updatedAt: string;

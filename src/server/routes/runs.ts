@@ -55,7 +55,10 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     responses: {
       201: { description: "The queued run.", schema: runResponse },
       400: { description: "Invalid request or pipeline.", schema: errorResponse },
-      403: { description: "An inline pipeline naming secrets, from a token without secrets:use.", schema: errorResponse },
+      403: {
+        description: "An inline pipeline naming secrets, from a token without secrets:use.",
+        schema: errorResponse,
+      },
     },
     handler: async ({ body, request, reply }) => {
       const auth = request.auth;

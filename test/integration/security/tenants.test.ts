@@ -35,7 +35,8 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "tokens.id": missing ? "tok_missing0000000000" : blue.token,
       "secrets.name": missing ? "NO_SUCH_SECRET_ANYWHERE" : blue.secret,
     }[key];
-    if (value === undefined) throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
+    if (value === undefined)
+      throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
     return encodeURIComponent(value);
   });
 }
@@ -94,7 +95,10 @@ const cases: Case[] = [
     attack: async (ctx) => {
       const beforeState = await blueState(ctx);
       const ops = (await operations(ctx)).filter((op) => op.path.includes("{") && UNEXERCISED[op.path] === undefined);
-      assert.ok(ops.length >= 20, `expected the sandbox, exec, file, run, log, secret and token routes, got ${ops.length}`);
+      assert.ok(
+        ops.length >= 20,
+        `expected the sandbox, exec, file, run, log, secret and token routes, got ${ops.length}`,
+      );
       for (const op of ops) {
         // The owner has every team scope: only the team check stands between red and blue.
         const red = { team: "red", role: "owner" } as const;
@@ -140,7 +144,12 @@ const cases: Case[] = [
       );
       assert.ok(mutating.length >= 15, `expected the mutating routes, got ${mutating.length}`);
       for (const op of mutating) {
-        const res = await ctx.as({ team: "blue", role: "viewer" }, op.method, fill(op.path, ctx.blue, false), bodyFor(op));
+        const res = await ctx.as(
+          { team: "blue", role: "viewer" },
+          op.method,
+          fill(op.path, ctx.blue, false),
+          bodyFor(op),
+        );
         assert.equal(res.status, 403, `${op.method} ${op.path}: ${res.status} ${res.text}`);
         assert.equal(res.json?.error?.code, "PERMISSION_DENIED");
       }
