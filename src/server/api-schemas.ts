@@ -165,6 +165,7 @@ export const sandboxResponse = z.object({
   image: z.string().nullable(),
   workdir: z.string(),
   labels: z.record(z.string(), z.string()),
+  team: z.string().describe("The team it belongs to."),
   purpose: sandboxPurposeSchema,
   runId: z.string().nullable().describe("The pipeline run a step or service sandbox belongs to."),
   step: z.string().nullable().describe("The step (or service) of that run."),

@@ -21,6 +21,8 @@ export interface PublicSandbox {
   terminationMessage: string | null;
   limits: { memoryBytes: number | null; pids: number | null; cpuMillis: number | null; diskBytes: number | null };
   network: "none" | "host";
+  /** The team it belongs to. */
+  team: string;
 }
 
 export const DEFAULT_WORKDIR = "/workspace";
@@ -48,6 +50,7 @@ export function toPublicSandbox(record: SandboxRecord): PublicSandbox {
     image: typeof spec["image"] === "string" ? spec["image"] : null,
     workdir: typeof spec["workdir"] === "string" ? spec["workdir"] : DEFAULT_WORKDIR,
     labels: record.labels,
+    team: record.teamId,
     purpose: record.purpose,
     runId: record.runId,
     step: record.step,

@@ -7,6 +7,8 @@ export type SandboxPurpose = "sandbox" | "step" | "service" | "session" | "agent
 
 export interface SandboxInfo {
   id: string;
+  /** The team it belongs to (its token's). */
+  team: string;
   state: SandboxState;
   runtime: string;
   image: string | null;
