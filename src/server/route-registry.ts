@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Scope } from "./access.ts";
+import { errorResponse } from "./api-schemas.ts";
 import { parseInput } from "./validate.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -56,8 +57,18 @@ export class RouteRegistry {
   add(doc: RouteDoc): void {
     if (doc.auth === "token" && doc.scope === undefined)
       throw new Error(`route ${doc.method} ${doc.url} needs a token but declares no scope`);
-    this.routes.push(doc);
-    this.byKey.set(`${doc.method} ${doc.url}`, doc);
+    // What the auth hook itself answers is documented on every route it applies to.
+    const implied: Record<number, ResponseDoc> = {};
+    if (doc.scope !== undefined || doc.auth === "admin")
+      implied[403] = {
+        description: `The token lacks ${doc.scope ? `the scope ${doc.scope}` : "the admin role"}.`,
+        schema: errorResponse,
+      };
+    if (doc.owns !== undefined)
+      implied[404] = { description: `No such ${doc.owns} in the caller's team.`, schema: errorResponse };
+    const documented = { ...doc, responses: { ...implied, ...doc.responses } };
+    this.routes.push(documented);
+    this.byKey.set(`${doc.method} ${doc.url}`, documented);
   }
   /** The declaration of a registered route, by method and Fastify pattern. */
   find(method: string, url: string): RouteDoc | undefined {
