@@ -31,6 +31,7 @@ const listQuery = z.strictObject({
   state: z.enum(RUN_STATES as [string, ...string[]]).optional(),
   pipeline: z.string().optional(),
   branch: z.string().optional(),
+  team: z.string().min(1).max(63).optional().describe("Installation admins: only this team's runs."),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const rerunQuery = z.strictObject({ from: z.enum(["failed"]).optional() });
@@ -85,7 +86,7 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     query: listQuery,
     responses: { 200: { description: "Runs (without steps).", schema: z.object({ runs: z.array(runResponse) }) } },
     handler: async ({ query, request }) => {
-      const teamId = teamFilter(request.auth);
+      const teamId = teamFilter(request.auth) ?? query.team;
       const list = await store.runs.list({
         ...(teamId === undefined ? {} : { teamId }),
         ...(query.state === undefined ? {} : { state: query.state as (typeof RUN_STATES)[number] }),

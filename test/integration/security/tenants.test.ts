@@ -123,7 +123,16 @@ const cases: Case[] = [
     name: "lists show red only its own team's; an admin sees every team's and may filter by team",
     attack: async (ctx) => {
       const ids = Object.values(ctx.blue).filter((v) => v !== ctx.blue.step);
-      for (const path of ["/v1/sandboxes", "/v1/runs", "/v1/secrets", "/v1/tokens", "/v1/events"]) {
+      for (const path of [
+        "/v1/sandboxes",
+        "/v1/sandboxes?team=blue",
+        "/v1/runs",
+        "/v1/runs?team=blue",
+        "/v1/secrets",
+        "/v1/tokens",
+        "/v1/events",
+        `/v1/events?sandbox=${ctx.blue.sandbox}`,
+      ]) {
         const res = await ctx.as({ team: "red", role: "owner" }, "GET", path);
         assert.equal(res.status, 200, `${path}: ${res.text}`);
         for (const id of ids) assert.ok(!res.text.includes(id), `${path} shows red blue's ${id}`);
@@ -132,6 +141,8 @@ const cases: Case[] = [
       assert.ok(all.text.includes(ctx.blue.sandbox), "an admin sees every team's sandboxes");
       const redOnly = await ctx.as("admin", "GET", "/v1/sandboxes?team=red");
       assert.ok(!redOnly.text.includes(ctx.blue.sandbox), "?team=red leaves blue's out");
+      assert.ok((await ctx.as("admin", "GET", "/v1/runs")).text.includes(ctx.blue.run));
+      assert.ok(!(await ctx.as("admin", "GET", "/v1/runs?team=red")).text.includes(ctx.blue.run));
       await healthy(ctx);
     },
   },
