@@ -141,6 +141,13 @@ const cases: Case[] = [
       assert.ok(all.text.includes(ctx.blue.sandbox), "an admin sees every team's sandboxes");
       const redOnly = await ctx.as("admin", "GET", "/v1/sandboxes?team=red");
       assert.ok(!redOnly.text.includes(ctx.blue.sandbox), "?team=red leaves blue's out");
+      // A run's step sandboxes are its team's: listed for blue, never for red.
+      const steps = (await ctx.as("admin", "GET", `/v1/sandboxes?run=${ctx.blue.run}`)).json.sandboxes as {
+        team: string;
+      }[];
+      assert.ok(steps.length > 0 && steps.every((s) => s.team === "blue"), JSON.stringify(steps));
+      const redSteps = await ctx.as({ team: "red", role: "owner" }, "GET", `/v1/sandboxes?run=${ctx.blue.run}`);
+      assert.deepEqual(redSteps.json.sandboxes, []);
       assert.ok((await ctx.as("admin", "GET", "/v1/runs")).text.includes(ctx.blue.run));
       assert.ok(!(await ctx.as("admin", "GET", "/v1/runs?team=red")).text.includes(ctx.blue.run));
       await healthy(ctx);
