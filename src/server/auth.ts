@@ -151,11 +151,19 @@ export function createAuthHook(options: AuthHookOptions) {
       );
     }
     request.auth = principal;
-    const route =
-      request.routeOptions.url === undefined ? undefined : options.routeOf(request.method, request.routeOptions.url);
-    if (route?.scope !== undefined) requireScope(principal, route.scope);
-    if (route?.owns !== undefined && record.role !== "admin")
-      await options.checkOwned(route, request.params, record.teamId);
+    if (request.routeOptions.url !== undefined) {
+      // HEAD runs its GET's handler (Fastify adds it), so it gets its GET's checks.
+      const method = request.method === "HEAD" ? "GET" : request.method;
+      const route = options.routeOf(method, request.routeOptions.url);
+      // Fail closed: an authenticated route that is not declared has no scope to check.
+      if (route === undefined)
+        throw new C8sError("PERMISSION_DENIED", `${request.method} ${request.routeOptions.url} declares no scope`, {
+          hint: "This is a c8s bug: every route is declared in the route registry (src/server/route-registry.ts).",
+        });
+      if (route.scope !== undefined) requireScope(principal, route.scope);
+      if (route.owns !== undefined && record.role !== "admin")
+        await options.checkOwned(route, request.params, record.teamId);
+    }
     if ((lastMarked.get(record.id) ?? 0) + MARK_USED_EVERY_MS <= at) {
       lastMarked.set(record.id, at);
       await store.tokens.markUsed(record.id, new Date(at).toISOString());

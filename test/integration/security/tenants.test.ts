@@ -47,19 +47,24 @@ async function operations(ctx: TenantContext): Promise<Operation[]> {
   };
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths))
-    for (const [method, op] of Object.entries(methods))
-      ops.push({
+    for (const [method, op] of Object.entries(methods)) {
+      const entry = {
         method: method.toUpperCase(),
         path,
         scope: op["x-c8s-scope"] as string | undefined,
         open: Array.isArray(op["security"]) && (op["security"] as unknown[]).length === 0,
         websocket: op["x-websocket"] === true,
-      });
+      };
+      ops.push(entry);
+      // Fastify answers HEAD with the GET handler: it must get the same checks.
+      if (entry.method === "GET") ops.push({ ...entry, method: "HEAD" });
+    }
   return ops;
 }
 
 /** A body any route accepts far enough to reach its checks (the auth hook runs before parsing). */
-const bodyFor = (op: Operation) => (op.method === "GET" || op.method === "DELETE" ? undefined : {});
+const bodyFor = (op: Operation) => (["GET", "HEAD", "DELETE"].includes(op.method) ? undefined : {});
+const reads = (op: Operation) => op.method === "GET" || op.method === "HEAD";
 
 async function healthy(ctx: TenantContext): Promise<void> {
   assert.equal((await fetch(`${ctx.t.url}/healthz`)).status, 200, "the server still answers /healthz");
@@ -158,7 +163,7 @@ const cases: Case[] = [
     attack: async (ctx) => {
       const beforeState = await blueState(ctx);
       const mutating = (await operations(ctx)).filter(
-        (op) => !op.open && UNEXERCISED[op.path] === undefined && (op.method !== "GET" || op.scope?.endsWith(":write")),
+        (op) => !op.open && UNEXERCISED[op.path] === undefined && (!reads(op) || op.scope?.endsWith(":write")),
       );
       assert.ok(mutating.length >= 15, `expected the mutating routes, got ${mutating.length}`);
       for (const op of mutating) {
@@ -169,7 +174,7 @@ const cases: Case[] = [
           bodyFor(op),
         );
         assert.equal(res.status, 403, `${op.method} ${op.path}: ${res.status} ${res.text}`);
-        assert.equal(res.json?.error?.code, "PERMISSION_DENIED");
+        if (op.method !== "HEAD") assert.equal(res.json?.error?.code, "PERMISSION_DENIED"); // HEAD: no body
       }
       assert.deepEqual(await blueState(ctx), beforeState);
       await healthy(ctx);
