@@ -16,6 +16,7 @@ export async function storeWriteCosts(n: number): Promise<Summary[]> {
     const run: RunRecord = {
       id: "run_bench_store",
       pipeline: "bench",
+      teamId: "default",
       state: "running",
       reason: null,
       priority: 0,

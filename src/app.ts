@@ -32,6 +32,8 @@ export interface StartOptions {
   pipelines?: PipelineSettings;
   /** The entry point's environment, for runtime settings (DOCKER_HOST, KUBECONFIG, C8S_KUBERNETES_*). */
   env?: NodeJS.ProcessEnv;
+  /** PostgreSQL only: keep every table in this schema (tests isolate a server with it). */
+  storeSchema?: string;
 }
 
 export interface RunningC8s {
@@ -86,7 +88,11 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.home, "store") });
+    const store: Store = await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: join(config.home, "store"),
+      schema: options.storeSchema,
+    });
     cleanups.push(() => store.close());
     const adminToken = (await ensureAdminToken(store)) ?? undefined;
 

@@ -14,6 +14,8 @@ import { versionCommand } from "./commands/version.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { secretCommand } from "./commands/secret.ts";
+import { teamCommand } from "./commands/team.ts";
+import { tokenCommand } from "./commands/token.ts";
 import { k8sCommand } from "./commands/k8s.ts";
 
 export const commands: CliCommand[] = [
@@ -27,6 +29,8 @@ export const commands: CliCommand[] = [
   runsCommand,
   logsCommand,
   secretCommand,
+  teamCommand,
+  tokenCommand,
   k8sCommand,
 ];
 

@@ -107,6 +107,8 @@ export const HOST_NETWORK_SETTING = "C8S_ALLOW_HOST_NETWORK";
 export interface Caller {
   /** An installation admin: a token with the `admin` scope, or the machine's own user (`c8s run`). */
   admin: boolean;
+  /** The team the sandbox will belong to (default `default`). */
+  teamId?: string;
 }
 
 /** The caller the engine assumes when none is named: no privileges. */

@@ -28,7 +28,14 @@ import { type InternalExecOptions, planWorkload, type WorkloadRequest, type Work
 import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
-import type { CreateSandboxInput, ExecInput, ExecSession, RunToCompletionResult, SandboxEngineApi } from "./types.ts";
+import type {
+  CreateSandboxInput,
+  ExecInput,
+  ExecSession,
+  RunToCompletionResult,
+  SandboxEngineApi,
+  TeamScope,
+} from "./types.ts";
 
 const CREATE_SLOT = "\0create-slot";
 
@@ -250,9 +257,10 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       .catch((error: unknown) => this.logger.error({ err: error, sandboxId: id }, "could not record a sandbox's end"));
   }
 
-  async get(id: string): Promise<SandboxRecord> {
+  async get(id: string, scope: TeamScope = {}): Promise<SandboxRecord> {
     const record = await this.store.sandboxes.get(id);
-    if (record === null || record.owner !== this.options.owner)
+    const hidden = scope.teamId !== undefined && record?.teamId !== scope.teamId;
+    if (record === null || record.owner !== this.options.owner || hidden)
       throw new C8sError("SANDBOX_NOT_FOUND", `no sandbox ${id}`, {
         details: { sandboxId: id },
         hint: "List sandboxes with `c8s sandbox ls`; ended sandboxes stay listed with their reason.",
@@ -265,6 +273,7 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       state?: SandboxState[];
       purpose?: SandboxPurpose[];
       runId?: string;
+      teamId?: string;
       labels?: Record<string, string>;
       limit?: number;
     } = {},

@@ -3,6 +3,7 @@
  * SandboxSpec and the store record. Env values go to the runtime only; the record keeps
  * their names (they may be secrets).
  */
+import { DEFAULT_TEAM } from "../store/types.ts";
 import type { ResourceLimits, RuntimeName, SandboxSpec } from "../runtimes/types.ts";
 import type { SandboxRecord } from "../store/types.ts";
 import {
@@ -135,6 +136,7 @@ export function planSandbox(
   const record: SandboxRecord = {
     id,
     owner,
+    teamId: context.caller?.teamId ?? DEFAULT_TEAM,
     runtime,
     state: "creating",
     purpose: "sandbox",

@@ -151,6 +151,7 @@ export const listSandboxesSchema = z.strictObject({
   state: z.array(sandboxStateSchema).optional(),
   purpose: z.array(sandboxPurposeSchema).optional(),
   runId: z.string().min(1).max(128).optional(),
+  teamId: z.string().min(1).max(128).optional(),
   labels: z.record(z.string(), z.string()).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });

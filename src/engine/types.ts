@@ -72,15 +72,22 @@ export interface RunToCompletionResult extends ExecOutcome {
   truncated: boolean;
 }
 
+/** Restricts a lookup to one team; undefined `teamId`: every team (installation admins). */
+export interface TeamScope {
+  teamId?: string | undefined;
+}
+
 export interface SandboxEngineApi {
   capabilities(): Promise<RuntimeCapabilities>;
   /** `caller`: who asks, for the host-network policy (default: no privileges). */
   create(input: CreateSandboxInput, caller?: Caller): Promise<SandboxRecord>;
-  get(id: string): Promise<SandboxRecord>;
+  /** `scope.teamId`: a sandbox of another team is SANDBOX_NOT_FOUND, exactly as a missing one. */
+  get(id: string, scope?: TeamScope): Promise<SandboxRecord>;
   list(filter?: {
     state?: SandboxState[];
     purpose?: SandboxPurpose[];
     runId?: string;
+    teamId?: string;
     labels?: Record<string, string>;
     limit?: number;
   }): Promise<SandboxRecord[]>;

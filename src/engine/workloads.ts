@@ -6,6 +6,7 @@
  * clone), a network group, a masker for the output. `WorkloadSandboxes` is the narrow
  * interface the pipeline runner sees; `SandboxEngine` implements it.
  */
+import { DEFAULT_TEAM } from "../store/types.ts";
 import { C8sError } from "../errors/index.ts";
 import type { NetworkSpec, ResourceLimits, RuntimeCapabilities, RuntimeName, SandboxSpec } from "../runtimes/types.ts";
 import type { SandboxPurpose, SandboxRecord } from "../store/types.ts";
@@ -20,6 +21,8 @@ export const WORKLOAD_TTL_MARGIN_MS = 10 * 60 * 1000;
 
 export interface WorkloadRequest {
   purpose: Exclude<SandboxPurpose, "sandbox">;
+  /** The team it belongs to (a run's team); default `default`. */
+  teamId?: string | undefined;
   /** The pipeline run and step (or service) it belongs to; null for workloads outside runs. */
   runId: string | null;
   step: string | null;
@@ -115,6 +118,7 @@ export function planWorkload(
   const record: SandboxRecord = {
     id: context.id,
     owner: context.owner,
+    teamId: request.teamId ?? DEFAULT_TEAM,
     runtime: context.runtime,
     state: "creating",
     purpose: request.purpose,

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  /** A team named in a request (token create, admin filter) does not exist. */
+  TEAM_NOT_FOUND: 404,
   CONFLICT: 409,
   // sandboxes
   SANDBOX_NOT_FOUND: 404,

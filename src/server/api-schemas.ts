@@ -17,6 +17,8 @@ import {
   ttySizeSchema,
 } from "../engine/schemas.ts";
 import { RUNTIME_NAMES } from "../runtimes/types.ts";
+import { TOKEN_ROLES, type TokenRole } from "../store/types.ts";
+import { SCOPES } from "./access.ts";
 
 export { signalSchema, ttySizeSchema };
 
@@ -58,6 +60,12 @@ export const listSandboxesQuery = z
       .optional()
       .describe("Comma-separated purposes: sandbox, step, service, session, agent."),
     run: z.string().min(1).max(128).optional().describe("Only the sandboxes of this pipeline run."),
+    team: z
+      .string()
+      .min(1)
+      .max(63)
+      .optional()
+      .describe("Installation admins: only this team's (others see their own team's only)."),
     limit: queryInt(1, 1000).optional(),
   })
   .strict();
@@ -112,10 +120,34 @@ export const eventsQuery = z
   .strict();
 
 // ---------- tokens ----------
-export const TOKEN_SCOPES = ["admin", "sandboxes"] as const;
+/** `admin` and `sandboxes` are the scopes of before teams: they name the roles `admin` and `member`. */
+export const LEGACY_SCOPES = ["admin", "sandboxes"] as const;
+export const TOKEN_SCOPES = [...LEGACY_SCOPES, ...SCOPES] as const;
+export const TEAM_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const teamName = z.string().regex(TEAM_NAME, "a team name is lower-case letters, digits and '-' (at most 63)");
 export const createTokenBody = z
-  .object({ name: z.string().min(1).max(100), scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).optional() })
+  .object({
+    name: z.string().min(1).max(100),
+    team: teamName.optional().describe("The token's team; default: the caller's."),
+    role: z
+      .enum(TOKEN_ROLES as [TokenRole, ...TokenRole[]])
+      .optional()
+      .describe("Default member (or from legacy scopes)."),
+    scopes: z
+      .array(z.enum(TOKEN_SCOPES))
+      .min(1)
+      .optional()
+      .describe("Narrower scopes than the role's; `admin`/`sandboxes` (legacy) name a role."),
+    expiresIn: z
+      .string()
+      .regex(/^\d{1,6}[smhd]$/, "a duration such as 3600s, 45m, 12h or 30d")
+      .optional()
+      .describe("Lifetime (30d, 12h, …); default: never expires."),
+  })
   .strict();
+export const createTeamBody = z.object({ name: teamName }).strict();
+export const teamResponse = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+export const teamListResponse = z.object({ teams: z.array(teamResponse) });
 
 // ---------- responses (documentation) ----------
 const isoTime = z.string().describe("ISO 8601 timestamp");
@@ -134,6 +166,7 @@ export const sandboxResponse = z.object({
   image: z.string().nullable(),
   workdir: z.string(),
   labels: z.record(z.string(), z.string()),
+  team: z.string().describe("The team it belongs to."),
   purpose: sandboxPurposeSchema,
   runId: z.string().nullable().describe("The pipeline run a step or service sandbox belongs to."),
   step: z.string().nullable().describe("The step (or service) of that run."),
@@ -200,17 +233,15 @@ export const eventListResponse = z.object({ events: z.array(eventResponse) });
 export const tokenResponse = z.object({
   id: z.string(),
   name: z.string(),
-  scopes: z.array(z.string()),
+  team: z.string(),
+  role: z.enum(TOKEN_ROLES as [TokenRole, ...TokenRole[]]),
+  scopes: z.array(z.string()).describe("What the token may do: its role's scopes, narrowed."),
   createdAt: isoTime,
   lastUsedAt: isoTime.nullable(),
   revokedAt: isoTime.nullable(),
+  expiresAt: isoTime.nullable(),
 });
-export const createdTokenResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  token: z.string(),
-});
+export const createdTokenResponse = tokenResponse.extend({ token: z.string().describe("Shown once, never again.") });
 export const tokenListResponse = z.object({ tokens: z.array(tokenResponse) });
 export const infoResponse = z.object({
   version: z.string(),

@@ -76,7 +76,7 @@ export function createAuditHooks(store: Store, log: FastifyBaseLogger) {
       return payload;
     },
     async onResponse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const auth = request.auth as { tokenId?: string; teamId?: string } | null;
+      const auth = request.auth;
       const entry = auditEntryFor({
         method: request.method,
         route: request.routeOptions.url ?? "",

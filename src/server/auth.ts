@@ -5,8 +5,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { C8sError } from "../errors/index.ts";
-import type { Store, TokenRecord } from "../store/types.ts";
-import type { C8sRouteConfig } from "./route-registry.ts";
+import { DEFAULT_TEAM, type Store, type TokenRecord, type TokenRole } from "../store/types.ts";
+import { effectiveScopes, type Principal, requireScope } from "./access.ts";
+import type { C8sRouteConfig, RouteDoc } from "./route-registry.ts";
 
 export const TOKEN_PREFIX = "c8s_";
 
@@ -22,42 +23,52 @@ export function newTokenId(): string {
   return `tok_${randomBytes(9).toString("base64url")}`;
 }
 
+export interface NewToken {
+  name: string;
+  teamId?: string;
+  role: TokenRole;
+  /** Narrower scopes than the role's; empty or absent: the role's own. */
+  scopes?: string[];
+  /** Milliseconds from `now` until it is refused; absent: never. */
+  expiresInMs?: number;
+}
+
 /** Creates a token record and returns it with the one-time plaintext token. */
 export async function createToken(
   store: Store,
-  name: string,
-  scopes: string[],
+  spec: NewToken,
   now: Date = new Date(),
 ): Promise<{ record: TokenRecord; token: string }> {
   const token = generateToken();
   const record: TokenRecord = {
     id: newTokenId(),
-    name,
+    name: spec.name,
     hash: hashToken(token),
-    scopes,
+    teamId: spec.teamId ?? DEFAULT_TEAM,
+    role: spec.role,
+    scopes: spec.scopes ?? [],
     createdAt: now.toISOString(),
     lastUsedAt: null,
     revokedAt: null,
+    expiresAt: spec.expiresInMs === undefined ? null : new Date(now.getTime() + spec.expiresInMs).toISOString(),
   };
   await store.tokens.insert(record);
   return { record, token };
 }
 
 /**
- * On first start (no token exists) creates the admin token and returns it — the only time
- * it is ever available in clear. Returns null when tokens already exist.
+ * On first start (no token exists) creates the admin token (role `admin`, team `default`)
+ * and returns it — the only time it is ever available in clear. Returns null when tokens
+ * already exist.
  */
 export async function ensureAdminToken(store: Store): Promise<string | null> {
   if ((await store.tokens.count()) > 0) return null;
-  const { token } = await createToken(store, "admin", ["admin"]);
+  const { token } = await createToken(store, { name: "admin", role: "admin" });
   return token;
 }
 
-export interface AuthContext {
-  tokenId: string;
-  name: string;
-  scopes: string[];
-}
+/** Who is calling: the token, its team, role and effective scopes. */
+export type AuthContext = Principal;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -87,8 +98,24 @@ export function presentedToken(request: FastifyRequest, allowQuery: boolean): st
 
 const MARK_USED_EVERY_MS = 60_000;
 
-/** Builds the onRequest hook that authenticates every `/v1` request. */
-export function createAuthHook(store: Store, now: () => number = Date.now) {
+/** What the auth hook needs: the store, the declared routes, and the team check of `:id` parameters. */
+export interface AuthHookOptions {
+  store: Store;
+  /** The route declaration of a request (scope, owned resource), by method and route pattern. */
+  routeOf(method: string, url: string): RouteDoc | undefined;
+  /** Throws the resource's own not-found error when it is not in `teamId` (see tenancy.ts). */
+  checkOwned(route: RouteDoc, params: unknown, teamId: string): Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Builds the onRequest hook that authenticates every `/v1` request, then checks in one place
+ * what the route declares: the scope it needs and, for a route about one resource, that the
+ * resource is the caller's team's (another team's is the same 404 as a missing one).
+ */
+export function createAuthHook(options: AuthHookOptions) {
+  const { store } = options;
+  const now = options.now ?? Date.now;
   const lastMarked = new Map<string, number>();
   return async function authenticate(request: FastifyRequest): Promise<void> {
     request.auth = null;
@@ -104,22 +131,55 @@ export function createAuthHook(store: Store, now: () => number = Date.now) {
       });
     }
     const record = await store.tokens.findByHash(hashToken(token));
-    if (record === null || record.revokedAt !== null) {
-      throw new C8sError("UNAUTHENTICATED", record === null ? "the token is not valid" : "the token has been revoked", {
-        hint: "Use a current token: check C8S_TOKEN or $C8S_HOME/credentials.json, or ask an admin for a new one (POST /v1/tokens).",
-      });
-    }
-    if (level === "admin" && !record.scopes.includes("admin")) {
-      throw new C8sError("PERMISSION_DENIED", `token '${record.name}' lacks the admin scope this request needs`, {
-        details: { scopes: record.scopes, required: "admin" },
-        hint: "Use an admin token.",
-      });
-    }
-    request.auth = { tokenId: record.id, name: record.name, scopes: record.scopes };
     const at = now();
+    refuseUnusable(record, at);
+    const principal: Principal = {
+      tokenId: record.id,
+      name: record.name,
+      teamId: record.teamId,
+      role: record.role,
+      scopes: effectiveScopes(record.role, record.scopes),
+    };
+    if (level === "admin" && record.role !== "admin") {
+      throw new C8sError(
+        "PERMISSION_DENIED",
+        `token '${record.name}' is not an installation admin's, as this request needs`,
+        {
+          details: { role: record.role, required: "admin" },
+          hint: "Use an admin token.",
+        },
+      );
+    }
+    request.auth = principal;
+    if (request.routeOptions.url !== undefined) {
+      // HEAD runs its GET's handler (Fastify adds it), so it gets its GET's checks.
+      const method = request.method === "HEAD" ? "GET" : request.method;
+      const route = options.routeOf(method, request.routeOptions.url);
+      // Fail closed: an authenticated route that is not declared has no scope to check.
+      if (route === undefined)
+        throw new C8sError("PERMISSION_DENIED", `${request.method} ${request.routeOptions.url} declares no scope`, {
+          hint: "This is a c8s bug: every route is declared in the route registry (src/server/route-registry.ts).",
+        });
+      if (route.scope !== undefined) requireScope(principal, route.scope);
+      if (route.owns !== undefined && record.role !== "admin")
+        await options.checkOwned(route, request.params, record.teamId);
+    }
     if ((lastMarked.get(record.id) ?? 0) + MARK_USED_EVERY_MS <= at) {
       lastMarked.set(record.id, at);
       await store.tokens.markUsed(record.id, new Date(at).toISOString());
     }
   };
+}
+
+/** UNAUTHENTICATED for an unknown, revoked or expired token. */
+function refuseUnusable(record: TokenRecord | null, at: number): asserts record is TokenRecord {
+  const hint =
+    "Use a current token: check C8S_TOKEN or $C8S_HOME/credentials.json, or ask a team owner or admin for a new one (c8s token create).";
+  if (record === null) throw new C8sError("UNAUTHENTICATED", "the token is not valid", { hint });
+  if (record.revokedAt !== null) throw new C8sError("UNAUTHENTICATED", "the token has been revoked", { hint });
+  if (record.expiresAt !== null && Date.parse(record.expiresAt) <= at)
+    throw new C8sError("UNAUTHENTICATED", `the token '${record.name}' expired at ${record.expiresAt}`, {
+      details: { expiredAt: record.expiresAt },
+      hint,
+    });
 }

@@ -56,7 +56,12 @@ function operation(route: RouteDoc): JsonSchema {
     ),
   };
   if (route.auth === "none") op["security"] = [];
-  else if (route.auth === "admin") op["description"] = "Needs a token with the `admin` scope.";
+  else if (route.auth === "admin") op["description"] = "Needs an installation admin's token (role `admin`).";
+  if (route.scope !== undefined) {
+    op["x-c8s-scope"] = route.scope;
+    op["description"] =
+      `Needs the scope \`${route.scope}\`${route.owns ? `; a ${route.owns} of another team is 404` : ""}.`;
+  }
   if (route.websocket) op["x-websocket"] = true;
   if (route.body && "raw" in route.body) {
     op["requestBody"] = {

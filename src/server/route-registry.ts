@@ -5,10 +5,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
+import type { Scope } from "./access.ts";
+import { errorResponse } from "./api-schemas.ts";
 import { parseInput } from "./validate.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type AuthLevel = "none" | "token" | "admin";
+
+/**
+ * The resource a route's `:id` names. The auth hook checks that it belongs to the caller's
+ * team before the handler runs; another team's answers the resource's own not-found error.
+ */
+export type OwnedResource = "sandbox" | "run" | "token";
 
 export interface ResponseDoc {
   description: string;
@@ -24,6 +32,10 @@ export interface RouteDoc {
   summary: string;
   tag: string;
   auth: AuthLevel;
+  /** The scope a token needs (every `auth: "token"` route declares one); checked by the auth hook. */
+  scope?: Scope;
+  /** What `params.id` names, checked to be the caller's team's (see OwnedResource). */
+  owns?: OwnedResource;
   params?: z.ZodObject;
   query?: z.ZodObject;
   /** A JSON body schema, or the content type of a raw body. */
@@ -41,8 +53,26 @@ export interface C8sRouteConfig {
 
 export class RouteRegistry {
   readonly routes: RouteDoc[] = [];
+  private readonly byKey = new Map<string, RouteDoc>();
   add(doc: RouteDoc): void {
-    this.routes.push(doc);
+    if (doc.auth === "token" && doc.scope === undefined)
+      throw new Error(`route ${doc.method} ${doc.url} needs a token but declares no scope`);
+    // What the auth hook itself answers is documented on every route it applies to.
+    const implied: Record<number, ResponseDoc> = {};
+    if (doc.scope !== undefined || doc.auth === "admin")
+      implied[403] = {
+        description: `The token lacks ${doc.scope ? `the scope ${doc.scope}` : "the admin role"}.`,
+        schema: errorResponse,
+      };
+    if (doc.owns !== undefined)
+      implied[404] = { description: `No such ${doc.owns} in the caller's team.`, schema: errorResponse };
+    const documented = { ...doc, responses: { ...implied, ...doc.responses } };
+    this.routes.push(documented);
+    this.byKey.set(`${doc.method} ${doc.url}`, documented);
+  }
+  /** The declaration of a registered route, by method and Fastify pattern. */
+  find(method: string, url: string): RouteDoc | undefined {
+    return this.byKey.get(`${method} ${url}`);
   }
 }
 

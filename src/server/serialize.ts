@@ -1,4 +1,5 @@
 /** Store records → the public JSON shapes of docs/api.md. Never exposes handles or env values. */
+import { effectiveScopes } from "./access.ts";
 import type { ExecRecord, SandboxRecord, TokenRecord } from "../store/types.ts";
 
 export interface PublicSandbox {
@@ -20,6 +21,8 @@ export interface PublicSandbox {
   terminationMessage: string | null;
   limits: { memoryBytes: number | null; pids: number | null; cpuMillis: number | null; diskBytes: number | null };
   network: "none" | "host";
+  /** The team it belongs to. */
+  team: string;
 }
 
 export const DEFAULT_WORKDIR = "/workspace";
@@ -47,6 +50,7 @@ export function toPublicSandbox(record: SandboxRecord): PublicSandbox {
     image: typeof spec["image"] === "string" ? spec["image"] : null,
     workdir: typeof spec["workdir"] === "string" ? spec["workdir"] : DEFAULT_WORKDIR,
     labels: record.labels,
+    team: record.teamId,
     purpose: record.purpose,
     runId: record.runId,
     step: record.step,
@@ -83,13 +87,17 @@ export function toPublicExec(record: ExecRecord): ExecRecord {
   };
 }
 
-export function toPublicToken(record: TokenRecord): Omit<TokenRecord, "hash"> {
+/** A token as the API shows it: never its hash; `scopes` are what it may really do. */
+export function toPublicToken(record: TokenRecord) {
   return {
     id: record.id,
     name: record.name,
-    scopes: record.scopes,
+    team: record.teamId,
+    role: record.role,
+    scopes: effectiveScopes(record.role, record.scopes),
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
     revokedAt: record.revokedAt,
+    expiresAt: record.expiresAt,
   };
 }

@@ -2,8 +2,8 @@
  * The sandbox API's boundary around c8s's own workloads. A pipeline step's or service's
  * sandbox holds the run's secrets in its environment: every token may list and read its
  * record (`GET /v1/sandboxes?run=`), but only an admin token may enter or change it (exec,
- * PTY, files, destroy) — e.g. `c8s runs debug` on a kept step. Team-scoped access replaces
- * this rule when tokens belong to teams.
+ * PTY, files, destroy) — e.g. `c8s runs debug` on a kept step. Runs after the auth hook's
+ * team check, so another team's workload sandbox is a plain 404 before this rule is reached.
  */
 import type { FastifyRequest } from "fastify";
 import { C8sError } from "../errors/index.ts";
@@ -23,7 +23,7 @@ export function sandboxTouched(method: string, url: string): string | null {
 export function createWorkloadGuard(engine: SandboxEngineApi) {
   return async (request: FastifyRequest): Promise<void> => {
     const id = sandboxTouched(request.method, request.url);
-    if (id === null || request.auth == null || request.auth.scopes.includes("admin")) return;
+    if (id === null || request.auth == null || request.auth.role === "admin") return;
     const record = await engine.get(id).catch(() => null);
     if (record === null || record.purpose === "sandbox") return; // the route answers 404 itself
     throw new C8sError(

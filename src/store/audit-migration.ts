@@ -5,7 +5,7 @@
 import type { Migration } from "./migration.ts";
 
 export const AUDIT_MIGRATION: Migration = {
-  id: 7,
+  id: 6,
   name: "audit-log",
   sql: `
 CREATE TABLE audit_log (

@@ -1,5 +1,6 @@
 /** The store: one schema on embedded PGlite or PostgreSQL. No driver type is exported. */
 export type * from "./types.ts";
+export { DEFAULT_TEAM } from "./types.ts";
 export type * from "./runs-types.ts";
 export type { AuditEntry, AuditFilter, AuditRepository } from "./audit-repository.ts";
 export { openStore, type OpenStoreOptions } from "./open-store.ts";

@@ -35,6 +35,7 @@ function matches(record: SandboxRecord, filter: SandboxFilter): boolean {
   const states = asList(filter.state);
   if (states !== undefined && !states.includes(record.state)) return false;
   if (filter.owner !== undefined && record.owner !== filter.owner) return false;
+  if (filter.teamId !== undefined && record.teamId !== filter.teamId) return false;
   const purposes = asList(filter.purpose);
   if (purposes !== undefined && !purposes.includes(record.purpose)) return false;
   if (filter.runId !== undefined && record.runId !== filter.runId) return false;

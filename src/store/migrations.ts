@@ -6,6 +6,7 @@ import { AUDIT_MIGRATION } from "./audit-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import type { Migration } from "./migration.ts";
+import { TEAMS_MIGRATION } from "./teams-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export type { Migration };
@@ -75,6 +76,7 @@ CREATE TABLE tokens (
   RUNS_MIGRATION,
   HARDENING_MIGRATION,
   WORKLOADS_MIGRATION,
+  TEAMS_MIGRATION,
   AUDIT_MIGRATION,
 ];
 

@@ -29,6 +29,7 @@ const bool = (v: boolean): SqlParam => v;
 
 export const RUN_COLUMNS: ColumnMap = {
   pipeline: { column: "pipeline", param: text },
+  teamId: { column: "team_id", param: text },
   state: { column: "state", param: text },
   reason: { column: "reason", param: text },
   priority: { column: "priority", param: num },
@@ -54,6 +55,7 @@ export function runFromRow(row: Record<string, unknown>): RunRecord {
   return {
     id: String(row["id"]),
     pipeline: String(row["pipeline"]),
+    teamId: String(row["team_id"] ?? "default"),
     state: row["state"] as RunState,
     reason: (row["reason"] as string | null) ?? null,
     priority: Number(row["priority"] ?? 0),
@@ -118,6 +120,7 @@ export class SqlRunRepository implements RunRepository {
       ["pipeline", "pipeline"],
       ["repoUrl", "repo_url"],
       ["branch", "branch"],
+      ["teamId", "team_id"],
     ] as const) {
       const value = filter[field];
       if (value === undefined) continue;

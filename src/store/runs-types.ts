@@ -20,6 +20,14 @@ export interface RunTrigger {
   kind: "api" | "webhook" | "rerun";
   /** Token name, webhook provider, or the run re-run. */
   by: string;
+  /** The token that submitted it (api, rerun); absent for webhooks. */
+  tokenId?: string;
+  /**
+   * Whether the submitting token may use the team's secrets (`secrets:use`). False: the run
+   * gets no secret, and a pipeline naming one fails with a clear reason. Absent (webhooks,
+   * runs from before teams): allowed.
+   */
+  secrets?: boolean;
   deliveryId?: string;
   /** Keep a failed step's sandbox to debug it (`--debug`), whatever the pipeline's `debug:` says. */
   debug?: boolean;
@@ -29,6 +37,8 @@ export interface RunRecord {
   id: string;
   /** The pipeline's `name` when known (per-pipeline concurrency); the file path until parsed. */
   pipeline: string;
+  /** The team it belongs to; it gets that team's secrets only. */
+  teamId: string;
   state: RunState;
   /** Why it ended: `interrupted`, `cancelled`, the failing step, a clone error… */
   reason: string | null;
@@ -79,6 +89,7 @@ export interface RunFilter {
   pipeline?: string;
   repoUrl?: string;
   branch?: string;
+  teamId?: string;
   limit?: number;
 }
 
@@ -123,6 +134,7 @@ export interface WebhookDelivery {
 }
 
 export interface SecretRecord {
+  teamId: string;
   name: string;
   /** `v1:` + base64(iv ‖ tag ‖ ciphertext); the key never reaches the database. */
   ciphertext: string;
@@ -130,11 +142,12 @@ export interface SecretRecord {
   updatedAt: string;
 }
 
+/** Secrets are keyed by (team, name): every call names the team. */
 export interface SecretRepository {
   /** Creates or replaces. */
   put(record: SecretRecord): Promise<void>;
-  get(name: string): Promise<SecretRecord | null>;
-  /** Names and timestamps only, by name. */
-  list(): Promise<Omit<SecretRecord, "ciphertext">[]>;
-  delete(name: string): Promise<boolean>;
+  get(teamId: string, name: string): Promise<SecretRecord | null>;
+  /** Names and timestamps only, by name; one team's, or every team's when `teamId` is undefined. */
+  list(teamId: string | undefined): Promise<Omit<SecretRecord, "ciphertext">[]>;
+  delete(teamId: string, name: string): Promise<boolean>;
 }

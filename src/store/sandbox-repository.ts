@@ -19,6 +19,7 @@ const num = (v: number | null): SqlParam => v;
 
 export const SANDBOX_COLUMNS: ColumnMap = {
   owner: { column: "owner", param: text },
+  teamId: { column: "team_id", param: text },
   runtime: { column: "runtime", param: text },
   state: { column: "state", param: text },
   purpose: { column: "purpose", param: text },
@@ -41,6 +42,7 @@ export function sandboxFromRow(row: Record<string, unknown>): SandboxRecord {
   return {
     id: String(row["id"]),
     owner: String(row["owner"]),
+    teamId: String(row["team_id"] ?? "default"),
     runtime: row["runtime"] as SandboxRecord["runtime"],
     state: row["state"] as SandboxState,
     purpose: (row["purpose"] as SandboxPurpose | null) ?? "sandbox",
@@ -81,6 +83,10 @@ export function sandboxWhere(filter: SandboxFilter): { sql: string; params: SqlP
   if (filter.owner !== undefined) {
     params.push(filter.owner);
     clauses.push(`owner = $${params.length}`);
+  }
+  if (filter.teamId !== undefined) {
+    params.push(filter.teamId);
+    clauses.push(`team_id = $${params.length}`);
   }
   if (filter.purpose !== undefined) {
     const list = purposes(filter.purpose);

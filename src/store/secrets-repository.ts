@@ -1,42 +1,54 @@
-/** Encrypted secrets over any SqlClient. Values arrive already encrypted; names are listed, never values. */
+/**
+ * Encrypted secrets over any SqlClient, keyed by (team, name). Values arrive already
+ * encrypted; names are listed, never values.
+ */
 import { iso } from "./rows.ts";
 import type { SecretRecord, SecretRepository } from "./runs-types.ts";
 import type { SqlClient } from "./sql-client.ts";
+
+type SecretInfo = Omit<SecretRecord, "ciphertext">;
+
+function infoFromRow(row: Record<string, unknown>): SecretInfo {
+  return {
+    teamId: String(row["team_id"]),
+    name: String(row["name"]),
+    createdAt: iso(row["created_at"]),
+    updatedAt: iso(row["updated_at"]),
+  };
+}
 
 export class SqlSecretRepository implements SecretRepository {
   constructor(private readonly db: SqlClient) {}
 
   async put(record: SecretRecord): Promise<void> {
     await this.db.query(
-      `INSERT INTO secrets (name, ciphertext, created_at, updated_at) VALUES ($1, $2, $3::timestamptz, $4::timestamptz)
-       ON CONFLICT (name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = EXCLUDED.updated_at`,
-      [record.name, record.ciphertext, record.createdAt, record.updatedAt],
+      `INSERT INTO secrets (team_id, name, ciphertext, created_at, updated_at)
+       VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz)
+       ON CONFLICT (team_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = EXCLUDED.updated_at`,
+      [record.teamId, record.name, record.ciphertext, record.createdAt, record.updatedAt],
     );
   }
 
-  async get(name: string): Promise<SecretRecord | null> {
-    const { rows } = await this.db.query("SELECT * FROM secrets WHERE name = $1", [name]);
+  async get(teamId: string, name: string): Promise<SecretRecord | null> {
+    const { rows } = await this.db.query("SELECT * FROM secrets WHERE team_id = $1 AND name = $2", [teamId, name]);
     const row = rows[0];
     if (row === undefined) return null;
-    return {
-      name: String(row["name"]),
-      ciphertext: String(row["ciphertext"]),
-      createdAt: iso(row["created_at"]),
-      updatedAt: iso(row["updated_at"]),
-    };
+    return { ...infoFromRow(row), ciphertext: String(row["ciphertext"]) };
   }
 
-  async list(): Promise<Omit<SecretRecord, "ciphertext">[]> {
-    const { rows } = await this.db.query("SELECT name, created_at, updated_at FROM secrets ORDER BY name");
-    return rows.map((row) => ({
-      name: String(row["name"]),
-      createdAt: iso(row["created_at"]),
-      updatedAt: iso(row["updated_at"]),
-    }));
+  async list(teamId: string | undefined): Promise<SecretInfo[]> {
+    const { rows } =
+      teamId === undefined
+        ? await this.db.query("SELECT team_id, name, created_at, updated_at FROM secrets ORDER BY name, team_id")
+        : await this.db.query(
+            "SELECT team_id, name, created_at, updated_at FROM secrets WHERE team_id = $1 ORDER BY name",
+            [teamId],
+          );
+    return rows.map(infoFromRow);
   }
 
-  async delete(name: string): Promise<boolean> {
-    const { rowCount } = await this.db.query("DELETE FROM secrets WHERE name = $1", [name]);
+  async delete(teamId: string, name: string): Promise<boolean> {
+    const { rowCount } = await this.db.query("DELETE FROM secrets WHERE team_id = $1 AND name = $2", [teamId, name]);
     return rowCount > 0;
   }
 }

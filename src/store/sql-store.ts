@@ -7,13 +7,14 @@ import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
-import { SqlTokenRepository } from "./token-repository.ts";
+import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
 
 export class SqlStore implements Store {
   readonly sandboxes: SqlSandboxRepository;
   readonly execs: SqlExecRepository;
   readonly events: SqlEventRepository;
+  readonly teams: SqlTeamRepository;
   readonly tokens: SqlTokenRepository;
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
@@ -27,6 +28,7 @@ export class SqlStore implements Store {
     this.sandboxes = new SqlSandboxRepository(db);
     this.execs = new SqlExecRepository(db);
     this.events = new SqlEventRepository(db);
+    this.teams = new SqlTeamRepository(db);
     this.tokens = new SqlTokenRepository(db);
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);

@@ -1,6 +1,6 @@
 import { buildInsert, type ColumnMap, iso, isoOrNull, json, jsonParam } from "./rows.ts";
 import type { SqlClient, SqlParam } from "./sql-client.ts";
-import type { TokenRecord, TokenRepository } from "./types.ts";
+import type { TeamRecord, TeamRepository, TokenRecord, TokenRepository, TokenRole } from "./types.ts";
 
 const text = (v: string | null): SqlParam => v;
 const ts = (v: string | null): SqlParam => v;
@@ -8,10 +8,13 @@ const ts = (v: string | null): SqlParam => v;
 const TOKEN_COLUMNS: ColumnMap = {
   name: { column: "name", param: text },
   hash: { column: "hash", param: text },
+  teamId: { column: "team_id", param: text },
+  role: { column: "role", param: text },
   scopes: { column: "scopes", cast: "::jsonb", param: jsonParam },
   createdAt: { column: "created_at", cast: "::timestamptz", param: ts },
   lastUsedAt: { column: "last_used_at", cast: "::timestamptz", param: ts },
   revokedAt: { column: "revoked_at", cast: "::timestamptz", param: ts },
+  expiresAt: { column: "expires_at", cast: "::timestamptz", param: ts },
 };
 
 export function tokenFromRow(row: Record<string, unknown>): TokenRecord {
@@ -19,10 +22,13 @@ export function tokenFromRow(row: Record<string, unknown>): TokenRecord {
     id: String(row["id"]),
     name: String(row["name"]),
     hash: String(row["hash"]),
+    teamId: String(row["team_id"] ?? "default"),
+    role: String(row["role"] ?? "member") as TokenRole,
     scopes: json(row["scopes"], []),
     createdAt: iso(row["created_at"]),
     lastUsedAt: isoOrNull(row["last_used_at"]),
     revokedAt: isoOrNull(row["revoked_at"]),
+    expiresAt: isoOrNull(row["expires_at"]),
   };
 }
 
@@ -39,8 +45,16 @@ export class SqlTokenRepository implements TokenRepository {
     return rows[0] === undefined ? null : tokenFromRow(rows[0]);
   }
 
-  async list(): Promise<TokenRecord[]> {
-    const { rows } = await this.db.query("SELECT * FROM tokens ORDER BY created_at, id");
+  async get(id: string): Promise<TokenRecord | null> {
+    const { rows } = await this.db.query("SELECT * FROM tokens WHERE id = $1", [id]);
+    return rows[0] === undefined ? null : tokenFromRow(rows[0]);
+  }
+
+  async list(filter: { teamId?: string } = {}): Promise<TokenRecord[]> {
+    const { rows } =
+      filter.teamId === undefined
+        ? await this.db.query("SELECT * FROM tokens ORDER BY created_at, id")
+        : await this.db.query("SELECT * FROM tokens WHERE team_id = $1 ORDER BY created_at, id", [filter.teamId]);
     return rows.map(tokenFromRow);
   }
 
@@ -59,5 +73,36 @@ export class SqlTokenRepository implements TokenRepository {
   async count(): Promise<number> {
     const { rows } = await this.db.query<{ n: unknown }>("SELECT count(*) AS n FROM tokens");
     return Number(rows[0]?.n ?? 0);
+  }
+}
+
+function teamFromRow(row: Record<string, unknown>): TeamRecord {
+  return { id: String(row["id"]), name: String(row["name"]), createdAt: iso(row["created_at"]) };
+}
+
+export class SqlTeamRepository implements TeamRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async insert(record: TeamRecord): Promise<void> {
+    await this.db.query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3::timestamptz)", [
+      record.id,
+      record.name,
+      record.createdAt,
+    ]);
+  }
+
+  async get(id: string): Promise<TeamRecord | null> {
+    const { rows } = await this.db.query("SELECT * FROM teams WHERE id = $1", [id]);
+    return rows[0] === undefined ? null : teamFromRow(rows[0]);
+  }
+
+  async findByName(name: string): Promise<TeamRecord | null> {
+    const { rows } = await this.db.query("SELECT * FROM teams WHERE name = $1", [name]);
+    return rows[0] === undefined ? null : teamFromRow(rows[0]);
+  }
+
+  async list(): Promise<TeamRecord[]> {
+    const { rows } = await this.db.query("SELECT * FROM teams ORDER BY created_at, id");
+    return rows.map(teamFromRow);
   }
 }

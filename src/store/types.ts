@@ -18,6 +18,8 @@ export const SANDBOX_PURPOSES: readonly SandboxPurpose[] = ["sandbox", "step", "
 export interface SandboxRecord {
   id: string;
   owner: string;
+  /** The team it belongs to (`default` for an installation with one team). */
+  teamId: string;
   runtime: RuntimeName;
   state: SandboxState;
   purpose: SandboxPurpose;
@@ -73,20 +75,39 @@ export interface SandboxEvent {
   data: Record<string, unknown>;
 }
 
+/** A token's role: `admin` of the whole installation, or a team's `owner`, `member`, `viewer`. */
+export type TokenRole = "admin" | "owner" | "member" | "viewer";
+export const TOKEN_ROLES: readonly TokenRole[] = ["admin", "owner", "member", "viewer"];
+
+/** The team of everything that existed before teams, and of the first start's admin token. */
+export const DEFAULT_TEAM = "default";
+
+export interface TeamRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
 export interface TokenRecord {
   id: string;
   name: string;
   /** sha256 of the token; the token itself is never stored. */
   hash: string;
+  teamId: string;
+  role: TokenRole;
+  /** Narrower scopes than the role gives (see `server/access.ts`); empty: the role's own. */
   scopes: string[];
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** After this the token is refused (401); null: never. */
+  expiresAt: string | null;
 }
 
 export interface SandboxFilter {
   state?: SandboxState | SandboxState[];
   owner?: string;
+  teamId?: string;
   purpose?: SandboxPurpose | SandboxPurpose[];
   runId?: string;
   labels?: Record<string, string>;
@@ -128,10 +149,20 @@ export interface EventRepository {
   list(options: { afterSeq?: number; sandboxId?: string; limit?: number }): Promise<SandboxEvent[]>;
 }
 
+export interface TeamRepository {
+  /** CONFLICT when the name is taken. */
+  insert(record: TeamRecord): Promise<void>;
+  get(id: string): Promise<TeamRecord | null>;
+  findByName(name: string): Promise<TeamRecord | null>;
+  list(): Promise<TeamRecord[]>;
+}
+
 export interface TokenRepository {
   insert(record: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | null>;
-  list(): Promise<TokenRecord[]>;
+  get(id: string): Promise<TokenRecord | null>;
+  /** All tokens, or one team's. */
+  list(filter?: { teamId?: string }): Promise<TokenRecord[]>;
   revoke(id: string, at: string): Promise<boolean>;
   markUsed(id: string, at: string): Promise<void>;
   count(): Promise<number>;
@@ -153,6 +184,7 @@ export interface Store extends EngineStore {
   readonly sandboxes: SandboxRepository;
   readonly execs: ExecRepository;
   readonly events: EventRepository;
+  readonly teams: TeamRepository;
   readonly tokens: TokenRepository;
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;

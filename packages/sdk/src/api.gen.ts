@@ -81,7 +81,7 @@ export interface paths {
     };
     /**
      * Who did what to which resource, newest first: every mutating call and every secret a run was given.
-     * @description Needs a token with the `admin` scope.
+     * @description Needs an installation admin's token (role `admin`).
      */
     get: operations["get_v1_audit"];
     put?: never;
@@ -99,7 +99,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Lifecycle events after `after` (or Last-Event-ID). follow=true: text/event-stream (id = seq, event = type), kept open; otherwise JSON {events}. */
+    /**
+     * Lifecycle events after `after` (or Last-Event-ID). follow=true: text/event-stream (id = seq, event = type), kept open; otherwise JSON {events}.
+     * @description Needs the scope `sandboxes:read`.
+     */
     get: operations["get_v1_events"];
     put?: never;
     post?: never;
@@ -116,7 +119,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Server version, runtime and its capabilities. */
+    /**
+     * Server version, runtime and its capabilities.
+     * @description Needs the scope `sandboxes:read`.
+     */
     get: operations["get_v1_info"];
     put?: never;
     post?: never;
@@ -133,10 +139,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Runs, newest first. */
+    /**
+     * Runs, newest first.
+     * @description Needs the scope `runs:read`.
+     */
     get: operations["get_v1_runs"];
     put?: never;
-    /** Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML). */
+    /**
+     * Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML).
+     * @description Needs the scope `runs:write`.
+     */
     post: operations["post_v1_runs"];
     delete?: never;
     options?: never;
@@ -151,7 +163,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One run with its steps. */
+    /**
+     * One run with its steps.
+     * @description Needs the scope `runs:read`; a run of another team is 404.
+     */
     get: operations["get_v1_runs_by_id"];
     put?: never;
     post?: never;
@@ -170,7 +185,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancel a queued or running run (its step sandboxes are destroyed). */
+    /**
+     * Cancel a queued or running run (its step sandboxes are destroyed).
+     * @description Needs the scope `runs:write`; a run of another team is 404.
+     */
     post: operations["post_v1_runs_by_id_cancel"];
     delete?: never;
     options?: never;
@@ -187,7 +205,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Queue the run again at the same commit; ?from=failed reuses the steps that succeeded, ?debug=true keeps a failed step's sandbox. */
+    /**
+     * Queue the run again at the same commit; ?from=failed reuses the steps that succeeded, ?debug=true keeps a failed step's sandbox.
+     * @description Needs the scope `runs:write`; a run of another team is 404.
+     */
     post: operations["post_v1_runs_by_id_rerun"];
     delete?: never;
     options?: never;
@@ -202,7 +223,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download one artifact a step collected (`path` as the run lists it under `artifacts`). */
+    /**
+     * Download one artifact a step collected (`path` as the run lists it under `artifacts`).
+     * @description Needs the scope `runs:read`; a run of another team is 404.
+     */
     get: operations["get_v1_runs_by_id_steps_by_step_artifacts"];
     put?: never;
     post?: never;
@@ -219,7 +243,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A step's masked log: text/plain (from ?cursor= bytes), or with follow=true / Accept: text/event-stream a live SSE stream (id = byte offset; Last-Event-ID resumes; `end` event when the step's output ends). */
+    /**
+     * A step's masked log: text/plain (from ?cursor= bytes), or with follow=true / Accept: text/event-stream a live SSE stream (id = byte offset; Last-Event-ID resumes; `end` event when the step's output ends).
+     * @description Needs the scope `runs:read`; a run of another team is 404.
+     */
     get: operations["get_v1_runs_by_id_steps_by_step_logs"];
     put?: never;
     post?: never;
@@ -236,7 +263,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** WebSocket: a step's masked log from `cursor` (byte offset, default 0) as output frames {stream, offset, end, text, base64}, then {type:end, offset} when the step's output ends. Reconnect with cursor = the last frame's end: no gap, no duplicate. */
+    /**
+     * WebSocket: a step's masked log from `cursor` (byte offset, default 0) as output frames {stream, offset, end, text, base64}, then {type:end, offset} when the step's output ends. Reconnect with cursor = the last frame's end: no gap, no duplicate.
+     * @description Needs the scope `runs:read`; a run of another team is 404.
+     */
     get: operations["get_v1_runs_by_id_steps_by_step_logs_ws"];
     put?: never;
     post?: never;
@@ -253,10 +283,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List sandboxes, newest first. */
+    /**
+     * List sandboxes, newest first.
+     * @description Needs the scope `sandboxes:read`.
+     */
     get: operations["get_v1_sandboxes"];
     put?: never;
-    /** Create a sandbox; returns when it is running. */
+    /**
+     * Create a sandbox; returns when it is running.
+     * @description Needs the scope `sandboxes:write`.
+     */
     post: operations["post_v1_sandboxes"];
     delete?: never;
     options?: never;
@@ -271,11 +307,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get one sandbox. */
+    /**
+     * Get one sandbox.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id"];
     put?: never;
     post?: never;
-    /** Destroy a sandbox (reason `killed`); idempotent. */
+    /**
+     * Destroy a sandbox (reason `killed`); idempotent.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     delete: operations["delete_v1_sandboxes_by_id"];
     options?: never;
     head?: never;
@@ -291,7 +333,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Run a command to completion and return its output (200 whatever the exit code). */
+    /**
+     * Run a command to completion and return its output (200 whatever the exit code).
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     post: operations["post_v1_sandboxes_by_id_exec"];
     delete?: never;
     options?: never;
@@ -306,7 +351,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** WebSocket: send {"type":"start", command, env?, cwd?, timeoutMs?, tty?, stdin?} first; receive started, output (seq, base64) and exit frames. */
+    /**
+     * WebSocket: send {"type":"start", command, env?, cwd?, timeoutMs?, tty?, stdin?} first; receive started, output (seq, base64) and exit frames.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_exec_stream"];
     put?: never;
     post?: never;
@@ -323,10 +371,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List a sandbox's execs. */
+    /**
+     * List a sandbox's execs.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_execs"];
     put?: never;
-    /** Start a background exec; follow it with the attach WebSocket. */
+    /**
+     * Start a background exec; follow it with the attach WebSocket.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     post: operations["post_v1_sandboxes_by_id_execs"];
     delete?: never;
     options?: never;
@@ -341,7 +395,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get one exec. */
+    /**
+     * Get one exec.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_execs_by_execId"];
     put?: never;
     post?: never;
@@ -358,7 +415,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** WebSocket: attach to an exec and receive its output from `cursor` (default 0) exactly once, then its exit. Accepts stdin/stdin_eof/resize/signal frames. */
+    /**
+     * WebSocket: attach to an exec and receive its output from `cursor` (default 0) exactly once, then its exit. Accepts stdin/stdin_eof/resize/signal frames.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_execs_by_execId_attach"];
     put?: never;
     post?: never;
@@ -377,7 +437,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Signal a running exec's process group (default SIGKILL). */
+    /**
+     * Signal a running exec's process group (default SIGKILL).
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     post: operations["post_v1_sandboxes_by_id_execs_by_execId_kill"];
     delete?: never;
     options?: never;
@@ -394,7 +457,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Write raw bytes to a background exec's stdin; `?eof=true` closes it afterwards. */
+    /**
+     * Write raw bytes to a background exec's stdin; `?eof=true` closes it afterwards.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     post: operations["post_v1_sandboxes_by_id_execs_by_execId_stdin"];
     delete?: never;
     options?: never;
@@ -409,12 +475,21 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Read a file's bytes. */
+    /**
+     * Read a file's bytes.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_files"];
-    /** Write a file (created or replaced) from the raw request body. */
+    /**
+     * Write a file (created or replaced) from the raw request body.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     put: operations["put_v1_sandboxes_by_id_files"];
     post?: never;
-    /** Remove a file, or a directory with `recursive=true`. */
+    /**
+     * Remove a file, or a directory with `recursive=true`.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     delete: operations["delete_v1_sandboxes_by_id_files"];
     options?: never;
     head?: never;
@@ -428,7 +503,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List a directory. */
+    /**
+     * List a directory.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_files_list"];
     put?: never;
     post?: never;
@@ -447,7 +525,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create a directory. */
+    /**
+     * Create a directory.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     post: operations["post_v1_sandboxes_by_id_files_mkdir"];
     delete?: never;
     options?: never;
@@ -462,7 +543,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Describe one file or directory (symlinks are not followed). */
+    /**
+     * Describe one file or directory (symlinks are not followed).
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_files_stat"];
     put?: never;
     post?: never;
@@ -479,9 +563,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download a directory's contents as a tar stream. */
+    /**
+     * Download a directory's contents as a tar stream.
+     * @description Needs the scope `sandboxes:read`; a sandbox of another team is 404.
+     */
     get: operations["get_v1_sandboxes_by_id_files_tar"];
-    /** Extract a tar stream into a directory (created if missing); tar-slip is rejected with PATH_OUTSIDE_SANDBOX. */
+    /**
+     * Extract a tar stream into a directory (created if missing); tar-slip is rejected with PATH_OUTSIDE_SANDBOX.
+     * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
+     */
     put: operations["put_v1_sandboxes_by_id_files_tar"];
     post?: never;
     delete?: never;
@@ -498,14 +588,14 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Secret names (never values).
-     * @description Needs a token with the `admin` scope.
+     * The team's secret names (never values); an admin sees every team's.
+     * @description Needs the scope `secrets:read`.
      */
     get: operations["get_v1_secrets"];
     put?: never;
     /**
      * Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var).
-     * @description Needs a token with the `admin` scope.
+     * @description Needs the scope `secrets:write`.
      */
     post: operations["post_v1_secrets"];
     delete?: never;
@@ -525,10 +615,34 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Delete a secret.
-     * @description Needs a token with the `admin` scope.
+     * Delete one of the team's secrets.
+     * @description Needs the scope `secrets:write`.
      */
     delete: operations["delete_v1_secrets_by_name"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/teams": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List teams (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    get: operations["get_v1_teams"];
+    put?: never;
+    /**
+     * Create a team (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    post: operations["post_v1_teams"];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -542,14 +656,14 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List tokens (never their values).
-     * @description Needs a token with the `admin` scope.
+     * List the team's tokens (an admin: every team's); never their values.
+     * @description Needs the scope `tokens:read`.
      */
     get: operations["get_v1_tokens"];
     put?: never;
     /**
-     * Create an API token; the token is in this response only.
-     * @description Needs a token with the `admin` scope.
+     * Create an API token in a team with a role; the token is in this response only.
+     * @description Needs the scope `tokens:write`.
      */
     post: operations["post_v1_tokens"];
     delete?: never;
@@ -570,7 +684,7 @@ export interface paths {
     post?: never;
     /**
      * Revoke a token.
-     * @description Needs a token with the `admin` scope.
+     * @description Needs the scope `tokens:write`; a token of another team is 404.
      */
     delete: operations["delete_v1_tokens_by_id"];
     options?: never;
@@ -768,6 +882,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the admin role. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_events: {
@@ -804,6 +936,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_info: {
@@ -830,6 +980,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs: {
@@ -839,6 +1007,7 @@ export interface operations {
         limit?: number;
         pipeline?: string;
         state?: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
+        team?: string;
       };
       header?: never;
       path?: never;
@@ -893,14 +1062,38 @@ export interface operations {
                 /** @enum {string} */
                 state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
               }[];
+              /** @description The team it belongs to. */
+              team: string;
               trigger: {
                 by: string;
                 debug?: boolean;
                 deliveryId?: string;
                 /** @enum {string} */
                 kind: "api" | "webhook" | "rerun";
+                /** @description Whether that token may use the team's secrets. */
+                secrets?: boolean;
+                /** @description The token that submitted it. */
+                tokenId?: string;
               };
             }[];
+          };
+        };
+      };
+      /** @description The token lacks the scope runs:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -977,18 +1170,42 @@ export interface operations {
               /** @enum {string} */
               state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
             }[];
+            /** @description The team it belongs to. */
+            team: string;
             trigger: {
               by: string;
               debug?: boolean;
               deliveryId?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
+              /** @description Whether that token may use the team's secrets. */
+              secrets?: boolean;
+              /** @description The token that submitted it. */
+              tokenId?: string;
             };
           };
         };
       };
       /** @description Invalid request or pipeline. */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description An inline pipeline naming secrets, from a token without secrets:use. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -1064,12 +1281,36 @@ export interface operations {
               /** @enum {string} */
               state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
             }[];
+            /** @description The team it belongs to. */
+            team: string;
             trigger: {
               by: string;
               debug?: boolean;
               deliveryId?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
+              /** @description Whether that token may use the team's secrets. */
+              secrets?: boolean;
+              /** @description The token that submitted it. */
+              tokenId?: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope runs:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
             };
           };
         };
@@ -1151,12 +1392,36 @@ export interface operations {
               /** @enum {string} */
               state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
             }[];
+            /** @description The team it belongs to. */
+            team: string;
             trigger: {
               by: string;
               debug?: boolean;
               deliveryId?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
+              /** @description Whether that token may use the team's secrets. */
+              secrets?: boolean;
+              /** @description The token that submitted it. */
+              tokenId?: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope runs:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
             };
           };
         };
@@ -1241,12 +1506,18 @@ export interface operations {
               /** @enum {string} */
               state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
             }[];
+            /** @description The team it belongs to. */
+            team: string;
             trigger: {
               by: string;
               debug?: boolean;
               deliveryId?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
+              /** @description Whether that token may use the team's secrets. */
+              secrets?: boolean;
+              /** @description The token that submitted it. */
+              tokenId?: string;
             };
           };
         };
@@ -1297,12 +1568,36 @@ export interface operations {
               /** @enum {string} */
               state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "timed-out";
             }[];
+            /** @description The team it belongs to. */
+            team: string;
             trigger: {
               by: string;
               debug?: boolean;
               deliveryId?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
+              /** @description Whether that token may use the team's secrets. */
+              secrets?: boolean;
+              /** @description The token that submitted it. */
+              tokenId?: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope runs:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
             };
           };
         };
@@ -1350,6 +1645,24 @@ export interface operations {
           "application/octet-stream": string;
         };
       };
+      /** @description The token lacks the scope runs:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such run, step or artifact. */
       404: {
         headers: {
@@ -1394,6 +1707,24 @@ export interface operations {
           "text/plain": string;
         };
       };
+      /** @description The token lacks the scope runs:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such run or step. */
       404: {
         headers: {
@@ -1436,6 +1767,24 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The token lacks the scope runs:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such run or step. */
       404: {
         headers: {
@@ -1453,6 +1802,7 @@ export interface operations {
         purpose?: string;
         run?: string;
         state?: string;
+        team?: string;
       };
       header?: never;
       path?: never;
@@ -1498,10 +1848,30 @@ export interface operations {
               state: "creating" | "running" | "stopping" | "terminated";
               /** @description The step (or service) of that run. */
               step: string | null;
+              /** @description The team it belongs to. */
+              team: string;
               terminationMessage: string | null;
               terminationReason: string | null;
               workdir: string;
             }[];
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -1576,6 +1946,8 @@ export interface operations {
             state: "creating" | "running" | "stopping" | "terminated";
             /** @description The step (or service) of that run. */
             step: string | null;
+            /** @description The team it belongs to. */
+            team: string;
             terminationMessage: string | null;
             terminationReason: string | null;
             workdir: string;
@@ -1686,9 +2058,29 @@ export interface operations {
             state: "creating" | "running" | "stopping" | "terminated";
             /** @description The step (or service) of that run. */
             step: string | null;
+            /** @description The team it belongs to. */
+            team: string;
             terminationMessage: string | null;
             terminationReason: string | null;
             workdir: string;
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -1760,9 +2152,29 @@ export interface operations {
             state: "creating" | "running" | "stopping" | "terminated";
             /** @description The step (or service) of that run. */
             step: string | null;
+            /** @description The team it belongs to. */
+            team: string;
             terminationMessage: string | null;
             terminationReason: string | null;
             workdir: string;
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -1834,6 +2246,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox. */
       404: {
         headers: {
@@ -1892,6 +2322,24 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox. */
       404: {
         headers: {
@@ -1937,6 +2385,42 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_sandboxes_by_id_execs: {
@@ -1977,6 +2461,42 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId: {
@@ -2011,6 +2531,24 @@ export interface operations {
             /** @enum {string} */
             state: "running" | "finished";
             tty: boolean;
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -2055,6 +2593,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
       /** @description No such sandbox or exec. */
       404: {
@@ -2109,6 +2665,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_sandboxes_by_id_execs_by_execId_stdin: {
@@ -2136,6 +2728,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such sandbox in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
       /** @description The exec has ended. */
       409: {
@@ -2181,6 +2809,24 @@ export interface operations {
       };
       /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2245,6 +2891,24 @@ export interface operations {
       };
       /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2338,6 +3002,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox or file. */
       404: {
         headers: {
@@ -2410,6 +3092,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox or file. */
       404: {
         headers: {
@@ -2457,6 +3157,24 @@ export interface operations {
       };
       /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2543,6 +3261,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox or file. */
       404: {
         headers: {
@@ -2587,6 +3323,24 @@ export interface operations {
       };
       /** @description Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …). */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The token lacks the scope sandboxes:read. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2666,6 +3420,24 @@ export interface operations {
           };
         };
       };
+      /** @description The token lacks the scope sandboxes:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such sandbox or file. */
       404: {
         headers: {
@@ -2723,8 +3495,27 @@ export interface operations {
             secrets: {
               createdAt: string;
               name: string;
+              team: string;
               updatedAt: string;
             }[];
+          };
+        };
+      };
+      /** @description The token lacks the scope secrets:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -2755,7 +3546,26 @@ export interface operations {
           "application/json": {
             createdAt: string;
             name: string;
+            team: string;
             updatedAt: string;
+          };
+        };
+      };
+      /** @description The token lacks the scope secrets:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -2779,8 +3589,136 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The token lacks the scope secrets:write. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such secret. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_teams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Teams. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            teams: {
+              createdAt: string;
+              id: string;
+              name: string;
+            }[];
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  post_v1_teams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The new team. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            id: string;
+            name: string;
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description The name is taken. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2818,12 +3756,35 @@ export interface operations {
             tokens: {
               /** @description ISO 8601 timestamp */
               createdAt: string;
+              expiresAt: string | null;
               id: string;
               lastUsedAt: string | null;
               name: string;
               revokedAt: string | null;
+              /** @enum {string} */
+              role: "admin" | "owner" | "member" | "viewer";
+              /** @description What the token may do: its role's scopes, narrowed. */
               scopes: string[];
+              team: string;
             }[];
+          };
+        };
+      };
+      /** @description The token lacks the scope tokens:read. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -2839,8 +3800,30 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": {
+          /** @description Lifetime (30d, 12h, …); default: never expires. */
+          expiresIn?: string;
           name: string;
-          scopes?: ("admin" | "sandboxes")[];
+          /**
+           * @description Default member (or from legacy scopes).
+           * @enum {string}
+           */
+          role?: "admin" | "owner" | "member" | "viewer";
+          /** @description Narrower scopes than the role's; `admin`/`sandboxes` (legacy) name a role. */
+          scopes?: (
+            | "admin"
+            | "sandboxes"
+            | "sandboxes:read"
+            | "sandboxes:write"
+            | "runs:read"
+            | "runs:write"
+            | "secrets:read"
+            | "secrets:write"
+            | "secrets:use"
+            | "tokens:read"
+            | "tokens:write"
+          )[];
+          /** @description The token's team; default: the caller's. */
+          team?: string;
         };
       };
     };
@@ -2852,15 +3835,61 @@ export interface operations {
         };
         content: {
           "application/json": {
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            expiresAt: string | null;
             id: string;
+            lastUsedAt: string | null;
             name: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "admin" | "owner" | "member" | "viewer";
+            /** @description What the token may do: its role's scopes, narrowed. */
             scopes: string[];
+            team: string;
+            /** @description Shown once, never again. */
             token: string;
           };
         };
       };
-      /** @description Not an admin token. */
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description A role or team the caller may not grant. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such team (TEAM_NOT_FOUND). */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -2897,8 +3926,44 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description A token of a higher role than the caller's. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description No such token. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description A token revoking itself. */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -121,6 +121,7 @@ const classByCode: Record<string, ErrorClass> = {
   STEP_NOT_FOUND: NotFoundError,
   ARTIFACT_NOT_FOUND: NotFoundError,
   SECRET_NOT_FOUND: NotFoundError,
+  TEAM_NOT_FOUND: NotFoundError,
   INVALID_ARGUMENT: InvalidArgumentError,
   VALIDATION_FAILED: InvalidArgumentError,
   PAYLOAD_TOO_LARGE: InvalidArgumentError,

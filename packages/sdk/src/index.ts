@@ -48,3 +48,4 @@ export type {
   OutputStream,
   ExitInfo,
 } from "./types.ts";
+export { Tokens, type TeamInfo, type TokenInfo, type TokenRole, type CreateTokenOptions } from "./teams-tokens.ts";

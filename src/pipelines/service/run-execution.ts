@@ -25,6 +25,7 @@ import type { PipelineEvent } from "../spec/schema.ts";
 import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { isStepTransition, type StepPosition } from "./run-states.ts";
+import { loadRunSecrets } from "./run-secrets.ts";
 
 export interface ExecutionDeps {
   store: Store;
@@ -149,24 +150,19 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
         durationMs: null,
       });
     }
-    const secrets: Record<string, string> = {};
-    for (const name of plan.secrets) {
-      const stored = await deps.store.secrets.get(name);
-      if (stored) {
-        secrets[name] = deps.secretBox.open(name, stored.ciphertext);
-        // The name and the run, never the value.
-        await deps.store.audit.append({
-          at: new Date().toISOString(),
-          tokenId: null,
-          teamId: null,
-          action: "secret.use",
-          resource: "secret",
-          resourceId: name,
-          status: null,
-          details: { run: run.id, trigger: run.trigger.kind, by: run.trigger.by },
-        });
-      }
-    }
+    const secrets = await loadRunSecrets(deps.store, deps.secretBox, run, plan.secrets);
+    // Each secret the run was given, by name (never its value).
+    for (const name of Object.keys(secrets))
+      await deps.store.audit.append({
+        at: new Date().toISOString(),
+        tokenId: run.trigger.tokenId ?? null,
+        teamId: run.teamId,
+        action: "secret.use",
+        resource: "secret",
+        resourceId: name,
+        status: null,
+        details: { run: run.id, trigger: run.trigger.kind, by: run.trigger.by },
+      });
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
@@ -174,7 +170,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       repository: { ...repository, commit: cloned.commit },
       preparedWorkspace: { dir: source, commit: cloned.commit },
       context,
-      sandboxes: deps.sandboxes,
+      sandboxes: inTeam(deps.sandboxes, run.teamId),
       home: deps.pipelinesHome,
       secrets,
       limits: deps.limits,
@@ -203,4 +199,21 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
   } finally {
     await removeWorkspace(source, dir).catch(() => undefined);
   }
+}
+
+/** The engine as the runner sees it, with every workload recorded in the run's team. */
+function inTeam(s: WorkloadSandboxes, teamId: string): WorkloadSandboxes {
+  return {
+    capabilities: () => s.capabilities(),
+    createWorkload: (request) => s.createWorkload({ ...request, teamId }),
+    exec: (id, input, internal) => s.exec(id, input, internal),
+    address: (id) => s.address(id),
+    tarIn: (id, path, tar) => s.tarIn(id, path, tar),
+    tarOut: (id, path) => s.tarOut(id, path),
+    listFiles: (id, path) => s.listFiles(id, path),
+    readFile: (id, path) => s.readFile(id, path),
+    statFile: (id, path) => s.statFile(id, path),
+    destroy: (id) => s.destroy(id),
+    keep: (id, untilMs) => s.keep(id, untilMs),
+  };
 }

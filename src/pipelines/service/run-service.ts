@@ -14,7 +14,16 @@ import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
-import type { RunRecord, RunStepRecord, RunTrigger, Store } from "../../store/index.ts";
+import {
+  DEFAULT_TEAM,
+  type RunRecord,
+  type RunStepRecord,
+  type RunTrigger,
+  type Store,
+} from "../../store/index.ts";
+import { planPipeline } from "../spec/plan.ts";
+import type { PipelineEvent } from "../spec/schema.ts";
+import { secretsRefused } from "./run-secrets.ts";
 import { loadPipeline } from "../spec/lint.ts";
 import { newRunId, removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
 import { splitRepoUrl } from "../runner/repo-url.ts";
@@ -58,6 +67,13 @@ export interface SubmitRunInput {
   priority?: number | undefined;
   cancelPrevious?: boolean | undefined;
   trigger: RunTrigger;
+  /** The team the run belongs to (default `default`): it gets that team's secrets only. */
+  teamId?: string | undefined;
+}
+
+/** A missing run, and (the same error) another team's. */
+export function runNotFound(id: string): C8sError {
+  return new C8sError("RUN_NOT_FOUND", `no run '${id}'`, { details: { id }, hint: "List runs with GET /v1/runs." });
 }
 
 export interface RunDetails {
@@ -111,10 +127,16 @@ export class RunService {
     const path = input.pipelinePath === undefined ? ".c8s.yaml" : safePipelinePath(input.pipelinePath);
     const { url: repoUrl, credential } = splitRepoUrl(input.repoUrl);
     // Inline YAML is validated now (400 PIPELINE_INVALID); a repository file once cloned.
-    const pipeline = inline !== undefined ? loadPipeline(inline).name : `${repoName(repoUrl)}:${path}`;
+    const parsed = inline !== undefined ? loadPipeline(inline) : undefined;
+    const pipeline = parsed !== undefined ? parsed.name : `${repoName(repoUrl)}:${path}`;
+    if (parsed !== undefined && input.trigger.secrets === false) {
+      const named = planPipeline(parsed, { event: (input.event ?? "manual") as PipelineEvent }).secrets;
+      if (named.length > 0) throw secretsRefused(input.trigger, named);
+    }
     const run: RunRecord = {
       id: newRunId(),
       pipeline,
+      teamId: input.teamId ?? DEFAULT_TEAM,
       state: "queued",
       reason: null,
       priority: input.priority ?? 0,
@@ -144,6 +166,7 @@ export class RunService {
         repoUrl: run.repoUrl,
         branch: run.branch,
         pipeline: run.pipeline,
+        teamId: run.teamId,
         limit: 1000,
       });
       for (const other of earlier) if (other.id !== run.id) await this.cancel(other.id, `superseded by ${run.id}`);
@@ -154,8 +177,7 @@ export class RunService {
 
   async details(id: string): Promise<RunDetails> {
     const run = await this.options.store.runs.get(id);
-    if (!run)
-      throw new C8sError("RUN_NOT_FOUND", `no run '${id}'`, { details: { id }, hint: "List runs with GET /v1/runs." });
+    if (!run) throw runNotFound(id);
     const [steps, queuePosition] = await Promise.all([
       this.options.store.runs.steps(id),
       run.state === "queued" ? this.options.store.runs.queuePosition(id) : Promise.resolve(null),
@@ -189,7 +211,11 @@ export class RunService {
   }
 
   /** A new run of the same commit and pipeline; `fromFailed` reuses the steps that succeeded. */
-  async rerun(id: string, options: { fromFailed: boolean; by: string; debug?: boolean }): Promise<RunDetails> {
+  /** `trigger`: who asks for it (token id, whether it may use secrets); the run stays in the original's team. */
+  async rerun(
+    id: string,
+    options: { fromFailed: boolean; by: string; debug?: boolean; trigger?: Pick<RunTrigger, "tokenId" | "secrets"> },
+  ): Promise<RunDetails> {
     const { run, steps } = await this.details(id);
     if (options.fromFailed && !TERMINAL_RUN_STATES.includes(run.state))
       throw new C8sError("CONFLICT", `run ${id} is ${run.state}; re-run from the failed step needs a finished run`, {
@@ -209,7 +235,13 @@ export class RunService {
         pipelineYaml: run.pipelinePath === null ? (run.pipelineYaml ?? undefined) : undefined,
         pipelinePath: run.pipelinePath ?? undefined,
         priority: run.priority,
-        trigger: { kind: "rerun", by: options.by, ...(options.debug === true ? { debug: true } : {}) },
+        trigger: {
+          kind: "rerun",
+          by: options.by,
+          ...options.trigger,
+          ...(options.debug === true ? { debug: true } : {}),
+        },
+        teamId: run.teamId,
       },
       { rerunOf: run.id, reuse, repoCredential: run.repoCredential },
     ).then(async (details) => {

@@ -84,6 +84,8 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     summary: "Download one artifact a step collected (`path` as the run lists it under `artifacts`).",
     tag: "runs",
     auth: "token",
+    scope: "runs:read",
+    owns: "run",
     params: stepParams,
     query: artifactQuery,
     responses: {
@@ -108,6 +110,8 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       "A step's masked log: text/plain (from ?cursor= bytes), or with follow=true / Accept: text/event-stream a live SSE stream (id = byte offset; Last-Event-ID resumes; `end` event when the step's output ends).",
     tag: "runs",
     auth: "token",
+    scope: "runs:read",
+    owns: "run",
     params: stepParams,
     query: logQuery,
     responses: {
@@ -167,6 +171,8 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       "WebSocket: a step's masked log from `cursor` (byte offset, default 0) as output frames {stream, offset, end, text, base64}, then {type:end, offset} when the step's output ends. Reconnect with cursor = the last frame's end: no gap, no duplicate.",
     tag: "runs",
     auth: "token",
+    scope: "runs:read",
+    owns: "run",
     params: stepParams,
     query: wsLogQuery,
     websocket: true,

@@ -23,6 +23,7 @@ export const publicRunStepSchema = z.object({
 export const publicRunSchema = z.object({
   id: z.string(),
   pipeline: z.string(),
+  team: z.string().describe("The team it belongs to."),
   state: runState,
   reason: z.string().nullable(),
   priority: z.number(),
@@ -36,6 +37,8 @@ export const publicRunSchema = z.object({
   trigger: z.object({
     kind: z.enum(["api", "webhook", "rerun"]),
     by: z.string(),
+    tokenId: z.string().optional().describe("The token that submitted it."),
+    secrets: z.boolean().optional().describe("Whether that token may use the team's secrets."),
     deliveryId: z.string().optional(),
     debug: z.boolean().optional(),
   }),
@@ -55,6 +58,7 @@ export function toPublicRun(details: RunDetails, withSteps = true): PublicRun {
   return {
     id: run.id,
     pipeline: run.pipeline,
+    team: run.teamId,
     state: run.state,
     reason: run.reason,
     priority: run.priority,

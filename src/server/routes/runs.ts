@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { RUN_STATES } from "../../store/runs-types.ts";
+import { teamFilter } from "../access.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
@@ -31,6 +32,7 @@ const listQuery = z.strictObject({
   state: z.enum(RUN_STATES as [string, ...string[]]).optional(),
   pipeline: z.string().optional(),
   branch: z.string().optional(),
+  team: z.string().min(1).max(63).optional().describe("Installation admins: only this team's runs."),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const rerunQuery = z.strictObject({
@@ -52,16 +54,30 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Queue a pipeline run of a repository at a commit or branch (pipeline file path or inline YAML).",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
     body: submitRunBody,
     bodyLimit: deps.jsonBodyLimit,
     responses: {
       201: { description: "The queued run.", schema: runResponse },
       400: { description: "Invalid request or pipeline.", schema: errorResponse },
+      403: {
+        description: "An inline pipeline naming secrets, from a token without secrets:use.",
+        schema: errorResponse,
+      },
     },
     handler: async ({ body, request, reply }) => {
+      const auth = request.auth;
       const { debug, ...input } = body;
-      const trigger = { kind: "api" as const, by: request.auth?.name ?? "", ...(debug === true ? { debug } : {}) };
-      const details = await runs.submit({ ...input, trigger });
+      const details = await runs.submit({
+        ...input,
+        trigger: {
+          kind: "api",
+          by: auth?.name ?? "",
+          ...(auth ? { tokenId: auth.tokenId, secrets: auth.scopes.includes("secrets:use") } : {}),
+          ...(debug === true ? { debug } : {}),
+        },
+        ...(auth ? { teamId: auth.teamId } : {}),
+      });
       return reply.status(201).send(toPublicRun(details));
     },
   });
@@ -72,10 +88,13 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Runs, newest first.",
     tag: TAG,
     auth: "token",
+    scope: "runs:read",
     query: listQuery,
     responses: { 200: { description: "Runs (without steps).", schema: z.object({ runs: z.array(runResponse) }) } },
-    handler: async ({ query }) => {
+    handler: async ({ query, request }) => {
+      const teamId = teamFilter(request.auth) ?? query.team;
       const list = await store.runs.list({
+        ...(teamId === undefined ? {} : { teamId }),
         ...(query.state === undefined ? {} : { state: query.state as (typeof RUN_STATES)[number] }),
         ...(query.pipeline === undefined ? {} : { pipeline: query.pipeline }),
         ...(query.branch === undefined ? {} : { branch: query.branch }),
@@ -103,6 +122,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "One run with its steps.",
     tag: TAG,
     auth: "token",
+    scope: "runs:read",
+    owns: "run",
     params: runParams,
     responses,
     handler: async ({ params }) => toPublicRun(await runs.details(params.id)),
@@ -114,6 +135,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     summary: "Cancel a queued or running run (its step sandboxes are destroyed).",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
+    owns: "run",
     params: runParams,
     responses,
     handler: async ({ params }) => toPublicRun(await runs.cancel(params.id)),
@@ -126,6 +149,8 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
       "Queue the run again at the same commit; ?from=failed reuses the steps that succeeded, ?debug=true keeps a failed step's sandbox.",
     tag: TAG,
     auth: "token",
+    scope: "runs:write",
+    owns: "run",
     params: runParams,
     query: rerunQuery,
     responses: { ...responses, 201: { description: "The new run.", schema: runResponse } },
@@ -134,6 +159,9 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
         fromFailed: query.from === "failed",
         debug: query.debug === "true",
         by: `${request.auth?.name ?? ""} (re-run of ${params.id})`,
+        ...(request.auth
+          ? { trigger: { tokenId: request.auth.tokenId, secrets: request.auth.scopes.includes("secrets:use") } }
+          : {}),
       });
       return reply.status(201).send(toPublicRun(details));
     },

@@ -8,6 +8,7 @@ import {
   sandboxParams,
   sandboxResponse,
 } from "../api-schemas.ts";
+import { isAdmin, teamFilter } from "../access.ts";
 import type { RouteDeps } from "../deps.ts";
 import { defineRoute } from "../route-registry.ts";
 import { toPublicSandbox } from "../serialize.ts";
@@ -23,6 +24,7 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     summary: "Create a sandbox; returns when it is running.",
     tag: TAG,
     auth: "token",
+    scope: "sandboxes:write",
     body: createSandboxBody,
     bodyLimit: deps.limits.jsonBytes,
     responses: {
@@ -35,8 +37,11 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
       },
     },
     handler: async ({ body, reply, request }) => {
-      // Admins are tokens with the `admin` scope (see auth.ts); the engine applies the host-network policy.
-      const record = await engine.create(body, { admin: request.auth?.scopes.includes("admin") === true });
+      // Admins are tokens with the role `admin` (see access.ts); the engine applies the host-network policy.
+      const record = await engine.create(body, {
+        admin: isAdmin(request.auth),
+        ...(request.auth ? { teamId: request.auth.teamId } : {}),
+      });
       return reply.status(201).send(toPublicSandbox(record));
     },
   });
@@ -47,15 +52,19 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     summary: "List sandboxes, newest first.",
     tag: TAG,
     auth: "token",
+    scope: "sandboxes:read",
     query: listSandboxesQuery,
     responses: { 200: { description: "Matching sandboxes.", schema: sandboxListResponse } },
-    handler: async ({ query }) => {
+    handler: async ({ query, request }) => {
+      // Everyone sees their own team's; an admin every team's, or one with ?team=.
+      const teamId = teamFilter(request.auth) ?? query.team;
       const labels = query.label === undefined ? undefined : Object.fromEntries(query.label.map(splitLabel));
       const records = await engine.list({
         ...(query.state ? { state: query.state } : {}),
         ...(labels ? { labels } : {}),
         ...(query.purpose ? { purpose: query.purpose } : {}),
         ...(query.run ? { runId: query.run } : {}),
+        ...(teamId === undefined ? {} : { teamId }),
         ...(query.limit ? { limit: query.limit } : {}),
       });
       return { sandboxes: records.map(toPublicSandbox) };
@@ -68,6 +77,8 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     summary: "Get one sandbox.",
     tag: TAG,
     auth: "token",
+    scope: "sandboxes:read",
+    owns: "sandbox",
     params: sandboxParams,
     responses: {
       200: { description: "The sandbox.", schema: sandboxResponse },
@@ -82,6 +93,8 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     summary: "Destroy a sandbox (reason `killed`); idempotent.",
     tag: TAG,
     auth: "token",
+    scope: "sandboxes:write",
+    owns: "sandbox",
     params: sandboxParams,
     responses: {
       200: { description: "The terminated sandbox.", schema: sandboxResponse },

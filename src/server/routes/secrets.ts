@@ -1,7 +1,12 @@
-/** /v1/secrets (admin scope): set (encrypted at rest), list names, delete. Values never leave. */
+/**
+ * /v1/secrets: set (encrypted at rest), list names, delete — always in the caller's team
+ * (an admin lists every team's). Values never leave; runs get their own team's only.
+ */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { C8sError } from "../../errors/index.ts";
+import { DEFAULT_TEAM } from "../../store/types.ts";
+import { teamFilter } from "../access.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
@@ -16,7 +21,7 @@ const setBody = z.strictObject({
     .max(64 * 1024),
 });
 const nameParams = z.strictObject({ name });
-const secretInfo = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
+const secretInfo = z.object({ team: z.string(), name: z.string(), createdAt: z.string(), updatedAt: z.string() });
 
 export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { store, registry, secretBox } = deps;
@@ -26,44 +31,59 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     url: "/v1/secrets",
     summary: "Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var).",
     tag: "secrets",
-    auth: "admin",
+    auth: "token",
+    scope: "secrets:write",
     body: setBody,
     bodyLimit: deps.jsonBodyLimit,
     responses: { 201: { description: "Stored (the value is never returned).", schema: secretInfo } },
-    handler: async ({ body, reply }) => {
+    handler: async ({ body, reply, request }) => {
+      const teamId = request.auth?.teamId ?? DEFAULT_TEAM;
       const now = new Date().toISOString();
-      const existing = await store.secrets.get(body.name);
+      const existing = await store.secrets.get(teamId, body.name);
       const record = {
+        teamId,
         name: body.name,
         ciphertext: secretBox.seal(body.name, body.value),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
       await store.secrets.put(record);
-      return reply.status(201).send({ name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt });
+      return reply.status(201).send({
+        team: teamId,
+        name: record.name,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+      });
     },
   });
 
   defineRoute(app, registry, {
     method: "GET",
     url: "/v1/secrets",
-    summary: "Secret names (never values).",
+    summary: "The team's secret names (never values); an admin sees every team's.",
     tag: "secrets",
-    auth: "admin",
+    auth: "token",
+    scope: "secrets:read",
     responses: { 200: { description: "Names.", schema: z.object({ secrets: z.array(secretInfo) }) } },
-    handler: async () => ({ secrets: await store.secrets.list() }),
+    handler: async ({ request }) => ({
+      secrets: (await store.secrets.list(teamFilter(request.auth))).map(({ teamId, ...info }) => ({
+        team: teamId,
+        ...info,
+      })),
+    }),
   });
 
   defineRoute(app, registry, {
     method: "DELETE",
     url: "/v1/secrets/:name",
-    summary: "Delete a secret.",
+    summary: "Delete one of the team's secrets.",
     tag: "secrets",
-    auth: "admin",
+    auth: "token",
+    scope: "secrets:write",
     params: nameParams,
     responses: { 204: { description: "Deleted." }, 404: { description: "No such secret.", schema: errorResponse } },
-    handler: async ({ params, reply }) => {
-      if (!(await store.secrets.delete(params.name)))
+    handler: async ({ params, reply, request }) => {
+      if (!(await store.secrets.delete(request.auth?.teamId ?? DEFAULT_TEAM, params.name)))
         throw new C8sError("SECRET_NOT_FOUND", `no secret '${params.name}'`, {
           details: { name: params.name },
           hint: "List secrets with GET /v1/secrets.",

@@ -81,6 +81,7 @@ export async function systemRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     summary: "Server version, runtime and its capabilities.",
     tag: TAG,
     auth: "token",
+    scope: "sandboxes:read",
     responses: { 200: { description: "About this server.", schema: infoResponse } },
     handler: async () => ({ version, runtime: config.runtime, capabilities: await engine.capabilities() }),
   });

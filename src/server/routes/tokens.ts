@@ -1,19 +1,34 @@
-/** /v1/tokens (admin scope): create (shown once), list, revoke. */
+/**
+ * /v1/tokens: create (shown once, stored hashed), list, revoke — a team owner for its own
+ * team (a role no higher than its own), an installation admin for any. /v1/teams: admins.
+ */
 import type { FastifyInstance } from "fastify";
 import { C8sError } from "../../errors/index.ts";
-import { createToken } from "../auth.ts";
+import type { TokenRole } from "../../store/types.ts";
+import { checkGrant, isAdmin, parseDuration, roleOfLegacyScopes, teamFilter, type Principal } from "../access.ts";
 import {
+  createTeamBody,
   createTokenBody,
   createdTokenResponse,
   errorResponse,
+  LEGACY_SCOPES,
+  teamListResponse,
+  teamResponse,
   tokenListResponse,
   tokenParams,
 } from "../api-schemas.ts";
+import { createToken } from "../auth.ts";
 import type { RouteDeps } from "../deps.ts";
 import { defineRoute } from "../route-registry.ts";
 import { toPublicToken } from "../serialize.ts";
+import { tokenNotFound } from "../tenancy.ts";
 
 const TAG = "tokens";
+
+function caller(auth: Principal | null): Principal {
+  if (auth === null) throw new C8sError("UNAUTHENTICATED", "this request needs a token and none was sent");
+  return auth;
+}
 
 export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { store, registry } = deps;
@@ -21,29 +36,55 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   defineRoute(app, registry, {
     method: "POST",
     url: "/v1/tokens",
-    summary: "Create an API token; the token is in this response only.",
+    summary: "Create an API token in a team with a role; the token is in this response only.",
     tag: TAG,
-    auth: "admin",
+    auth: "token",
+    scope: "tokens:write",
     body: createTokenBody,
     bodyLimit: deps.limits.jsonBytes,
     responses: {
       201: { description: "The new token.", schema: createdTokenResponse },
-      403: { description: "Not an admin token.", schema: errorResponse },
+      400: { description: "Invalid request.", schema: errorResponse },
+      403: { description: "A role or team the caller may not grant.", schema: errorResponse },
+      404: { description: "No such team (TEAM_NOT_FOUND).", schema: errorResponse },
     },
-    handler: async ({ body, reply }) => {
-      const { record, token } = await createToken(store, body.name, body.scopes ?? ["sandboxes"]);
-      return reply.status(201).send({ id: record.id, name: record.name, scopes: record.scopes, token });
+    handler: async ({ body, reply, request }) => {
+      const granter = caller(request.auth);
+      const legacy = body.scopes?.filter((s): s is (typeof LEGACY_SCOPES)[number] =>
+        (LEGACY_SCOPES as readonly string[]).includes(s),
+      );
+      const role: TokenRole = body.role ?? roleOfLegacyScopes(legacy ?? []) ?? "member";
+      const scopes = (body.scopes ?? []).filter((s) => !(LEGACY_SCOPES as readonly string[]).includes(s));
+      const teamId = body.team ?? granter.teamId;
+      if (isAdmin(granter) && (await store.teams.get(teamId)) === null)
+        throw new C8sError("TEAM_NOT_FOUND", `no team '${teamId}'`, {
+          details: { team: teamId },
+          hint: "Create it first: c8s team create NAME (POST /v1/teams).",
+        });
+      checkGrant(granter, { teamId, role, scopes });
+      const { record, token } = await createToken(store, {
+        name: body.name,
+        teamId,
+        role,
+        scopes,
+        ...(body.expiresIn === undefined ? {} : { expiresInMs: parseDuration(body.expiresIn) }),
+      });
+      return reply.status(201).send({ ...toPublicToken(record), token });
     },
   });
 
   defineRoute(app, registry, {
     method: "GET",
     url: "/v1/tokens",
-    summary: "List tokens (never their values).",
+    summary: "List the team's tokens (an admin: every team's); never their values.",
     tag: TAG,
-    auth: "admin",
+    auth: "token",
+    scope: "tokens:read",
     responses: { 200: { description: "Tokens.", schema: tokenListResponse } },
-    handler: async () => ({ tokens: (await store.tokens.list()).map(toPublicToken) }),
+    handler: async ({ request }) => {
+      const teamId = teamFilter(request.auth);
+      return { tokens: (await store.tokens.list(teamId === undefined ? {} : { teamId })).map(toPublicToken) };
+    },
   });
 
   defineRoute(app, registry, {
@@ -51,24 +92,68 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     url: "/v1/tokens/:id",
     summary: "Revoke a token.",
     tag: TAG,
-    auth: "admin",
+    auth: "token",
+    scope: "tokens:write",
+    owns: "token",
     params: tokenParams,
-    responses: { 204: { description: "Revoked." }, 404: { description: "No such token.", schema: errorResponse } },
+    responses: {
+      204: { description: "Revoked." },
+      403: { description: "A token of a higher role than the caller's.", schema: errorResponse },
+      404: { description: "No such token.", schema: errorResponse },
+      409: { description: "A token revoking itself.", schema: errorResponse },
+    },
     handler: async ({ params, reply, request }) => {
-      if (request.auth?.tokenId === params.id) {
+      const granter = caller(request.auth);
+      if (granter.tokenId === params.id) {
         throw new C8sError("CONFLICT", "a token cannot revoke itself", {
           details: { id: params.id },
-          hint: "Revoke it with another admin token, so that an admin token always remains.",
+          hint: "Revoke it with another token, so that an admin token always remains.",
         });
       }
-      const revoked = await store.tokens.revoke(params.id, new Date().toISOString());
-      if (!revoked) {
-        throw new C8sError("NOT_FOUND", `no active token with id '${params.id}'`, {
-          details: { id: params.id },
-          hint: "List tokens with GET /v1/tokens.",
-        });
-      }
+      const target = await store.tokens.get(params.id);
+      if (target === null) throw tokenNotFound(params.id);
+      // An owner may not revoke an admin's token that happens to sit in its team.
+      checkGrant(granter, { teamId: target.teamId, role: target.role, scopes: [] });
+      if (!(await store.tokens.revoke(params.id, new Date().toISOString()))) throw tokenNotFound(params.id);
       return reply.status(204).send();
     },
+  });
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/teams",
+    summary: "Create a team (installation admins).",
+    tag: "teams",
+    auth: "admin",
+    body: createTeamBody,
+    bodyLimit: deps.limits.jsonBytes,
+    responses: {
+      201: { description: "The new team.", schema: teamResponse },
+      403: { description: "Not an admin token.", schema: errorResponse },
+      409: { description: "The name is taken.", schema: errorResponse },
+    },
+    handler: async ({ body, reply }) => {
+      if ((await store.teams.get(body.name)) !== null)
+        throw new C8sError("CONFLICT", `a team '${body.name}' already exists`, {
+          details: { team: body.name },
+          hint: "Choose another name, or use the existing team (c8s team ls).",
+        });
+      const record = { id: body.name, name: body.name, createdAt: new Date().toISOString() };
+      await store.teams.insert(record);
+      return reply.status(201).send(record);
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: "GET",
+    url: "/v1/teams",
+    summary: "List teams (installation admins).",
+    tag: "teams",
+    auth: "admin",
+    responses: {
+      200: { description: "Teams.", schema: teamListResponse },
+      403: { description: "Not an admin token.", schema: errorResponse },
+    },
+    handler: async () => ({ teams: await store.teams.list() }),
   });
 }

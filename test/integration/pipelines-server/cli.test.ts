@@ -1,4 +1,4 @@
-/** `c8s runs`, `c8s logs [-f]` and `c8s secret` through the real dispatcher against a real server. */
+/** `c8s runs`, `c8s logs [-f]`, `c8s secret`, `c8s team` and `c8s token` through the real dispatcher against a real server. */
 import assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
@@ -21,7 +21,7 @@ after(async () => {
   await repo?.cleanup();
 });
 
-async function c8s(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
+async function c8s(args: string[], stdin = "", token?: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const o: Buffer[] = [];
@@ -33,7 +33,7 @@ async function c8s(args: string[], stdin = ""): Promise<{ code: number; out: str
     stderr,
     stdin: Readable.from([Buffer.from(stdin)]) as unknown as CliIo["stdin"],
     cwd: process.cwd(),
-    env: { C8S_URL: t.url, C8S_TOKEN: t.token },
+    env: { C8S_URL: t.url, C8S_TOKEN: token ?? t.token },
     onSignal: () => () => undefined,
   };
   const code = await main(args, io);
@@ -136,5 +136,33 @@ void describe("CLI for server runs", () => {
     }
     const unknownStep = await c8s(["runs", "debug", submitted.json.id, "nope"]);
     assert.match(unknownStep.err, /SANDBOX_NOT_FOUND/);
+  });
+
+  void it("creates a team, an owner token for it, and lets the owner mint, list and revoke its team's tokens", async () => {
+    assert.equal((await c8s(["team", "create", "qa"])).code, 0);
+    assert.match((await c8s(["team", "ls"])).out, /^qa\s/m);
+    const lead = await c8s(["token", "create", "lead", "--team", "qa", "--role", "owner", "--expires", "30d"]);
+    assert.equal(lead.code, 0, lead.err);
+    const leadToken = lead.out.trim();
+    assert.match(leadToken, /^c8s_/, "only the token is printed (shown once)");
+    const ci = await c8s(
+      ["token", "create", "ci", "--role", "member", "--scope", "runs:read", "--scope", "runs:write", "--json"],
+      "",
+      leadToken,
+    );
+    assert.equal(ci.code, 0, ci.err);
+    const made = JSON.parse(ci.out) as { id: string; team: string; role: string; scopes: string[] };
+    assert.deepEqual([made.team, made.role, made.scopes], ["qa", "member", ["runs:read", "runs:write"]]);
+    const ls = await c8s(["token", "ls"], "", leadToken);
+    assert.match(ls.out, /\sci\s+qa\s+member\s/);
+    assert.doesNotMatch(ls.out, /\sadmin\s+default\s/, "an owner sees its own team's tokens only");
+    const up = await c8s(["token", "create", "boss", "--role", "admin"], "", leadToken);
+    assert.notEqual(up.code, 0);
+    assert.match(up.err, /PERMISSION_DENIED/);
+    assert.equal((await c8s(["token", "revoke", made.id], "", leadToken)).code, 0);
+    assert.match(
+      (await c8s(["token", "ls", "--json"], "", leadToken)).out,
+      new RegExp(`"id": "${made.id}"[^}]*"revokedAt": "2`),
+    );
   });
 });

@@ -89,11 +89,11 @@ void describe("authentication", () => {
     }
   });
 
-  void it("tokens: admin creates a scoped token that works but cannot manage tokens; revoked → 401", async () => {
+  void it("tokens: admin creates a member token that works but cannot manage tokens; revoked → 401", async () => {
     const created = await t.api("POST", "/v1/tokens", { body: { name: "ci" } });
     assert.equal(created.statusCode, 201, created.body);
-    const { id, token, scopes } = created.json() as { id: string; token: string; scopes: string[] };
-    assert.deepEqual(scopes, ["sandboxes"]);
+    const { id, token, role, team } = created.json() as { id: string; token: string; role: string; team: string };
+    assert.deepEqual([role, team], ["member", "default"]);
     assert.equal((await t.api("GET", "/v1/sandboxes", { token })).statusCode, 200);
     const denied = await t.api("GET", "/v1/tokens", { token });
     assert.equal(denied.statusCode, 403);

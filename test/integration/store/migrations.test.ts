@@ -95,6 +95,43 @@ function migrationCases(name: string, open: () => Promise<SqlClient>, skip: stri
       }
     });
 
+    void it("migration 5 puts what existed in the default team and maps old scopes to roles", async () => {
+      const db = await open();
+      try {
+        await runMigrations(
+          db,
+          MIGRATIONS.filter((m) => m.id < 5),
+        );
+        for (const [id, scopes] of [
+          ["tok_admin", '["admin"]'],
+          ["tok_user", '["sandboxes"]'],
+        ] as const)
+          await db.query(
+            "INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES ($1, $1, $1, $2::jsonb, now())",
+            [id, scopes],
+          );
+        await db.query(
+          "INSERT INTO secrets (name, ciphertext, created_at, updated_at) VALUES ('DEPLOY', 'v1:x', now(), now())",
+        );
+        await runMigrations(db, MIGRATIONS);
+        const tokens = await db.query("SELECT id, team_id, role, scopes, expires_at FROM tokens ORDER BY id");
+        assert.deepEqual(tokens.rows, [
+          { id: "tok_admin", team_id: "default", role: "admin", scopes: [], expires_at: null },
+          { id: "tok_user", team_id: "default", role: "member", scopes: [], expires_at: null },
+        ]);
+        const secrets = await db.query("SELECT team_id, name FROM secrets");
+        assert.deepEqual(secrets.rows, [{ team_id: "default", name: "DEPLOY" }]);
+        // Two teams may now hold a secret of the same name.
+        await db.query(
+          "INSERT INTO secrets (team_id, name, ciphertext, created_at, updated_at) VALUES ('other', 'DEPLOY', 'v1:y', now(), now())",
+        );
+        const teams = await db.query("SELECT id, name FROM teams");
+        assert.deepEqual(teams.rows, [{ id: "default", name: "default" }]);
+      } finally {
+        await db.close();
+      }
+    });
+
     void it("a transaction commits on success and rolls back on a throw", async () => {
       const db = await open();
       try {

@@ -1,0 +1,68 @@
+/**
+ * Teams and tokens on a c8s server: an installation admin creates teams and tokens in any;
+ * a team owner creates, lists and revokes its own team's tokens (a role no higher than its own).
+ */
+import { ApiClient } from "./http.ts";
+import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
+
+export type TokenRole = "admin" | "owner" | "member" | "viewer";
+
+export interface TeamInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  team: string;
+  role: TokenRole;
+  /** What the token may do: its role's scopes, narrowed to those it was created with. */
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface CreateTokenOptions {
+  name: string;
+  /** Default: the caller's team. */
+  team?: string;
+  /** Default `member`. */
+  role?: TokenRole;
+  /** Narrower scopes than the role's, e.g. `["runs:read"]`. */
+  scopes?: string[];
+  /** A duration: `30d`, `12h`, `45m`, `3600s`. Default: never expires. */
+  expiresIn?: string;
+}
+
+export class Tokens {
+  private constructor(private readonly api: ApiClient) {}
+
+  static connect(options: ConnectionOptions = {}): Tokens {
+    return new Tokens(new ApiClient(connectionFromEnv(options)));
+  }
+
+  /** The token value is in this result only; it is stored hashed. */
+  create(options: CreateTokenOptions): Promise<TokenInfo & { token: string }> {
+    return this.api.json("POST", "/v1/tokens", { json: options });
+  }
+
+  async list(): Promise<TokenInfo[]> {
+    return (await this.api.json<{ tokens: TokenInfo[] }>("GET", "/v1/tokens")).tokens;
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.api.request("DELETE", `/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  createTeam(name: string): Promise<TeamInfo> {
+    return this.api.json<TeamInfo>("POST", "/v1/teams", { json: { name } });
+  }
+
+  async listTeams(): Promise<TeamInfo[]> {
+    return (await this.api.json<{ teams: TeamInfo[] }>("GET", "/v1/teams")).teams;
+  }
+}
