@@ -4,6 +4,7 @@ import type { SandboxEngineApi } from "../engine/types.ts";
 import type { Store } from "../store/types.ts";
 import type { C8sMetrics } from "./c8s-metrics.ts";
 import type { RouteRegistry } from "./route-registry.ts";
+import { DEFAULT_WS_MESSAGE_BYTES } from "./ws-messages.ts";
 
 export interface RouteDeps {
   engine: SandboxEngineApi;
@@ -22,14 +23,18 @@ export interface BodyLimits {
   jsonBytes: number;
   /** Raw uploads: file contents, tar archives, stdin chunks. */
   uploadBytes: number;
+  /** One client WebSocket message (exec start frame, stdin chunk); larger → error frame + close 1009. */
+  wsMessageBytes: number;
 }
 
 /** JSON bodies are capped well below uploads: nothing legitimate sends megabytes of JSON. */
 export const DEFAULT_JSON_BODY_LIMIT = 8 * 1024 * 1024;
 
-export function bodyLimitsFor(config: C8sConfig, jsonBytes?: number): BodyLimits {
+export function bodyLimitsFor(config: C8sConfig, jsonBytes?: number, wsMessageBytes?: number): BodyLimits {
+  const json = Math.min(jsonBytes ?? DEFAULT_JSON_BODY_LIMIT, config.bodyLimitBytes);
   return {
-    jsonBytes: Math.min(jsonBytes ?? DEFAULT_JSON_BODY_LIMIT, config.bodyLimitBytes),
+    jsonBytes: json,
     uploadBytes: config.bodyLimitBytes,
+    wsMessageBytes: Math.min(wsMessageBytes ?? DEFAULT_WS_MESSAGE_BYTES, json),
   };
 }

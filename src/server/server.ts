@@ -3,7 +3,7 @@
  * live in `routes/` by resource; errors become responses in one handler; every `/v1` call is
  * authenticated; requests are logged without tokens, query strings or bodies.
  */
-import websocket from "@fastify/websocket";
+import websocket, { type WebsocketPluginOptions } from "@fastify/websocket";
 import { WebSocket } from "ws";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { C8sConfig } from "../config/config.ts";
@@ -26,6 +26,10 @@ import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { createAuditHooks } from "./audit.ts";
+import { boundedWebSocketClass, webSocketErrorHandler } from "./ws-messages.ts";
+
+/** The plugin types its `WebSocket` option as `ws`'s default export (class and namespace). */
+type WsClassOption = NonNullable<NonNullable<WebsocketPluginOptions["options"]>["WebSocket"]>;
 
 export interface BuildServerOptions {
   engine: SandboxEngineApi;
@@ -41,6 +45,8 @@ export interface BuildServerOptions {
   subscribeEvents?: (listener: (event: SandboxEvent) => void) => () => void;
   /** Cap for JSON bodies (default 8 MiB, never above `config.bodyLimitBytes`). */
   jsonBodyLimitBytes?: number;
+  /** Cap for one client WebSocket message (default 1 MiB, never above the JSON cap). */
+  wsMessageLimitBytes?: number;
 }
 
 declare module "fastify" {
@@ -54,7 +60,7 @@ declare module "fastify" {
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const { engine, store, config, version } = options;
-  const limits = bodyLimitsFor(config, options.jsonBodyLimitBytes);
+  const limits = bodyLimitsFor(config, options.jsonBodyLimitBytes, options.wsMessageLimitBytes);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
     bodyLimit: limits.jsonBytes,
@@ -122,7 +128,13 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await closeWebSockets([...app.websocketServer.clients], 1000);
   });
 
-  void app.register(websocket, { options: { maxPayload: limits.jsonBytes } });
+  void app.register(websocket, {
+    options: {
+      maxPayload: limits.wsMessageBytes,
+      WebSocket: boundedWebSocketClass(limits.wsMessageBytes) as unknown as WsClassOption,
+    },
+    errorHandler: webSocketErrorHandler,
+  });
   void app.register(async (scope) => {
     await systemRoutes(scope, deps);
     await sandboxRoutes(scope, deps);

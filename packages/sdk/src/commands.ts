@@ -34,6 +34,9 @@ export function toArgv(cmd: string | readonly string[]): string[] {
   return [...cmd];
 }
 
+/** Raw bytes per stdin frame: base64 of it stays well under the server's 1 MiB message limit. */
+const STDIN_FRAME_BYTES = 512 * 1024;
+
 export function toBase64(data: string | Uint8Array): string {
   return typeof data === "string" ? Buffer.from(data, "utf8").toString("base64") : Buffer.from(data).toString("base64");
 }
@@ -226,8 +229,15 @@ export class CommandHandle {
     return new Commands(this.api, this.sandboxId).kill(this.execId, signal);
   }
 
+  /** Sends stdin in frames of at most 512 KiB (the server refuses messages above 1 MiB). */
   sendStdin(data: string | Uint8Array): Promise<void> {
-    return this.queue({ type: "stdin", data: toBase64(data) });
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);
+    // Every frame is queued now (not after the previous one is sent), so a later call stays after.
+    const sent: Array<Promise<void>> = [];
+    for (let at = 0; at === 0 || at < bytes.length; at += STDIN_FRAME_BYTES) {
+      sent.push(this.queue({ type: "stdin", data: toBase64(bytes.subarray(at, at + STDIN_FRAME_BYTES)) }));
+    }
+    return Promise.all(sent).then(() => undefined);
   }
 
   closeStdin(): Promise<void> {

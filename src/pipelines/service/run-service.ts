@@ -14,13 +14,7 @@ import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
-import {
-  DEFAULT_TEAM,
-  type RunRecord,
-  type RunStepRecord,
-  type RunTrigger,
-  type Store,
-} from "../../store/index.ts";
+import { DEFAULT_TEAM, type RunRecord, type RunStepRecord, type RunTrigger, type Store } from "../../store/index.ts";
 import { planPipeline } from "../spec/plan.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
 import { secretsRefused } from "./run-secrets.ts";

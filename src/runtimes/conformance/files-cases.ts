@@ -1,6 +1,7 @@
 /** File semantics and the path policy every runtime must share. */
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { extract, pack } from "tar-stream";
 import type { ConformanceCase } from "./context.ts";
 import { collect, rejectsWithCode, sh } from "./helpers.ts";
@@ -41,8 +42,8 @@ export async function readTar(stream: Readable): Promise<Map<string, { type: str
     ex.on("finish", resolve);
     ex.on("error", reject);
   });
-  stream.pipe(ex);
-  await done;
+  // pipeline: an error of the source (not only of the extractor) fails the read, never the process.
+  await Promise.all([pipeline(stream, ex), done]);
   return out;
 }
 

@@ -42,29 +42,31 @@ export function execQuery(options: { container: string; command: string[]; stdin
 export type ExecStatus =
   { kind: "exit"; exitCode: number } | { kind: "error"; message: string; reason: string | undefined };
 
-interface StatusCause {
-  reason?: string;
-  message?: string;
-}
-
 /**
  * Reads a metav1.Status from channel 3. Success → exit 0. `NonZeroExitCode` carries the
  * code in `details.causes[reason=ExitCode]`. Some nodes (KWOK, older kubelets) report only a
  * message such as `command terminated with non-zero exit code: exit status 3`: parsed too.
  */
 export function parseExecStatus(payload: string): ExecStatus {
-  let status: { status?: string; message?: string; reason?: string; details?: { causes?: StatusCause[] } };
+  let parsed: unknown;
   try {
-    status = JSON.parse(payload) as typeof status;
+    parsed = JSON.parse(payload);
   } catch {
     return messageStatus(payload, undefined);
   }
-  if (status.status === "Success") return { kind: "exit", exitCode: 0 };
-  const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
-  if (cause?.message !== undefined && /^\d+$/.test(cause.message)) {
-    return { kind: "exit", exitCode: Number(cause.message) };
-  }
-  return messageStatus(status.message ?? payload, status.reason);
+  // Any JSON may arrive (null, a number, causes that are not a list): read only what has the right shape.
+  const status = record(parsed);
+  if (status["status"] === "Success") return { kind: "exit", exitCode: 0 };
+  const causes = record(status["details"])["causes"];
+  const cause = Array.isArray(causes) ? causes.map(record).find((c) => c["reason"] === "ExitCode") : undefined;
+  const code = cause?.["message"];
+  if (typeof code === "string" && /^\d+$/.test(code)) return { kind: "exit", exitCode: Number(code) };
+  const message = typeof status["message"] === "string" ? status["message"] : payload;
+  return messageStatus(message, typeof status["reason"] === "string" ? status["reason"] : undefined);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function messageStatus(message: string, reason: string | undefined): ExecStatus {

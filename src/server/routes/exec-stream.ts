@@ -18,13 +18,17 @@ import {
 import type { RouteDeps } from "../deps.ts";
 import type { C8sRouteConfig } from "../route-registry.ts";
 import { parseInput } from "../validate.ts";
+import { errorFrame, parseClientMessage, type WsFrame } from "../ws-messages.ts";
 
 const TAG = "exec";
 const START_TIMEOUT_MS = 30_000;
 const HIGH_WATER_BYTES = 1024 * 1024;
 const WS_CONFIG: C8sRouteConfig = { auth: "token", queryToken: true };
 
-type Frame = Record<string, unknown> & { type: string };
+/** Control frames queued but not applied yet: above this the socket is paused (back-pressure). */
+const MAX_QUEUED_FRAMES = 64;
+
+type Frame = WsFrame;
 
 /** Sends one JSON frame; waits for the write only under back-pressure. Shared by the run-log stream. */
 export function send(socket: WebSocket, frame: Frame): Promise<void> {
@@ -38,17 +42,7 @@ export function send(socket: WebSocket, frame: Frame): Promise<void> {
   return new Promise((resolve) => socket.send(text, () => resolve()));
 }
 
-function errorFrame(error: unknown): Frame {
-  const e = toC8sError(error);
-  return {
-    type: "error",
-    code: e.code,
-    message: e.code === "INTERNAL" ? "internal server error" : e.message,
-    hint: e.hint ?? null,
-    details: e.details,
-  };
-}
-
+/** Sends c8s's error frame, then closes with the code as reason (1008, or 1011 for a server fault). */
 export async function sendErrorAndClose(socket: WebSocket, error: unknown): Promise<void> {
   const e = toC8sError(error);
   await send(socket, errorFrame(e));
@@ -83,8 +77,10 @@ function controlChannel(socket: WebSocket, request: FastifyRequest) {
   let session: ExecSession | undefined;
   let chain = Promise.resolve();
   const pending: unknown[] = [];
+  let queued = 0;
   async function apply(raw: unknown): Promise<void> {
     if (session === undefined) return;
+    if (raw instanceof C8sError) throw raw;
     const frame = parseInput(clientFrame, raw, "message");
     switch (frame.type) {
       case "stdin":
@@ -106,8 +102,19 @@ function controlChannel(socket: WebSocket, request: FastifyRequest) {
         if (e.code === "VALIDATION_FAILED") return sendErrorAndClose(socket, e);
         // Input racing the exec's end is not an error worth ending the stream for.
         request.log.debug({ code: e.code }, "exec control frame not applied");
+      } finally {
+        settled();
       }
     });
+  }
+  /** A flood of frames waits in the client's socket, not in server memory. */
+  function admitted(): void {
+    queued += 1;
+    if (queued > MAX_QUEUED_FRAMES && !socket.isPaused) socket.pause();
+  }
+  function settled(): void {
+    queued -= 1;
+    if (queued <= MAX_QUEUED_FRAMES / 4 && socket.isPaused) socket.resume();
   }
   return {
     /** Frames that arrived before the session existed (only the stream route has that window). */
@@ -117,22 +124,11 @@ function controlChannel(socket: WebSocket, request: FastifyRequest) {
       for (const raw of pending.splice(0)) enqueue(raw);
     },
     push(raw: unknown): void {
+      admitted();
       if (session === undefined) pending.push(raw);
       else enqueue(raw);
     },
   };
-}
-
-function parseJson(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): unknown {
-  if (isBinary) return undefined;
-  const text = Array.isArray(data)
-    ? Buffer.concat(data).toString("utf8")
-    : Buffer.from(data as ArrayBuffer).toString("utf8");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function execStreamRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -189,7 +185,7 @@ export async function execStreamRoutes(app: FastifyInstance, deps: RouteDeps): P
     (socket, request) => {
       const control = controlChannel(socket, request);
       const abort = new AbortController();
-      socket.on("message", (data, isBinary) => control.push(parseJson(data, isBinary)));
+      socket.on("message", (data, isBinary) => control.push(parseClientMessage(data, isBinary)));
       socket.on("close", () => abort.abort());
       const target = attachments.get(request);
       if (target === undefined) {
@@ -248,12 +244,13 @@ export async function execStreamRoutes(app: FastifyInstance, deps: RouteDeps): P
         abort.abort();
       });
       socket.on("message", (data, isBinary) => {
-        const message = parseJson(data, isBinary);
+        const message = parseClientMessage(data, isBinary);
         if (started) return control.push(message);
         started = true;
         clearTimeout(startTimer);
         void (async () => {
           try {
+            if (message instanceof C8sError) throw message;
             const { type: _type, ...input } = parseInput(streamStartMessage, message, "message");
             const session = await engine.exec(sandboxId, { ...input, stdin: input.stdin ?? true });
             await send(socket, { type: "started", execId: session.id });

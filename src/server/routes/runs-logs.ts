@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { readLogRange } from "../../pipelines/service/live-logs.ts";
 import { TERMINAL_RUN_STATES } from "../../pipelines/service/run-service.ts";
+import { C8sError } from "../../errors/index.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { type C8sRouteConfig, defineRoute } from "../route-registry.ts";
 import { parseInput } from "../validate.ts";
@@ -199,6 +200,17 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       const abort = new AbortController();
       const stop = () => abort.abort();
       socket.on("close", stop);
+      // The log stream is one-way: any client message is a client bug, said so and closed.
+      socket.on("message", () => {
+        stop();
+        void sendErrorAndClose(
+          socket,
+          new C8sError("VALIDATION_FAILED", "the step log stream accepts no client messages", {
+            details: { field: "message" },
+            hint: "Only read from this socket; reconnect with ?cursor= to resume.",
+          }),
+        );
+      });
       deps.shutdown.addEventListener("abort", stop, { once: true });
       void (async () => {
         try {
