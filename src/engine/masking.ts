@@ -4,9 +4,12 @@
  *
  * Correct at any chunk boundary: a stream holds back only a tail that is a proper prefix of
  * some pattern (so at most longest-pattern-minus-one bytes) and re-examines it with the next
- * chunk; `end()` flushes it. A secret is masked in its raw, base64 (all three alignments,
- * standard and URL alphabets), URL-encoded and JSON-escaped forms; each line of a multi-line
- * secret is masked too. `::add-mask::VALUE` lines register VALUE at run time and are dropped.
+ * chunk; `end()` flushes it. A secret is masked in its raw form, base64 (all three alignments,
+ * standard and URL alphabets, padded or not, line-wrapped at any column ≥ 16 with LF or CRLF),
+ * hex (lower/upper), percent-encoded (strict, Python `quote`/`quote_plus`, JS
+ * `encodeURIComponent`; `%20` or `+`; either hex case) and JSON-escaped forms (with `\/` and
+ * `\uXXXX`); each line of a multi-line secret is masked too. `::add-mask::VALUE` lines
+ * register VALUE at run time and are dropped.
  */
 import { Transform, type TransformCallback } from "node:stream";
 
@@ -14,6 +17,14 @@ export const DEFAULT_MASK = "***";
 const ADD_MASK = Buffer.from("::add-mask::");
 /** Longest `::add-mask::` line accepted; a longer one is dropped whole (it may hold a secret). */
 const MAX_COMMAND_LINE = 64 * 1024;
+
+/** A pattern and whether line breaks inside it are skipped (base64 wrapped at any column). */
+interface Pattern {
+  bytes: Buffer;
+  wrapped: boolean;
+  /** Line breaks a wrapped match may span: enough for wrapping at 16 columns or more. */
+  maxBreaks: number;
+}
 
 function base64Forms(value: Buffer): string[] {
   const forms: string[] = [];
@@ -29,24 +40,75 @@ function base64Forms(value: Buffer): string[] {
   return forms;
 }
 
-/** Every form of a secret value that is masked. */
-export function secretForms(value: string): string[] {
-  if (value.length === 0) return [];
-  const forms = new Set<string>([value]);
+const ALPHANUMERIC = /[A-Za-z0-9]/;
+
+/**
+ * Percent-encodings, by the ASCII characters each encoder leaves as they are (besides
+ * letters and digits): strict RFC 3986 and Python's `quote_plus`, Python's `quote` (also
+ * `/`), JS `encodeURIComponent` (also `!'()*`), HTML forms / `URLSearchParams` (`*-._`, not
+ * `~`); each with `%20` or `+` for spaces and upper- or lower-case hex digits.
+ */
+function percentForms(value: string): string[] {
+  const keepSets = ["-._~", "-._~/", "-._~!'()*", "*-._"];
+  const forms: string[] = [];
   const bytes = Buffer.from(value, "utf8");
-  for (const form of base64Forms(bytes)) forms.add(form);
-  forms.add(encodeURIComponent(value));
-  forms.add(encodeURIComponent(value).replace(/%20/g, "+"));
-  forms.add(JSON.stringify(value).slice(1, -1));
-  // JSON with non-ASCII escaped as \uXXXX (what some serialisers emit).
-  forms.add(
-    JSON.stringify(value)
-      .slice(1, -1)
-      .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
-  );
-  if (value.includes("\n"))
-    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) forms.add(line.trim());
-  return [...forms].filter((f) => f.length > 0);
+  for (const keep of keepSets) {
+    let encoded = "";
+    for (const byte of bytes) {
+      const ch = String.fromCharCode(byte);
+      if (byte < 0x80 && (ALPHANUMERIC.test(ch) || keep.includes(ch))) encoded += ch;
+      else encoded += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    }
+    for (const form of [encoded, encoded.replace(/%20/g, "+")])
+      forms.push(
+        form,
+        form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+      );
+  }
+  return forms;
+}
+
+function jsonForms(value: string): string[] {
+  const plain = JSON.stringify(value).slice(1, -1);
+  const unicode = (range: RegExp) => (text: string) =>
+    text.replace(range, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const variants = [
+    plain,
+    // non-ASCII as \uXXXX: Python's json.dumps (from U+0080) and others (from U+007F)
+    unicode(/[\u0080-\uffff]/g)(plain),
+    unicode(/[\u007f-\uffff]/g)(plain),
+  ];
+  const forms: string[] = [];
+  for (const form of variants)
+    forms.push(
+      form,
+      form.replace(/\//g, "\\/"),
+      form.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`),
+    );
+  return forms;
+}
+
+/** Every form of a secret value that is masked (base64 forms also match when line-wrapped). */
+export function secretForms(value: string): string[] {
+  return [...secretPatterns(value).keys()];
+}
+
+/** Forms of a value → whether line breaks may appear inside it (base64 only). */
+function secretPatterns(value: string): Map<string, boolean> {
+  const forms = new Map<string, boolean>();
+  if (value.length === 0) return forms;
+  const add = (form: string, wrapped = false) => {
+    if (form.length > 0) forms.set(form, wrapped || (forms.get(form) ?? false));
+  };
+  add(value);
+  const bytes = Buffer.from(value, "utf8");
+  for (const form of base64Forms(bytes)) add(form, true);
+  add(bytes.toString("hex"));
+  add(bytes.toString("hex").toUpperCase());
+  for (const form of percentForms(value)) add(form);
+  for (const form of jsonForms(value)) add(form);
+  if (value.includes("\n")) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) add(line.trim());
+  return forms;
 }
 
 export interface MaskerOptions {
@@ -56,9 +118,10 @@ export interface MaskerOptions {
 /** The set of values masked in one run. Shared by every stream of the run. */
 export class SecretMasker {
   readonly replacement: Buffer;
-  private readonly patterns = new Set<string>();
+  /** Form → whether it may be line-wrapped. */
+  private readonly patterns = new Map<string, boolean>();
   /** Patterns by first byte, longest first. */
-  private index = new Map<number, Buffer[]>();
+  private index = new Map<number, Pattern[]>();
   private longest = 0;
 
   constructor(values: Iterable<string> = [], options: MaskerOptions = {}) {
@@ -69,9 +132,9 @@ export class SecretMasker {
   /** Registers a value (and its encoded forms). Takes effect for bytes not yet emitted. */
   add(value: string): void {
     let changed = false;
-    for (const form of secretForms(value)) {
-      if (this.patterns.has(form)) continue;
-      this.patterns.add(form);
+    for (const [form, wrapped] of secretPatterns(value)) {
+      if (this.patterns.get(form) === wrapped) continue;
+      this.patterns.set(form, wrapped || (this.patterns.get(form) ?? false));
       changed = true;
     }
     if (changed) this.rebuild();
@@ -85,7 +148,7 @@ export class SecretMasker {
     return this.longest;
   }
 
-  candidates(firstByte: number): readonly Buffer[] | undefined {
+  candidates(firstByte: number): readonly Pattern[] | undefined {
     return this.index.get(firstByte);
   }
 
@@ -100,17 +163,19 @@ export class SecretMasker {
   }
 
   private rebuild(): void {
-    const index = new Map<number, Buffer[]>();
+    const index = new Map<number, Pattern[]>();
     let longest = 0;
-    for (const pattern of this.patterns) {
-      const bytes = Buffer.from(pattern, "utf8");
-      longest = Math.max(longest, bytes.length);
+    for (const [form, wrapped] of this.patterns) {
+      const bytes = Buffer.from(form, "utf8");
+      const maxBreaks = wrapped ? Math.ceil(bytes.length / 16) + 1 : 0;
+      // A wrapped match spans its bytes plus up to two bytes (CR LF) per break.
+      longest = Math.max(longest, bytes.length + 2 * maxBreaks);
       const first = bytes[0] as number;
       const list = index.get(first) ?? [];
-      list.push(bytes);
+      list.push({ bytes, wrapped, maxBreaks });
       index.set(first, list);
     }
-    for (const list of index.values()) list.sort((a, b) => b.length - a.length);
+    for (const list of index.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);
     this.index = index;
     this.longest = longest;
   }
@@ -216,27 +281,60 @@ export class MaskingStream {
         i++;
         continue;
       }
-      const remaining = data.length - i;
       if (!final)
         for (const pattern of candidates)
-          if (pattern.length > remaining && startsWithAt(data, i, pattern, remaining)) {
+          if (matchAt(data, i, pattern) === PARTIAL) {
             // Could be the start of a secret: hold the tail back until more bytes arrive.
             out.push(data.subarray(copyFrom, i));
             this.pending = Buffer.from(data.subarray(i));
             return Buffer.concat(out);
           }
-      for (const pattern of candidates)
-        if (pattern.length <= remaining && startsWithAt(data, i, pattern, pattern.length)) {
+      for (const pattern of candidates) {
+        const end = matchAt(data, i, pattern);
+        if (end > 0) {
           out.push(data.subarray(copyFrom, i), this.masker.replacement);
-          i += pattern.length;
+          i = end;
           copyFrom = i;
           continue outer;
         }
+      }
       i++;
     }
     out.push(data.subarray(copyFrom));
     return Buffer.concat(out);
   }
+}
+
+const NO_MATCH = -1;
+/** The data ended while the pattern still matched. */
+const PARTIAL = -2;
+
+/**
+ * Matches `pattern` at `at`: the end offset of the match, NO_MATCH or PARTIAL. A wrapped
+ * pattern skips CR/LF between its bytes (at most `maxBreaks` line breaks), so base64 wrapped
+ * at any column of 16 or more is matched whatever the wrap position. Bounded by the pattern's
+ * length plus its breaks, so masking stays linear in the data.
+ */
+function matchAt(data: Buffer, at: number, pattern: Pattern): number {
+  const { bytes } = pattern;
+  if (!pattern.wrapped) {
+    const available = Math.min(bytes.length, data.length - at);
+    if (!startsWithAt(data, at, bytes, available)) return NO_MATCH;
+    return available < bytes.length ? PARTIAL : at + bytes.length;
+  }
+  let j = at;
+  let breaks = 0;
+  for (let k = 0; k < bytes.length; k++) {
+    if (k > 0)
+      while (j < data.length && (data[j] === 0x0a || data[j] === 0x0d)) {
+        if (data[j] === 0x0a && ++breaks > pattern.maxBreaks) return NO_MATCH;
+        j++;
+      }
+    if (j >= data.length) return PARTIAL;
+    if (data[j] !== bytes[k]) return NO_MATCH;
+    j++;
+  }
+  return j;
 }
 
 /** A Node Transform that masks a byte stream with one `MaskingStream`. */
