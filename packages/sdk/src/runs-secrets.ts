@@ -1,11 +1,10 @@
 /** Pipeline secrets on a c8s server (admin token): set, list names, remove. Values are never read back. */
-import type { operations } from "./api.gen.ts";
+import type { Json } from "./types.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
 /** A secret's name and times (`GET /v1/secrets`); never its value. */
-export type SecretInfo =
-  operations["get_v1_secrets"]["responses"][200]["content"]["application/json"]["secrets"][number];
+export type SecretInfo = Json<"get_v1_secrets", 200>["secrets"][number];
 
 export class Secrets {
   private constructor(private readonly api: ApiClient) {}

@@ -3,13 +3,13 @@
  * step), and step logs — whole, or followed live over SSE, resuming from the byte offset
  * reached when the connection drops (no gap, no duplicate).
  */
-import type { operations } from "./api.gen.ts";
+import type { Json } from "./types.ts";
 import { parseServerSentEvents } from "./events.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
 /** A run as the server reports it (`GET /v1/runs/:id`; lists leave `steps` out). */
-export type RunInfo = operations["get_v1_runs_by_id"]["responses"][200]["content"]["application/json"];
+export type RunInfo = Json<"get_v1_runs_by_id", 200>;
 export type RunStep = NonNullable<RunInfo["steps"]>[number];
 
 export interface SubmitRunOptions {

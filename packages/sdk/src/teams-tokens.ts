@@ -2,29 +2,15 @@
  * Teams and tokens on a c8s server: an installation admin creates teams and tokens in any;
  * a team owner creates, lists and revokes its own team's tokens (a role no higher than its own).
  */
+import type { Json } from "./types.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
-export type TokenRole = "admin" | "owner" | "member" | "viewer";
-
-export interface TeamInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-}
-
-export interface TokenInfo {
-  id: string;
-  name: string;
-  team: string;
-  role: TokenRole;
-  /** What the token may do: its role's scopes, narrowed to those it was created with. */
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  expiresAt: string | null;
-}
+/** A team (`GET /v1/teams`). */
+export type TeamInfo = Json<"get_v1_teams", 200>["teams"][number];
+/** A token's record (`GET /v1/tokens`); never its value. */
+export type TokenInfo = Json<"get_v1_tokens", 200>["tokens"][number];
+export type TokenRole = TokenInfo["role"];
 
 export interface CreateTokenOptions {
   name: string;

@@ -6,7 +6,7 @@
 import type { operations } from "./api.gen.ts";
 
 /** The JSON body of `operation`'s response `status` (from the generated API types). */
-type Json<
+export type Json<
   O extends keyof operations,
   S extends keyof operations[O]["responses"],
 > = operations[O]["responses"][S] extends {
