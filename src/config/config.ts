@@ -89,8 +89,10 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
-    /** Largest request body accepted by the API. */
+    /** Largest buffered request body accepted by the API (JSON is capped lower; stdin chunks). */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
+    /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
+    uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
     webhooks: z
@@ -132,6 +134,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     allowUnisolated: env["C8S_ALLOW_UNISOLATED"] === "1" || env["C8S_ALLOW_UNISOLATED"] === "true" ? true : undefined,
     logLevel: env["C8S_LOG_LEVEL"],
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
+    uploadLimitBytes: env["C8S_UPLOAD_LIMIT"] || undefined,
     maxima: maximaFromEnv(env),
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
@@ -156,6 +159,7 @@ function settingFor(field: string): string | undefined {
   if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
     return `${CEILING_SETTINGS[name as CeilingName]} setting`;
   if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
+  if (group === "uploadLimitBytes") return "C8S_UPLOAD_LIMIT setting";
   return undefined;
 }
 

@@ -6,7 +6,14 @@
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { C8sError, toC8sError } from "../errors/index.ts";
-import type { FileEntry, Runtime, RuntimeCapabilities, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
+import type {
+  FileEntry,
+  Runtime,
+  RuntimeCapabilities,
+  SandboxHandle,
+  TerminationReason,
+  WriteStreamOptions,
+} from "../runtimes/types.ts";
 import type {
   ExecRecord,
   SandboxEvent,
@@ -388,6 +395,21 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
         await this.runtime.files.mkdir(h, parent, { recursive: true });
         await this.runtime.files.write(h, path, data, options);
       }
+    });
+  }
+
+  readFileStream(sandboxId: string, path: string): Promise<Readable> {
+    return this.withHandle(sandboxId, (h) => this.runtime.files.readStream(h, path));
+  }
+
+  /** Streams a file in (spooled by the runtime, so a failed upload writes nothing), making missing parents first. */
+  writeFileStream(sandboxId: string, path: string, data: Readable, options?: WriteStreamOptions): Promise<void> {
+    return this.withHandle(sandboxId, async (h) => {
+      const parent = posix.dirname(path);
+      if (parent !== "." && parent !== "/" && parent !== path) {
+        await this.runtime.files.mkdir(h, parent, { recursive: true });
+      }
+      await this.runtime.files.writeStream(h, path, data, options);
     });
   }
 

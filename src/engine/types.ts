@@ -3,7 +3,7 @@
  * and the pipeline runner call. The engine knows nothing about HTTP.
  */
 import type { Readable } from "node:stream";
-import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize } from "../runtimes/types.ts";
+import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize, WriteStreamOptions } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxPurpose, SandboxRecord, SandboxState } from "../store/types.ts";
 import type { Caller } from "./ceilings.ts";
 
@@ -101,6 +101,10 @@ export interface SandboxEngineApi {
 
   readFile(sandboxId: string, path: string): Promise<Buffer>;
   writeFile(sandboxId: string, path: string, data: Uint8Array, options?: { mode?: number }): Promise<void>;
+  /** The file as a stream (missing/directory/outside reject before it starts). */
+  readFileStream(sandboxId: string, path: string): Promise<Readable>;
+  /** Writes a file from a stream; nothing is written if the stream fails or passes `maxBytes`. */
+  writeFileStream(sandboxId: string, path: string, data: Readable, options?: WriteStreamOptions): Promise<void>;
   listFiles(sandboxId: string, path: string): Promise<FileEntry[]>;
   statFile(sandboxId: string, path: string): Promise<FileEntry>;
   mkdir(sandboxId: string, path: string, options?: { recursive?: boolean }): Promise<void>;

@@ -69,6 +69,7 @@ export interface WorkloadSandboxes {
   tarOut(sandboxId: string, path: string): Promise<Readable>;
   listFiles(sandboxId: string, path: string): Promise<FileEntry[]>;
   readFile(sandboxId: string, path: string): Promise<Buffer>;
+  readFileStream(sandboxId: string, path: string): Promise<Readable>;
   statFile(sandboxId: string, path: string): Promise<FileEntry>;
   destroy(sandboxId: string): Promise<SandboxRecord>;
   /** Keeps a sandbox (a failed step's, to debug) until `untilMs`: its TTL moves there and idleness no longer ends it. */

@@ -138,6 +138,12 @@ export interface ExecProcess {
   readonly result: Promise<ExecResult>;
 }
 
+export interface WriteStreamOptions {
+  mode?: number;
+  /** Largest accepted upload in bytes; larger fails with FILE_TOO_LARGE. */
+  maxBytes?: number;
+}
+
 export type FileType = "file" | "directory" | "symlink" | "other";
 
 export interface FileEntry {
@@ -162,6 +168,17 @@ export interface FileEntry {
 export interface SandboxFiles {
   read(handle: SandboxHandle, path: string): Promise<Buffer>;
   write(handle: SandboxHandle, path: string, data: Uint8Array, options?: { mode?: number }): Promise<void>;
+  /**
+   * The file's bytes as a stream, read as they are sent (memory stays flat). A missing path, a
+   * directory or a path outside the policy rejects before the stream starts; a failure later
+   * destroys the stream with the error.
+   */
+  readStream(handle: SandboxHandle, path: string): Promise<Readable>;
+  /**
+   * Writes a file from a stream. The stream is spooled to a private temporary file first
+   * (`files/spool.ts`): nothing is written when it fails or passes `maxBytes` (default 1 GiB).
+   */
+  writeStream(handle: SandboxHandle, path: string, data: Readable, options?: WriteStreamOptions): Promise<void>;
   list(handle: SandboxHandle, path: string): Promise<FileEntry[]>;
   stat(handle: SandboxHandle, path: string): Promise<FileEntry>;
   mkdir(handle: SandboxHandle, path: string, options?: { recursive?: boolean }): Promise<void>;

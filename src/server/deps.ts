@@ -21,8 +21,10 @@ export interface RouteDeps {
 export interface BodyLimits {
   /** JSON bodies (create, exec with inline stdin, mkdir, tokens). */
   jsonBytes: number;
-  /** Raw uploads: file contents, tar archives, stdin chunks. */
+  /** Buffered raw bodies: stdin chunks. */
   uploadBytes: number;
+  /** Streamed uploads (file contents, tar archives), spooled to disk: memory stays flat. */
+  fileUploadBytes: number;
   /** One client WebSocket message (exec start frame, stdin chunk); larger → error frame + close 1009. */
   wsMessageBytes: number;
 }
@@ -35,6 +37,7 @@ export function bodyLimitsFor(config: C8sConfig, jsonBytes?: number, wsMessageBy
   return {
     jsonBytes: json,
     uploadBytes: config.bodyLimitBytes,
+    fileUploadBytes: config.uploadLimitBytes,
     wsMessageBytes: Math.min(wsMessageBytes ?? DEFAULT_WS_MESSAGE_BYTES, json),
   };
 }

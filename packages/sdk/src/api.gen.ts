@@ -481,7 +481,7 @@ export interface paths {
      */
     get: operations["get_v1_sandboxes_by_id_files"];
     /**
-     * Write a file (created or replaced) from the raw request body.
+     * Write a file (created or replaced) from the raw request body, streamed; a failed upload writes nothing.
      * @description Needs the scope `sandboxes:write`; a sandbox of another team is 404.
      */
     put: operations["put_v1_sandboxes_by_id_files"];

@@ -3,7 +3,7 @@
  * this; until it exists the run uses `DirectoryArtifactStore` under the run directory.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, normalize } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -28,7 +28,15 @@ export class DirectoryArtifactStore implements ArtifactStore {
       throw new C8sError("INVALID_ARGUMENT", `artifact key escapes the store: ${key}`);
     const path = join(this.root, clean);
     await mkdir(dirname(path), { recursive: true });
-    await pipeline(data, createWriteStream(path));
+    // Written beside and renamed: a read that fails half-way leaves no truncated artifact.
+    const partial = `${path}.partial`;
+    try {
+      await pipeline(data, createWriteStream(partial));
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
     return { key: clean, size: (await stat(path)).size };
   }
 }

@@ -3,7 +3,7 @@
  * engine's file API bound to the step's sandbox (so it works the same on every runtime).
  * A file is stored as itself, a directory as a tar, a glob as every file it matches.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { FileEntry } from "../../runtimes/types.ts";
 import type { ArtifactStore, StoredArtifact } from "./artifact-store.ts";
 import { matchesGlob } from "../spec/glob.ts";
@@ -11,7 +11,8 @@ import { matchesGlob } from "../spec/glob.ts";
 /** One sandbox's files, as the engine serves them. */
 export interface ArtifactSource {
   list(path: string): Promise<FileEntry[]>;
-  read(path: string): Promise<Buffer>;
+  /** The file as a stream (read as it is stored: an artifact is never held whole in memory). */
+  read(path: string): Promise<Readable>;
   tarOut(path: string): Promise<Readable>;
 }
 
@@ -81,7 +82,7 @@ export async function collectArtifacts(options: {
         (data) => ({ data }),
         (error: unknown) => ({ error }),
       );
-      if ("data" in file) await put(pattern, Readable.from([file.data]));
+      if ("data" in file) await put(pattern, file.data);
       else {
         const tar = await files.tarOut(path).catch(() => null);
         if (tar !== null && (await isDirectory(files, path))) await put(pattern, tar, ".tar");
@@ -97,7 +98,7 @@ export async function collectArtifacts(options: {
     const base = segments.slice(0, firstGlob).join("/");
     const matches = (await walk(files, workdir, base)).filter((p) => matchesGlob(p, pattern));
     if (matches.length === 0) result.missing.push(raw);
-    for (const path of matches) await put(path, Readable.from([await files.read(`${workdir}/${path}`)]));
+    for (const path of matches) await put(path, await files.read(`${workdir}/${path}`));
   }
   return result;
 }

@@ -214,7 +214,7 @@ export class SandboxStepExecutor implements StepExecutor {
         const collected = await collectArtifacts({
           files: {
             list: (path) => o.sandboxes.listFiles(id, path),
-            read: (path) => o.sandboxes.readFile(id, path),
+            read: (path) => o.sandboxes.readFileStream(id, path),
             tarOut: (path) => o.sandboxes.tarOut(id, path),
           },
           workdir: o.workdir,

@@ -212,6 +212,7 @@ function inTeam(s: WorkloadSandboxes, teamId: string): WorkloadSandboxes {
     tarOut: (id, path) => s.tarOut(id, path),
     listFiles: (id, path) => s.listFiles(id, path),
     readFile: (id, path) => s.readFile(id, path),
+    readFileStream: (id, path) => s.readFileStream(id, path),
     statFile: (id, path) => s.statFile(id, path),
     destroy: (id) => s.destroy(id),
     keep: (id, untilMs) => s.keep(id, untilMs),

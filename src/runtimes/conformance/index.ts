@@ -13,6 +13,7 @@ import { filesCases } from "./files-cases.ts";
 import { defaultSpec, type SpecOverrides } from "./helpers.ts";
 import { lifecycleCases } from "./lifecycle-cases.ts";
 import { limitsCases } from "./limits-cases.ts";
+import { streamCases } from "./stream-cases.ts";
 import { workloadCases } from "./workload-cases.ts";
 
 export { CONFORMANCE_OWNER, collect, defaultSpec, finish, run, sh, type RunOutput } from "./helpers.ts";
@@ -37,6 +38,7 @@ export interface ConformanceOptions {
 export const conformanceCases: readonly ConformanceCase[] = [
   ...execCases,
   ...filesCases,
+  ...streamCases,
   ...lifecycleCases,
   ...limitsCases,
   ...workloadCases,

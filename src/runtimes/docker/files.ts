@@ -9,16 +9,18 @@
  */
 import { posix } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type Docker from "dockerode";
 import { extract, pack } from "tar-stream";
 import { C8sError } from "../../errors/index.ts";
 import {
   allowedRoots,
   isAllowedPath,
+  isoOrEpoch,
   isWithin,
   normalizeSandboxPath,
-  readAndValidateTar,
   symlinkEscape,
+  withSpooled,
 } from "../files/index.ts";
 import type { FileEntry, SandboxFiles, SandboxHandle } from "../types.ts";
 import { translateDockerError } from "./errors.ts";
@@ -30,6 +32,7 @@ import {
   type PathStat,
   type TarHeader,
 } from "./archive.ts";
+import { firstFileOf } from "./archive-stream.ts";
 import { dockerRef } from "./handle.ts";
 
 export { fileTypeFromGoMode, parsePathStatHeader } from "./archive.ts";
@@ -166,13 +169,11 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
         }, reject);
       });
       ex.once("finish", () => resolvePromise());
-      ex.once("error", reject);
-      stream.once("error", reject);
-      stream.pipe(ex);
+      pipeline(stream, ex).catch(reject);
     });
   }
 
-  async function putTar(handle: SandboxHandle, dir: string, archive: Buffer): Promise<void> {
+  async function putTar(handle: SandboxHandle, dir: string, archive: Buffer | Readable): Promise<void> {
     const container = docker.getContainer(dockerRef(handle).containerId);
     await container.putArchive(archive, { path: dir }).catch(translate(handle, `write into ${dir}`));
   }
@@ -212,6 +213,17 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
     await putTar(handle, dir, await buildTar(entries));
   }
 
+  /** Where a write lands: the real parent directory (which must exist) and the file's name. */
+  async function writeTarget(handle: SandboxHandle, path: string): Promise<{ parent: string; name: string }> {
+    const r = await resolve(handle, path, true);
+    if (r.stat !== null && fileTypeFromGoMode(r.stat.mode) === "directory") throw isDir(r.path);
+    const parent = posix.dirname(r.real);
+    const parentStat = await resolve(handle, parent, true);
+    if (parentStat.stat === null) throw notFound(parent);
+    if (fileTypeFromGoMode(parentStat.stat.mode) !== "directory") throw notDir(parent);
+    return { parent: parentStat.real, name: posix.basename(r.real) };
+  }
+
   function toEntry(path: string, st: PathStat, linkTarget?: string): FileEntry {
     const type = fileTypeFromGoMode(st.mode);
     return {
@@ -220,7 +232,7 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
       type,
       size: type === "directory" ? 0 : st.size,
       mode: st.mode % 0o1000,
-      modifiedAt: new Date(st.mtime).toISOString(),
+      modifiedAt: isoOrEpoch(st.mtime),
       ...(linkTarget === undefined ? {} : { linkTarget }),
     };
   }
@@ -249,16 +261,9 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
     },
 
     async write(handle, path, data, options) {
-      const r = await resolve(handle, path, true);
-      if (r.stat !== null && fileTypeFromGoMode(r.stat.mode) === "directory") throw isDir(r.path);
-      const parent = posix.dirname(r.real);
-      const parentStat = await resolve(handle, parent, true);
-      if (parentStat.stat === null) throw notFound(parent);
-      if (fileTypeFromGoMode(parentStat.stat.mode) !== "directory") throw notDir(parent);
-      const archive = await buildTar([
-        { name: posix.basename(r.real), type: "file", mode: options?.mode ?? 0o644, body: data },
-      ]);
-      await putTar(handle, parentStat.real, archive);
+      const { parent, name } = await writeTarget(handle, path);
+      const archive = await buildTar([{ name, type: "file", mode: options?.mode ?? 0o644, body: data }]);
+      await putTar(handle, parent, archive);
     },
 
     async list(handle, path) {
@@ -276,7 +281,7 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
           type,
           size: type === "file" ? (header.size ?? 0) : 0,
           mode: (header.mode ?? 0) & 0o777,
-          modifiedAt: (header.mtime ?? new Date(0)).toISOString(),
+          modifiedAt: isoOrEpoch(header.mtime),
           ...(type === "symlink" ? { linkTarget: header.linkname ?? "" } : {}),
         });
       });
@@ -338,14 +343,17 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
       // The engine names entries `./x`; the contract says entries relative to the directory.
       const out = pack();
       const result = new PassThrough();
-      (out as unknown as Readable).pipe(result);
+      pipeline(out as unknown as Readable, result).catch((error: unknown) =>
+        result.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
       eachEntry(source, async (header, body) => {
         const name = header.name.replace(/^\.\//, "");
         if (name === "" || name === "./" || name === ".") return;
         const rewritten = { ...header, name } as Parameters<typeof out.entry>[0];
         await new Promise<void>((done, fail) => {
           const callback = (error?: Error | null) => (error ? fail(error) : done());
-          if (header.type === "file" || header.type === "contiguous-file") body.pipe(out.entry(rewritten, callback));
+          if (header.type === "file" || header.type === "contiguous-file")
+            pipeline(body, out.entry(rewritten)).then(() => callback(), callback);
           else out.entry(rewritten, callback);
         });
       }).then(
@@ -356,11 +364,37 @@ export function createDockerFiles(deps: DockerFilesDeps): SandboxFiles {
     },
 
     async tarIn(handle, path, tar) {
-      const archive = await readAndValidateTar(tar);
+      await withSpooled(tar, { tar: true }, async (archive) => {
+        const r = await resolve(handle, path, true);
+        if (r.stat !== null && fileTypeFromGoMode(r.stat.mode) !== "directory") throw notDir(r.path);
+        if (r.stat === null) await mkdirs(handle, r.real, true);
+        await putTar(handle, r.real, archive.open());
+      });
+    },
+
+    async readStream(handle, path) {
       const r = await resolve(handle, path, true);
-      if (r.stat !== null && fileTypeFromGoMode(r.stat.mode) !== "directory") throw notDir(r.path);
-      if (r.stat === null) await mkdirs(handle, r.real, true);
-      await putTar(handle, r.real, archive);
+      if (r.stat === null) throw notFound(r.path);
+      if (fileTypeFromGoMode(r.stat.mode) === "directory") throw isDir(r.path);
+      return firstFileOf(await getTar(handle, r.real), r.path);
+    },
+
+    async writeStream(handle, path, data, options) {
+      const limit = options?.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
+      await withSpooled(data, limit, async (spooled) => {
+        const { parent, name } = await writeTarget(handle, path);
+        const archive = pack();
+        const header = {
+          name,
+          type: "file" as const,
+          mode: options?.mode ?? 0o644,
+          size: spooled.size,
+          mtime: new Date(),
+        };
+        const filled = pipeline(spooled.open(), archive.entry(header)).then(() => archive.finalize());
+        filled.catch((error: unknown) => archive.destroy(error instanceof Error ? error : new Error(String(error))));
+        await Promise.all([putTar(handle, parent, archive as unknown as Readable), filled]);
+      });
     },
   };
 }

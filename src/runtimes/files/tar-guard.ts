@@ -5,7 +5,8 @@
  * below a symlink the same archive created, links pointing outside, device nodes.
  */
 import { posix } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { extract } from "tar-stream";
 import { C8sError } from "../../errors/index.ts";
 
@@ -13,11 +14,6 @@ export interface TarEntryInfo {
   name: string;
   type: string;
   linkname?: string | null | undefined;
-}
-
-export interface TarGuardOptions {
-  /** Largest archive accepted, bytes (default 1 GiB). */
-  maxBytes?: number;
 }
 
 const ALLOWED_TYPES = new Set([
@@ -87,30 +83,6 @@ export class TarSlipChecker {
   }
 }
 
-/**
- * Reads a whole tar stream, validates every entry and returns the archive bytes (so the
- * caller forwards exactly what was checked). Rejects with PATH_OUTSIDE_SANDBOX or TAR_INVALID.
- */
-export async function readAndValidateTar(stream: Readable, options: TarGuardOptions = {}): Promise<Buffer> {
-  const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    total += buf.length;
-    if (total > maxBytes) {
-      throw new C8sError("FILE_TOO_LARGE", `The archive is larger than ${maxBytes} bytes.`, {
-        details: { maxBytes },
-        hint: "Upload a smaller archive or split it.",
-      });
-    }
-    chunks.push(buf);
-  }
-  const archive = Buffer.concat(chunks);
-  await validateTarBuffer(archive);
-  return archive;
-}
-
 function notATar(error: Error): C8sError {
   return error instanceof C8sError
     ? error
@@ -120,30 +92,37 @@ function notATar(error: Error): C8sError {
       });
 }
 
-export async function validateTarBuffer(archive: Buffer): Promise<void> {
+/**
+ * Reads a tar stream to its end and checks every entry (memory stays flat: entry bodies are
+ * drained, not kept). Rejects with PATH_OUTSIDE_SANDBOX or TAR_INVALID; nothing is extracted.
+ */
+export async function validateTarStream(stream: Readable): Promise<void> {
   const checker = new TarSlipChecker();
   const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => {
+      reject(notATar(error));
+      ex.destroy();
+      stream.destroy();
+    };
     ex.on("entry", (header, body, next) => {
       // An archive that ends inside an entry fails the entry's body stream, not the extractor:
       // without this handler that 'error' was uncaught and took the whole server down.
-      body.on("error", (error: Error) => {
-        reject(notATar(error));
-        ex.destroy();
-      });
+      body.on("error", fail);
       try {
         checker.check({ name: header.name, type: header.type ?? "file", linkname: header.linkname });
       } catch (error) {
-        reject(error as Error);
-        ex.destroy();
+        fail(error as Error);
         return;
       }
       body.on("end", () => next());
       body.resume();
     });
     ex.on("finish", () => resolve());
-    ex.on("error", (error: Error) => reject(notATar(error)));
+    pipeline(stream, ex).catch(fail);
   });
-  ex.end(archive);
-  await done;
+}
+
+export async function validateTarBuffer(archive: Buffer): Promise<void> {
+  await validateTarStream(Readable.from([archive]));
 }

@@ -4,8 +4,8 @@
  * tar streams coming in pass the shared tar-slip guard before one byte reaches the pod.
  */
 import { posix } from "node:path";
-import { PassThrough, type Readable } from "node:stream";
-import { readAndValidateTar } from "../files/index.ts";
+import type { Readable } from "node:stream";
+import { streamCommandOutput, withSpooled } from "../files/index.ts";
 import type { FileEntry, SandboxFiles, SandboxHandle } from "../types.ts";
 import type { PodRef, StartExecOptions } from "./exec.ts";
 import {
@@ -39,7 +39,7 @@ export interface FileExecutor {
     ref: PodRef,
     options: StartExecOptions,
     input?: Readable,
-  ): Promise<{ stdout: Readable; done: Promise<{ exitCode: number | null; stderr: string }> }>;
+  ): Promise<{ stdout: Readable; done: Promise<{ exitCode: number | null; stderr: string }>; abort: () => void }>;
 }
 
 export function createPodFiles(executor: FileExecutor): SandboxFiles {
@@ -54,6 +54,41 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     });
     if (result.exitCode !== 0) throw fileErrorFor(result.exitCode, path, result.stderr.toString("utf8"));
     return result.stdout;
+  };
+
+  /** A script whose stdout is the download (see files/command-output.ts). */
+  const download = async (handle: SandboxHandle, script: string, path: string): Promise<Readable> => {
+    const { ref, workdir } = executor.target(handle);
+    const absolute = sandboxPath(workdir, path);
+    const { stdout, done, abort } = await executor.stream(ref, {
+      command: fileCommand(script, workdir, absolute),
+      cwd: "/",
+      env: {},
+    });
+    return streamCommandOutput({
+      stdout,
+      outcome: done.then(({ exitCode, stderr }) => (exitCode === 0 ? null : fileErrorFor(exitCode, path, stderr))),
+      abort,
+    });
+  };
+
+  /** A script reading exactly `spooled.size` bytes of stdin (`head -c`), fed from the spool. */
+  const upload = async (
+    handle: SandboxHandle,
+    script: string,
+    path: string,
+    spooled: { size: number; open(): Readable },
+  ): Promise<void> => {
+    const { ref, workdir } = executor.target(handle);
+    const absolute = sandboxPath(workdir, path);
+    const { stdout, done } = await executor.stream(
+      ref,
+      { command: fileCommand(script, workdir, absolute, spooled.size), cwd: "/", env: {} },
+      spooled.open(),
+    );
+    stdout.resume();
+    const { exitCode, stderr } = await done;
+    if (exitCode !== 0) throw fileErrorFor(exitCode, path, stderr);
   };
 
   const stat = async (handle: SandboxHandle, path: string): Promise<FileEntry> => {
@@ -82,37 +117,18 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     remove: async (handle, path, options) => {
       await run(handle, removeScript(options?.recursive ?? false), path);
     },
+    readStream: (handle, path) => download(handle, readScript(), path),
+    writeStream: async (handle, path, data, options) => {
+      const limit = options?.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
+      await withSpooled(data, limit, (spooled) => upload(handle, writeScript(options?.mode), path, spooled));
+    },
     tarOut: async (handle, path) => {
-      const { ref, workdir } = executor.target(handle);
-      const absolute = sandboxPath(workdir, path);
       const info = await stat(handle, path);
       if (info.type !== "directory" && info.type !== "symlink") throw fileErrorFor(46, path, "");
-      const { stdout, done } = await executor.stream(ref, {
-        command: fileCommand(tarOutScript(), workdir, absolute),
-        cwd: "/",
-        env: {},
-      });
-      const out = new PassThrough();
-      stdout.pipe(out, { end: false });
-      stdout.once("end", () => {
-        void done.then(({ exitCode, stderr }) => {
-          if (exitCode === 0) out.end();
-          else out.destroy(fileErrorFor(exitCode, path, stderr));
-        });
-      });
-      return out;
+      return download(handle, tarOutScript(), path);
     },
     tarIn: async (handle, path, tar) => {
-      const { ref, workdir } = executor.target(handle);
-      const absolute = sandboxPath(workdir, path);
-      const checked = await readAndValidateTar(tar);
-      const result = await executor.run(ref, {
-        command: fileCommand(tarInScript(), workdir, absolute, checked.length),
-        cwd: "/",
-        env: {},
-        input: checked,
-      });
-      if (result.exitCode !== 0) throw fileErrorFor(result.exitCode, path, result.stderr.toString("utf8"));
+      await withSpooled(tar, { tar: true }, (archive) => upload(handle, tarInScript(), path, archive));
     },
   };
 }

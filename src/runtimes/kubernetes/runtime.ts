@@ -403,10 +403,19 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         },
         stream: async (ref, execOptions, input?: Readable) => {
           const process = await edge("run a file operation", undefined, () => startExec(kubeConfig, ref, execOptions));
-          if (input === undefined) await process.closeStdin();
           const errors: Buffer[] = [];
           process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
+          const fed =
+            input === undefined
+              ? process.closeStdin()
+              : (async () => {
+                  for await (const chunk of input as AsyncIterable<Buffer>) await process.writeStdin(chunk);
+                  await process.closeStdin();
+                })();
+          // A failed feed ends in the exec's status (head -c sees too few bytes): the error is not lost.
+          fed.catch(() => void process.kill("SIGKILL").catch(() => undefined));
           return {
+            abort: () => void process.kill("SIGKILL").catch(() => undefined),
             stdout: process.stdout,
             done: process.result.then((r) => ({
               exitCode: r.exitCode,

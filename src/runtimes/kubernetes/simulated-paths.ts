@@ -45,6 +45,8 @@ export function mapFilePaths(
     stat: async (handle, path) => outward(handle, await files.stat(handle, inward(handle, path))),
     mkdir: async (handle, path, options) => files.mkdir(handle, inward(handle, path), options),
     remove: async (handle, path, options) => files.remove(handle, inward(handle, path), options),
+    readStream: async (handle, path) => files.readStream(handle, inward(handle, path)),
+    writeStream: async (handle, path, data, options) => files.writeStream(handle, inward(handle, path), data, options),
     tarOut: async (handle, path) => files.tarOut(handle, inward(handle, path)),
     tarIn: async (handle, path, tar) => files.tarIn(handle, inward(handle, path), tar),
   };

@@ -8,7 +8,9 @@
 import type { Readable } from "node:stream";
 import { C8sError, isErrorCode } from "../../errors/index.ts";
 import { allowedRoots, normalizeSandboxPath } from "../files/path-policy.ts";
-import { readAndValidateTar } from "../files/tar-guard.ts";
+import { streamCommandOutput } from "../files/command-output.ts";
+import { withSpooled } from "../files/spool.ts";
+import { isoOrEpoch } from "../files/times.ts";
 import type { ExecProcess, FileEntry, FileType, SandboxFiles, SandboxHandle } from "../types.ts";
 import { SANDBOX_SUPERVISOR_PATH } from "./bwrap-args.ts";
 
@@ -52,15 +54,40 @@ export function createLocalFiles(backend: FilesBackend): SandboxFiles {
   const roots = (h: SandboxHandle): string => allowedRoots(backend.workdir(h)).join(":");
   const norm = (h: SandboxHandle, path: string): string => normalizeSandboxPath(backend.workdir(h), path);
 
-  async function helper(h: SandboxHandle, op: string, path: string, arg = "", stdin?: Uint8Array): Promise<Buffer> {
+  async function helper(
+    h: SandboxHandle,
+    op: string,
+    path: string,
+    arg = "",
+    stdin?: Uint8Array | Readable,
+  ): Promise<Buffer> {
     const proc = await backend.exec(h, [backend.helperPath(h), "fs", op, roots(h), path, arg]);
     const out = collect(proc.stdout);
     const err = collect(proc.stderr);
-    if (stdin !== undefined && stdin.length > 0) await proc.writeStdin(stdin);
+    if (stdin instanceof Uint8Array) {
+      if (stdin.length > 0) await proc.writeStdin(stdin);
+    } else if (stdin !== undefined) {
+      // writeStdin resolves once the frame is written: the file is read as fast as the sandbox takes it.
+      for await (const chunk of stdin as AsyncIterable<Buffer>) await proc.writeStdin(chunk);
+    }
     await proc.closeStdin();
     const [stdout, stderr, result] = await Promise.all([out, err, proc.result]);
     if (result.exitCode !== 0) throw helperError(stderr.toString(), path, result.exitCode);
     return stdout;
+  }
+
+  /** A helper op whose stdout is the download (see files/command-output.ts). */
+  async function streamFromHelper(h: SandboxHandle, op: string, target: string): Promise<Readable> {
+    const proc = await backend.exec(h, [backend.helperPath(h), "fs", op, roots(h), target, ""]);
+    await proc.closeStdin();
+    const stderr = collect(proc.stderr);
+    return streamCommandOutput({
+      stdout: proc.stdout,
+      outcome: proc.result.then(async (result) =>
+        result.exitCode === 0 ? null : helperError((await stderr).toString(), target, result.exitCode),
+      ),
+      abort: () => void proc.kill("SIGKILL").catch(() => undefined),
+    });
   }
 
   function parseEntries(buf: Buffer): FileEntry[] {
@@ -82,7 +109,7 @@ export function createLocalFiles(backend: FilesBackend): SandboxFiles {
         type: type as FileType,
         size: Number(size),
         mode: Number.parseInt(mode, 8),
-        modifiedAt: new Date(Number(mtime)).toISOString(),
+        modifiedAt: isoOrEpoch(Number(mtime)),
       };
       if (type === "symlink") entry.linkTarget = link;
       entries.push(entry);
@@ -107,31 +134,36 @@ export function createLocalFiles(backend: FilesBackend): SandboxFiles {
     async remove(h, path, options) {
       await helper(h, "remove", norm(h, path), options?.recursive ? "recursive" : "");
     },
+    async readStream(h, path) {
+      const target = norm(h, path);
+      return streamFromHelper(h, "read", target);
+    },
+    async writeStream(h, path, data, options) {
+      const target = norm(h, path);
+      const mode = options?.mode === undefined ? "" : options.mode.toString(8);
+      const limit = options?.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
+      await withSpooled(data, limit, (spooled) => helper(h, "write", target, mode, spooled.open()));
+    },
     async tarOut(h, path) {
       const target = norm(h, path);
       await helper(h, "checkdir", target); // errors (outside, missing, not a dir) reject here, not mid-stream
-      const proc = await backend.exec(h, [backend.helperPath(h), "fs", "tarout", roots(h), target]);
-      await proc.closeStdin();
-      const stderr = collect(proc.stderr);
-      void proc.result.then(async (result) => {
-        if (result.exitCode !== 0) proc.stdout.destroy(helperError((await stderr).toString(), target, result.exitCode));
-      });
-      return proc.stdout;
+      return streamFromHelper(h, "tarout", target);
     },
     async tarIn(h, path, tar) {
       const target = norm(h, path);
-      const archive = await readAndValidateTar(tar);
-      try {
-        await helper(h, "tarin", target, "", archive);
-      } catch (error) {
-        if (error instanceof C8sError && error.code === "INTERNAL") {
-          throw new C8sError("TAR_INVALID", `Extracting the archive into '${target}' failed: ${error.message}`, {
-            details: { path: target },
-            cause: error,
-          });
+      await withSpooled(tar, { tar: true }, async (archive) => {
+        try {
+          await helper(h, "tarin", target, "", archive.open());
+        } catch (error) {
+          if (error instanceof C8sError && error.code === "INTERNAL") {
+            throw new C8sError("TAR_INVALID", `Extracting the archive into '${target}' failed: ${error.message}`, {
+              details: { path: target },
+              cause: error,
+            });
+          }
+          throw error;
         }
-        throw error;
-      }
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 /** /v1/sandboxes/:id/files: raw bytes in and out, list, stat, mkdir, remove, tar in and out. */
 import type { Readable } from "node:stream";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   errorResponse,
   fileEntryResponse,
@@ -14,7 +14,7 @@ import {
 } from "../api-schemas.ts";
 import type { RouteDeps } from "../deps.ts";
 import { payloadTooLarge } from "../http-errors.ts";
-import { acceptBufferedBodies, acceptStreamedBodies, bodyBuffer, limitStream } from "../raw-body.ts";
+import { acceptStreamedBodies, limitStream } from "../raw-body.ts";
 import { defineRoute } from "../route-registry.ts";
 
 const TAG = "files";
@@ -38,7 +38,7 @@ export async function fileRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     query: pathQuery,
     responses: { 200: { description: "The file's contents.", contentType: "application/octet-stream" }, ...pathErrors },
     handler: async ({ params, query, reply }) => {
-      const data = await engine.readFile(params.id, query.path);
+      const data = await engine.readFileStream(params.id, query.path);
       return reply.type("application/octet-stream").send(data);
     },
   });
@@ -130,12 +130,24 @@ export async function fileRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     },
   });
 
+  /** The upload as a stream that fails with PAYLOAD_TOO_LARGE past the limit (a declared length over it fails now). */
+  const upload = (request: FastifyRequest): Readable => {
+    const declared = Number(request.headers["content-length"] ?? NaN);
+    const source = (request.body as Readable | undefined) ?? request.raw;
+    if (Number.isFinite(declared) && declared > deps.limits.fileUploadBytes) {
+      source.resume();
+      throw payloadTooLarge(deps.limits.fileUploadBytes);
+    }
+    return limitStream(source, deps.limits.fileUploadBytes);
+  };
+
   await app.register(async (scope) => {
-    acceptBufferedBodies(scope, deps.limits.uploadBytes);
+    acceptStreamedBodies(scope);
     defineRoute(scope, registry, {
       method: "PUT",
       url: "/v1/sandboxes/:id/files",
-      summary: "Write a file (created or replaced) from the raw request body.",
+      summary:
+        "Write a file (created or replaced) from the raw request body, streamed; a failed upload writes nothing.",
       tag: TAG,
       auth: "token",
       scope: "sandboxes:write",
@@ -143,26 +155,19 @@ export async function fileRoutes(app: FastifyInstance, deps: RouteDeps): Promise
       params: sandboxParams,
       query: writeFileQuery,
       rawBody: { contentType: "application/octet-stream", description: "The file's new contents." },
-      bodyLimit: deps.limits.uploadBytes,
       responses: {
         204: { description: "Written." },
         413: { description: "Body over the limit.", schema: errorResponse },
         ...pathErrors,
       },
       handler: async ({ params, query, request, reply }) => {
-        await engine.writeFile(
-          params.id,
-          query.path,
-          bodyBuffer(request.body),
-          query.mode === undefined ? {} : { mode: query.mode },
-        );
+        await engine.writeFileStream(params.id, query.path, upload(request), {
+          maxBytes: deps.limits.fileUploadBytes,
+          ...(query.mode === undefined ? {} : { mode: query.mode }),
+        });
         return reply.status(204).send();
       },
     });
-  });
-
-  await app.register(async (scope) => {
-    acceptStreamedBodies(scope);
     defineRoute(scope, registry, {
       method: "PUT",
       url: "/v1/sandboxes/:id/files/tar",
@@ -181,13 +186,7 @@ export async function fileRoutes(app: FastifyInstance, deps: RouteDeps): Promise
         ...pathErrors,
       },
       handler: async ({ params, query, request, reply }) => {
-        const declared = Number(request.headers["content-length"] ?? NaN);
-        const source = (request.body as Readable | undefined) ?? request.raw;
-        if (Number.isFinite(declared) && declared > deps.limits.uploadBytes) {
-          source.resume();
-          throw payloadTooLarge(deps.limits.uploadBytes);
-        }
-        await engine.tarIn(params.id, query.path, limitStream(source, deps.limits.uploadBytes));
+        await engine.tarIn(params.id, query.path, upload(request));
         return reply.status(204).send();
       },
     });

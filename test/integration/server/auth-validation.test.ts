@@ -11,7 +11,7 @@ let sandboxId: string;
 
 before(async () => {
   t = await startTestServer(
-    { bodyLimitBytes: 256 * 1024 },
+    { bodyLimitBytes: 256 * 1024, uploadLimitBytes: 256 * 1024 },
     { logger: createJsonLogger("debug", { write: (l: string) => logLines.push(l) }) },
   );
   sandboxId = await t.createSandbox();
