@@ -166,7 +166,7 @@ const rows: FuzzRow[] = [
     parse: (input, r) => {
       const cut = r.int(input.length + 1);
       const fragments = [input.subarray(0, cut), input.subarray(cut)];
-      const whole = input.buffer.slice(input.byteOffset, input.byteOffset + input.length);
+      const whole = new Uint8Array(input).buffer;
       return parseClientMessage(r.next() < 0.5 ? fragments : whole, r.next() < 0.3);
     },
     allowed: never,
