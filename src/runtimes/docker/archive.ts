@@ -1,5 +1,6 @@
 /** Pure pieces of the archive endpoints: the path-stat header, Go file modes, tar headers. */
 import type { Readable } from "node:stream";
+import { C8sError } from "../../errors/index.ts";
 import type { FileType } from "../types.ts";
 
 /** `X-Docker-Container-Path-Stat`: Go's os.FileMode bits. */
@@ -20,14 +21,29 @@ export function fileTypeFromGoMode(mode: number): FileType {
   return Math.floor(mode / 2 ** 19) % 2 ** 12 === 0 ? "file" : "other";
 }
 
+/** Decodes the header; a value that is not base64 JSON of an object is INTERNAL (the engine misbehaved). */
 export function parsePathStatHeader(value: string): PathStat {
-  const raw = JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Partial<PathStat>;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new C8sError("INTERNAL", "The Docker Engine sent a malformed path stat header.", {
+      details: { header: value.slice(0, 200) },
+    });
+  }
+  // Fields of the wrong type fall back (String()/Number() of an object can throw or say "[object Object]").
+  const raw = parsed as Partial<Record<keyof PathStat, unknown>>;
+  const text = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
+  const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
   return {
-    name: String(raw.name ?? ""),
-    size: Number(raw.size ?? 0),
-    mode: Number(raw.mode ?? 0),
-    mtime: String(raw.mtime ?? new Date(0).toISOString()),
-    linkTarget: String(raw.linkTarget ?? ""),
+    name: text(raw.name, ""),
+    size: count(raw.size),
+    mode: count(raw.mode),
+    mtime: text(raw.mtime, new Date(0).toISOString()),
+    linkTarget: text(raw.linkTarget, ""),
   };
 }
 

@@ -158,19 +158,31 @@ export function parseEntries(output: Buffer, directory: string): FileEntry[] {
     const [statPart, name, target] = record.split("\t");
     const [modeHex, size, mtime] = (statPart ?? "").split(" ");
     if (name === undefined || modeHex === undefined) continue;
+    // No mode: `stat` failed (the entry vanished while listing, or the sandbox broke `stat`).
+    if (!/^[0-9a-f]{1,8}$/i.test(modeHex)) continue;
     const raw = Number.parseInt(modeHex, 16);
+    const bytes = Number(size ?? 0);
     const entry: FileEntry = {
       path: posix.join(directory, name),
       name,
       type: fileType(raw),
-      size: Number(size ?? 0),
+      size: Number.isFinite(bytes) && bytes >= 0 ? bytes : 0,
       mode: raw & 0o7777,
-      modifiedAt: new Date(Number(mtime ?? 0) * 1000).toISOString(),
+      modifiedAt: isoFromSeconds(Number(mtime ?? 0)),
     };
     if (entry.type === "symlink" && target !== undefined && target !== "") entry.linkTarget = target;
     entries.push(entry);
   }
   return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * An mtime in seconds as ISO text. Sandbox code sets any mtime it likes (`touch -d @1e14` on a
+ * tmpfs); one outside what a Date holds is shown as the epoch instead of throwing RangeError.
+ */
+function isoFromSeconds(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : new Date(0).toISOString();
 }
 
 function fileType(mode: number): FileType {
