@@ -34,6 +34,9 @@ export function limitStream(source: Readable, limit: number): Readable {
     },
   });
   source.on("error", (error) => guard.destroy(error));
+  // The consumer attaches later (after the sandbox lookup): a client that aborts before then must not
+  // be an uncaught 'error'. The consumer still sees it — pipeline() rejects with a stream's stored error.
+  guard.on("error", () => undefined);
   return source.pipe(guard);
 }
 
