@@ -58,3 +58,15 @@ for (const [input, expected] of texts)
   void test(`redactUrls: ${input}`, () => {
     assert.equal(redactUrls(input), expected);
   });
+
+void test("redactUrls stays linear on hostile text (no backtracking blow-up) and still redacts long credentials", () => {
+  // Before the scheme was bounded, 80 KB of `a-a-…` took 7 s; a bound of seconds catches a regression.
+  const hostile = ["a-".repeat(100_000), `${"a.".repeat(100_000)}://x`, "a://".repeat(50_000)];
+  for (const text of hostile) {
+    const started = performance.now();
+    redactUrls(text);
+    assert.ok(performance.now() - started < 2000, `redactUrls took too long on ${text.slice(0, 8)}…`);
+  }
+  const token = "t".repeat(10_000);
+  assert.equal(redactUrls(`clone https://x-access-token:${token}@github.com/a/b`).includes(token), false);
+});
