@@ -29,6 +29,8 @@ export interface RunTrigger {
    */
   secrets?: boolean;
   deliveryId?: string;
+  /** A pull request whose head is another repository (a fork): no secret unless its policy allows forks. */
+  fork?: boolean;
   /** Keep a failed step's sandbox to debug it (`--debug`), whatever the pipeline's `debug:` says. */
   debug?: boolean;
 }
@@ -138,8 +140,18 @@ export interface SecretRecord {
   name: string;
   /** `v1:` + base64(iv ‖ tag ‖ ciphertext); the key never reaches the database. */
   ciphertext: string;
+  /** Which runs may use it (`pipelines/service/secret-policy.ts`); null: every run of the team but fork pull requests. */
+  policy: SecretPolicyData | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Stored as JSON; validated by the API's schema before it gets here. */
+export interface SecretPolicyData {
+  events?: string[];
+  branches?: string[];
+  repos?: string[];
+  forks?: boolean;
 }
 
 /** Secrets are keyed by (team, name): every call names the team. */

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { C8sError } from "../../errors/index.ts";
+import { secretPolicySchema } from "../../pipelines/service/secret-policy.ts";
 import { DEFAULT_TEAM } from "../../store/types.ts";
 import { teamFilter } from "../access.ts";
 import { errorResponse } from "../api-schemas.ts";
@@ -19,9 +20,16 @@ const setBody = z.strictObject({
     .string()
     .min(1)
     .max(64 * 1024),
+  policy: secretPolicySchema.optional(),
 });
 const nameParams = z.strictObject({ name });
-const secretInfo = z.object({ team: z.string(), name: z.string(), createdAt: z.string(), updatedAt: z.string() });
+const secretInfo = z.object({
+  team: z.string(),
+  name: z.string(),
+  policy: secretPolicySchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { store, registry, secretBox } = deps;
@@ -29,7 +37,8 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
   defineRoute(app, registry, {
     method: "POST",
     url: "/v1/secrets",
-    summary: "Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var).",
+    summary:
+      "Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var) and its policy: which events, branches and repositories may use it, and whether pull requests from forks may (default: not).",
     tag: "secrets",
     auth: "token",
     scope: "secrets:write",
@@ -44,6 +53,7 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
         teamId,
         name: body.name,
         ciphertext: secretBox.seal(body.name, body.value),
+        policy: body.policy ?? null,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
@@ -51,6 +61,7 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       return reply.status(201).send({
         team: teamId,
         name: record.name,
+        policy: record.policy,
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
       });
