@@ -89,6 +89,18 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
+    /**
+     * Requests per token (unauthenticated ones: per remote address), a token bucket:
+     * `requestsPerSecond` refill, `burst` capacity; 0 requests per second disables it
+     * (C8S_RATE_LIMIT_RPS, C8S_RATE_LIMIT_BURST).
+     */
+    rateLimit: z
+      .object({
+        requestsPerSecond: z.coerce.number().min(0).default(50),
+        burst: z.coerce.number().int().positive().default(200),
+      })
+      .strict()
+      .prefault({}),
     /** Largest request body accepted by the API. */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -133,6 +145,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     logLevel: env["C8S_LOG_LEVEL"],
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
     maxima: maximaFromEnv(env),
+    rateLimit: {
+      requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
+      burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
+    },
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -156,6 +172,7 @@ function settingFor(field: string): string | undefined {
   if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
     return `${CEILING_SETTINGS[name as CeilingName]} setting`;
   if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
+  if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   return undefined;
 }
 

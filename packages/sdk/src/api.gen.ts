@@ -801,6 +801,26 @@ export interface operations {
           "application/json": string;
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_readyz: {
@@ -900,6 +920,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_events: {
@@ -954,6 +994,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_info: {
@@ -983,6 +1043,26 @@ export interface operations {
       /** @description The token lacks the scope sandboxes:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1082,6 +1162,26 @@ export interface operations {
       /** @description The token lacks the scope runs:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1222,6 +1322,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id: {
@@ -1333,6 +1453,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_runs_by_id_cancel: {
@@ -1429,6 +1569,26 @@ export interface operations {
       /** @description No such run. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1620,6 +1780,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id_steps_by_step_artifacts: {
@@ -1666,6 +1846,26 @@ export interface operations {
       /** @description No such run, step or artifact. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1743,6 +1943,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id_steps_by_step_logs_ws: {
@@ -1791,6 +2011,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -1860,6 +2100,26 @@ export interface operations {
       /** @description The token lacks the scope sandboxes:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2008,6 +2268,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id: {
@@ -2102,6 +2382,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_sandboxes_by_id: {
@@ -2181,6 +2481,26 @@ export interface operations {
       /** @description No such sandbox. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2300,6 +2620,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_exec_stream: {
@@ -2346,6 +2686,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -2406,6 +2766,26 @@ export interface operations {
       /** @description No such sandbox in the caller's team. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2497,6 +2877,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId: {
@@ -2570,6 +2970,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId_attach: {
@@ -2625,6 +3045,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -2686,6 +3126,26 @@ export interface operations {
       /** @description No such sandbox in the caller's team. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2783,6 +3243,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_files: {
@@ -2846,6 +3326,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2961,6 +3461,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_sandboxes_by_id_files: {
@@ -3023,6 +3543,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3128,6 +3668,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_sandboxes_by_id_files_mkdir: {
@@ -3194,6 +3754,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3297,6 +3877,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_files_tar: {
@@ -3360,6 +3960,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3474,6 +4094,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_secrets: {
@@ -3504,6 +4144,26 @@ export interface operations {
       /** @description The token lacks the scope secrets:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3554,6 +4214,26 @@ export interface operations {
       /** @description The token lacks the scope secrets:write. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3625,6 +4305,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_teams: {
@@ -3654,6 +4354,26 @@ export interface operations {
       /** @description Not an admin token. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3735,6 +4455,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_tokens: {
@@ -3773,6 +4513,26 @@ export interface operations {
       /** @description The token lacks the scope tokens:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3906,6 +4666,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_tokens_by_id: {
@@ -3965,6 +4745,26 @@ export interface operations {
       /** @description A token revoking itself. */
       409: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4046,6 +4846,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_webhooks_gitlab: {
@@ -4097,6 +4917,26 @@ export interface operations {
       /** @description Body over the webhook size limit. */
       413: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {

@@ -27,6 +27,7 @@ export {
   NotFoundError,
   InvalidArgumentError,
   RateLimitError,
+  QuotaExceededError,
   TimeoutError,
   SandboxError,
   ConnectionError,
