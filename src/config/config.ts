@@ -101,6 +101,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Every team's quotas unless the team has its own (C8S_TEAM_MAX_SANDBOXES,
+     * C8S_TEAM_MAX_MEMORY_BYTES, C8S_TEAM_MAX_CPU_MILLIS, C8S_TEAM_MAX_RUNS); unset: none.
+     */
+    teamQuotas: z
+      .object({
+        maxSandboxes: count.optional(),
+        maxMemoryBytes: bytes.optional(),
+        maxCpuMillis: count.optional(),
+        maxRuns: count.optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Largest request body accepted by the API. */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -133,6 +146,14 @@ export const configSchema = z
 export type C8sConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
+/** The environment variable of each installation-wide team quota. */
+export const TEAM_QUOTA_SETTINGS = {
+  maxSandboxes: "C8S_TEAM_MAX_SANDBOXES",
+  maxMemoryBytes: "C8S_TEAM_MAX_MEMORY_BYTES",
+  maxCpuMillis: "C8S_TEAM_MAX_CPU_MILLIS",
+  maxRuns: "C8S_TEAM_MAX_RUNS",
+} as const;
+
 /** Reads C8S_* variables. Pass `process.env` from the entry point only. */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigInput> = {}): C8sConfig {
   const raw: Record<string, unknown> = {
@@ -145,6 +166,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     logLevel: env["C8S_LOG_LEVEL"],
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
     maxima: maximaFromEnv(env),
+    teamQuotas: Object.fromEntries(
+      Object.entries(TEAM_QUOTA_SETTINGS).map(([name, setting]) => [name, env[setting] || undefined]),
+    ),
     rateLimit: {
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
       burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
@@ -172,6 +196,8 @@ function settingFor(field: string): string | undefined {
   if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
     return `${CEILING_SETTINGS[name as CeilingName]} setting`;
   if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
+  if (group === "teamQuotas" && name !== undefined && Object.hasOwn(TEAM_QUOTA_SETTINGS, name))
+    return `${TEAM_QUOTA_SETTINGS[name as keyof typeof TEAM_QUOTA_SETTINGS]} setting`;
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   return undefined;
 }

@@ -9,7 +9,7 @@ import type { Scope } from "./access.ts";
 import { errorResponse } from "./api-schemas.ts";
 import { parseInput } from "./validate.ts";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthLevel = "none" | "token" | "admin";
 
 /**

@@ -25,6 +25,7 @@ import { fileRoutes } from "./routes/files.ts";
 import { sandboxRoutes } from "./routes/sandboxes.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { teamRoutes } from "./routes/teams.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { createAuditHooks } from "./audit.ts";
 import { boundedWebSocketClass, webSocketErrorHandler } from "./ws-messages.ts";
@@ -144,6 +145,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await fileRoutes(scope, deps);
     await eventRoutes(scope, deps);
     await tokenRoutes(scope, deps);
+    await teamRoutes(scope, deps);
     await auditRoutes(scope, deps);
   });
   return app;

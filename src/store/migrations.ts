@@ -6,6 +6,7 @@ import { AUDIT_MIGRATION } from "./audit-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import type { Migration } from "./migration.ts";
+import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
@@ -78,6 +79,7 @@ CREATE TABLE tokens (
   WORKLOADS_MIGRATION,
   TEAMS_MIGRATION,
   AUDIT_MIGRATION,
+  QUOTAS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -632,13 +632,13 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List teams (installation admins).
+     * List teams with their quotas (installation admins).
      * @description Needs an installation admin's token (role `admin`).
      */
     get: operations["get_v1_teams"];
     put?: never;
     /**
-     * Create a team (installation admins).
+     * Create a team, optionally with its quotas (installation admins).
      * @description Needs an installation admin's token (role `admin`).
      */
     post: operations["post_v1_teams"];
@@ -646,6 +646,30 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  "/v1/teams/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A team, its quotas and what it uses now (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    get: operations["get_v1_teams_by_id"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Set a team's quotas: the ones named change, null returns one to the default (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    patch: operations["patch_v1_teams_by_id"];
     trace?: never;
   };
   "/v1/tokens": {
@@ -4345,8 +4369,22 @@ export interface operations {
           "application/json": {
             teams: {
               createdAt: string;
+              /** @description What applies: the team's own, else the installation's default; null: none. */
+              effectiveQuotas: {
+                maxCpuMillis: number | null;
+                maxMemoryBytes: number | null;
+                maxRuns: number | null;
+                maxSandboxes: number | null;
+              };
               id: string;
               name: string;
+              /** @description The team's own quotas; null: the installation's default. */
+              quotas: {
+                maxCpuMillis: number | null;
+                maxMemoryBytes: number | null;
+                maxRuns: number | null;
+                maxSandboxes: number | null;
+              };
             }[];
           };
         };
@@ -4402,6 +4440,16 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          quotas?: {
+            /** @description The CPU limits of its active sandboxes, summed (1000 = one core); null: the installation's default. */
+            maxCpuMillis?: number | null;
+            /** @description The memory limits of its active sandboxes, summed, in bytes; null: the installation's default. */
+            maxMemoryBytes?: number | null;
+            /** @description Its pipeline runs executing at once (more wait queued); null: the installation's default. */
+            maxRuns?: number | null;
+            /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
+            maxSandboxes?: number | null;
+          };
         };
       };
     };
@@ -4414,8 +4462,40 @@ export interface operations {
         content: {
           "application/json": {
             createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
             id: string;
             name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -4439,6 +4519,238 @@ export interface operations {
       };
       /** @description The name is taken. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_teams_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            id: string;
+            name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            /** @description Its active sandboxes (every purpose), their memory and CPU limits summed, and its runs executing. */
+            usage: {
+              cpuMillis: number;
+              memoryBytes: number;
+              runs: number;
+              sandboxes: number;
+            };
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such team (TEAM_NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  patch_v1_teams_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          quotas: {
+            /** @description The CPU limits of its active sandboxes, summed (1000 = one core); null: the installation's default. */
+            maxCpuMillis?: number | null;
+            /** @description The memory limits of its active sandboxes, summed, in bytes; null: the installation's default. */
+            maxMemoryBytes?: number | null;
+            /** @description Its pipeline runs executing at once (more wait queued); null: the installation's default. */
+            maxRuns?: number | null;
+            /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
+            maxSandboxes?: number | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            id: string;
+            name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such team (TEAM_NOT_FOUND). */
+      404: {
         headers: {
           [name: string]: unknown;
         };
