@@ -167,7 +167,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
-      Object.entries(TEAM_QUOTA_SETTINGS).map(([name, setting]) => [name, env[setting] || undefined]),
+      Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
     ),
     rateLimit: {
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
