@@ -26,7 +26,8 @@ export async function startServer(
 ): Promise<BenchServer> {
   const home = await mkdtemp(join(tmpdir(), "c8s-bench-"));
   const child: ChildProcess = spawn(process.execPath, [...entry, ...args], {
-    env: { ...process.env, C8S_HOME: home, C8S_LOG_LEVEL: "warn", ...extraEnv },
+    // The benches measure sandboxes and runs, not the request rate limit (one token drives them all).
+    env: { ...process.env, C8S_HOME: home, C8S_LOG_LEVEL: "warn", C8S_RATE_LIMIT_RPS: "0", ...extraEnv },
     stdio: ["ignore", "ignore", "pipe"],
   });
   // Forwarded as it comes, and the tail kept so a failed start says why.

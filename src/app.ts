@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { readCredentials, writeCredentials } from "./cli/credentials.ts";
 import type { C8sConfig } from "./config/config.ts";
-import { SandboxEngine, systemClock } from "./engine/index.ts";
+import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } from "./engine/index.ts";
 import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
 import { ensureAdminToken } from "./server/auth.ts";
@@ -109,6 +109,9 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       local: options.localRuntime,
     });
     cleanups.push(() => runtime.close());
+    // Read on every create and dispatch: a quota an admin changes applies at once.
+    const teamQuotas: TeamQuotaSource = async (teamId) =>
+      effectiveQuotas((await store.teams.get(teamId))?.quotas ?? null, config.teamQuotas);
     const engine = new SandboxEngine({
       store,
       runtime,
@@ -116,6 +119,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       defaults: config.defaults,
       policy: { maxima: config.maxima, hostNetwork: config.hostNetwork },
       maxSandboxes: config.maxSandboxes,
+      teamQuotas,
       clock: systemClock,
       logger: log,
     });
@@ -138,6 +142,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
         diskBytes: config.defaults.diskBytes,
       },
       ceilings: config.maxima,
+      teamQuotas,
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
     });

@@ -89,7 +89,36 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
+<<<<<<< HEAD
     /** Largest buffered request body accepted by the API (JSON is capped lower; stdin chunks). */
+=======
+    /**
+     * Requests per token (unauthenticated ones: per remote address), a token bucket:
+     * `requestsPerSecond` refill, `burst` capacity; 0 requests per second disables it
+     * (C8S_RATE_LIMIT_RPS, C8S_RATE_LIMIT_BURST).
+     */
+    rateLimit: z
+      .object({
+        requestsPerSecond: z.coerce.number().min(0).default(50),
+        burst: z.coerce.number().int().positive().default(200),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Every team's quotas unless the team has its own (C8S_TEAM_MAX_SANDBOXES,
+     * C8S_TEAM_MAX_MEMORY_BYTES, C8S_TEAM_MAX_CPU_MILLIS, C8S_TEAM_MAX_RUNS); unset: none.
+     */
+    teamQuotas: z
+      .object({
+        maxSandboxes: count.optional(),
+        maxMemoryBytes: bytes.optional(),
+        maxCpuMillis: count.optional(),
+        maxRuns: count.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Largest request body accepted by the API. */
+>>>>>>> h-d
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
     uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
@@ -123,6 +152,14 @@ export const configSchema = z
 export type C8sConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
+/** The environment variable of each installation-wide team quota. */
+export const TEAM_QUOTA_SETTINGS = {
+  maxSandboxes: "C8S_TEAM_MAX_SANDBOXES",
+  maxMemoryBytes: "C8S_TEAM_MAX_MEMORY_BYTES",
+  maxCpuMillis: "C8S_TEAM_MAX_CPU_MILLIS",
+  maxRuns: "C8S_TEAM_MAX_RUNS",
+} as const;
+
 /** Reads C8S_* variables. Pass `process.env` from the entry point only. */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigInput> = {}): C8sConfig {
   const raw: Record<string, unknown> = {
@@ -136,6 +173,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
     uploadLimitBytes: env["C8S_UPLOAD_LIMIT"] || undefined,
     maxima: maximaFromEnv(env),
+    teamQuotas: Object.fromEntries(
+      Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
+    ),
+    rateLimit: {
+      requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
+      burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
+    },
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -159,7 +203,13 @@ function settingFor(field: string): string | undefined {
   if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
     return `${CEILING_SETTINGS[name as CeilingName]} setting`;
   if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
+<<<<<<< HEAD
   if (group === "uploadLimitBytes") return "C8S_UPLOAD_LIMIT setting";
+=======
+  if (group === "teamQuotas" && name !== undefined && Object.hasOwn(TEAM_QUOTA_SETTINGS, name))
+    return `${TEAM_QUOTA_SETTINGS[name as keyof typeof TEAM_QUOTA_SETTINGS]} setting`;
+  if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
+>>>>>>> h-d
   return undefined;
 }
 

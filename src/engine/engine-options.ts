@@ -7,6 +7,7 @@ import type { EngineStore } from "../store/types.ts";
 import type { SandboxCeilings } from "./ceilings.ts";
 import type { Clock, Logger } from "./clock.ts";
 import { type EngineDefaults, type EnginePolicy, SCHEMA_POLICY } from "./sandbox-plan.ts";
+import type { TeamQuotaSource } from "./team-quotas.ts";
 
 /** The part of the server's configuration the engine reads (`C8sConfig` fits it; the engine sits below config). */
 export interface EngineConfig {
@@ -35,6 +36,8 @@ export interface SandboxEngineOptions {
   policy?: EnginePolicy;
   /** Most sandboxes of this owner that may be active at once. */
   maxSandboxes?: number;
+  /** A team's quotas (checked with `maxSandboxes`, see team-quotas.ts); absent: no team quotas. */
+  teamQuotas?: TeamQuotaSource;
   /** Time source (default: the system clock). Tests pass a manual clock. */
   clock?: Clock;
   /** pino-compatible (Fastify's logger fits). Default: silent. */

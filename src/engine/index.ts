@@ -24,3 +24,11 @@ export {
 } from "./sandbox-plan.ts";
 export { newId } from "./ids.ts";
 export * from "./schemas.ts";
+export {
+  checkSandboxQuota,
+  effectiveQuotas,
+  enforceTeamQuota,
+  usageOf,
+  type SandboxUsage,
+  type TeamQuotaSource,
+} from "./team-quotas.ts";

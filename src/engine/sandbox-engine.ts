@@ -33,6 +33,7 @@ import type { Caller } from "./ceilings.ts";
 import { type EngineDefaults, type EnginePolicy, planSandbox, type SandboxPlan } from "./sandbox-plan.ts";
 import { type InternalExecOptions, planWorkload, type WorkloadRequest, type WorkloadSandboxes } from "./workloads.ts";
 import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
+import { enforceTeamQuota, type TeamQuotaSource } from "./team-quotas.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
 import type {
@@ -55,6 +56,7 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
   private readonly lock = new KeyedLock();
   private readonly reaper: Reaper;
   private readonly execs: ExecManager;
+  private readonly teamQuotas: TeamQuotaSource | undefined;
   private closed = false;
   private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number; policy: EnginePolicy };
 
@@ -64,6 +66,7 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.teamQuotas = options.teamQuotas;
     // A shared PostgreSQL may have other servers appending events: streams poll it too.
     this.eventLog = new EventLog(
       options.store.events,
@@ -182,9 +185,10 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     return this.admit(plan);
   }
 
-  /** Counts it against `maxSandboxes`, records it, starts it. */
+  /** Counts it against `maxSandboxes` and its team's quotas, records it, starts it. */
   private async admit(plan: SandboxPlan): Promise<SandboxRecord> {
     await this.lock.run(CREATE_SLOT, async () => {
+      if (this.teamQuotas) await enforceTeamQuota(this.teamQuotas, this.store.sandboxes, plan);
       const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
       if (active >= this.options.maxSandboxes)
         throw new C8sError(

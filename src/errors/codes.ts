@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   SANDBOX_NOT_FOUND: 404,
   SANDBOX_NOT_RUNNING: 409,
   SANDBOX_LIMIT_REACHED: 429,
+  /** A team's quota (sandboxes, memory, CPU of its active sandboxes) would be exceeded. */
+  QUOTA_EXCEEDED: 429,
   /** A request asked for more than an installation-wide ceiling (memory, pids, CPU, disk, TTL, timeouts). */
   LIMIT_EXCEEDED: 422,
   SANDBOX_START_FAILED: 500,

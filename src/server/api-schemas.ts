@@ -145,8 +145,37 @@ export const createTokenBody = z
       .describe("Lifetime (30d, 12h, …); default: never expires."),
   })
   .strict();
-export const createTeamBody = z.object({ name: teamName }).strict();
-export const teamResponse = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+const quota = (what: string) =>
+  z.number().int().positive().nullable().optional().describe(`${what}; null: the installation's default.`);
+export const teamQuotasBody = z
+  .object({
+    maxSandboxes: quota("Active sandboxes of the team at once (steps and services of its runs count)"),
+    maxMemoryBytes: quota("The memory limits of its active sandboxes, summed, in bytes"),
+    maxCpuMillis: quota("The CPU limits of its active sandboxes, summed (1000 = one core)"),
+    maxRuns: quota("Its pipeline runs executing at once (more wait queued)"),
+  })
+  .strict();
+export const createTeamBody = z.object({ name: teamName, quotas: teamQuotasBody.optional() }).strict();
+export const updateTeamBody = z.object({ quotas: teamQuotasBody }).strict();
+export const teamParams = z.object({ id: teamName }).strict();
+const quotaValues = z.object({
+  maxSandboxes: z.number().nullable(),
+  maxMemoryBytes: z.number().nullable(),
+  maxCpuMillis: z.number().nullable(),
+  maxRuns: z.number().nullable(),
+});
+export const teamResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  quotas: quotaValues.describe("The team's own quotas; null: the installation's default."),
+  effectiveQuotas: quotaValues.describe("What applies: the team's own, else the installation's default; null: none."),
+});
+export const teamDetailsResponse = teamResponse.extend({
+  usage: z
+    .object({ sandboxes: z.number(), memoryBytes: z.number(), cpuMillis: z.number(), runs: z.number() })
+    .describe("Its active sandboxes (every purpose), their memory and CPU limits summed, and its runs executing."),
+});
 export const teamListResponse = z.object({ teams: z.array(teamResponse) });
 
 // ---------- responses (documentation) ----------

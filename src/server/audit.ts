@@ -1,5 +1,5 @@
 /**
- * The audit trail of the API: every mutating call (POST, PUT, DELETE under /v1) is recorded
+ * The audit trail of the API: every mutating call (POST, PUT, PATCH, DELETE under /v1) is recorded
  * after it is answered — who (token, team), the route, the resource id, the status — denied
  * and failed attempts too. Only the route pattern, path ids and the created resource's id are
  * kept: never a body, a query string (it may hold `access_token`) or a secret's value.
@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { AuditEntry, Store } from "../store/index.ts";
 
-const MUTATING = new Set(["POST", "PUT", "DELETE"]);
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Path parameters that name the resource acted on, most specific last. */
 const ID_PARAMS = ["id", "name", "execId", "step"] as const;
 

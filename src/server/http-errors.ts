@@ -89,5 +89,8 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const status = c8s.httpStatus;
   if (status >= 500) request.log.error({ err: error, code: c8s.code }, "request failed");
   else request.log.debug({ code: c8s.code }, "request rejected");
+  const retryAfter = c8s.details["retryAfterSeconds"];
+  if (typeof retryAfter === "number" && Number.isInteger(retryAfter) && retryAfter >= 1)
+    void reply.header("retry-after", String(retryAfter));
   void reply.status(status).type("application/json").send(errorBody(c8s));
 }

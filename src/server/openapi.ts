@@ -51,6 +51,7 @@ function operation(route: RouteDoc): JsonSchema {
           };
         else if (doc.contentType)
           response["content"] = { [doc.contentType]: { schema: { type: "string", format: "binary" } } };
+        if (doc.headers) response["headers"] = doc.headers;
         return [status, response];
       }),
     ),

@@ -9,7 +9,7 @@ import type { Scope } from "./access.ts";
 import { errorResponse } from "./api-schemas.ts";
 import { parseInput } from "./validate.ts";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthLevel = "none" | "token" | "admin";
 
 /**
@@ -23,7 +23,21 @@ export interface ResponseDoc {
   schema?: z.ZodType;
   /** Default `application/json` when a schema is given. */
   contentType?: string;
+  /** Response headers worth documenting, by name. */
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
+
+/** What the rate limiter answers (src/server/rate-limit.ts), documented on every route it applies to. */
+export const RATE_LIMITED_RESPONSE: ResponseDoc = {
+  description: "Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry.",
+  schema: errorResponse,
+  headers: {
+    "Retry-After": {
+      description: "Seconds until a request is allowed again (at least 1).",
+      schema: { type: "integer", minimum: 1 },
+    },
+  },
+};
 
 export interface RouteDoc {
   method: HttpMethod;
@@ -42,6 +56,8 @@ export interface RouteDoc {
   body?: z.ZodType | { raw: string; description: string };
   responses: Record<number, ResponseDoc>;
   websocket?: boolean;
+  /** `exempt`: never rate-limited (probes and scrapes: /healthz, /readyz, /metrics). */
+  rateLimit?: "exempt";
 }
 
 /** Route-level settings read by the auth hook. */
@@ -66,6 +82,7 @@ export class RouteRegistry {
       };
     if (doc.owns !== undefined)
       implied[404] = { description: `No such ${doc.owns} in the caller's team.`, schema: errorResponse };
+    if (doc.rateLimit !== "exempt") implied[429] = RATE_LIMITED_RESPONSE;
     const documented = { ...doc, responses: { ...implied, ...doc.responses } };
     this.routes.push(documented);
     this.byKey.set(`${doc.method} ${doc.url}`, documented);

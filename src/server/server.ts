@@ -12,6 +12,7 @@ import { createWorkloadGuard } from "./workload-guard.ts";
 import { C8sError } from "../errors/index.ts";
 import type { SandboxEvent, Store } from "../store/types.ts";
 import { createAuthHook } from "./auth.ts";
+import { createRateLimitHooks } from "./rate-limit.ts";
 import { createOwnershipCheck } from "./tenancy.ts";
 import { createC8sMetrics, followEngineEvents, type C8sMetrics } from "./c8s-metrics.ts";
 import { bodyLimitsFor, type RouteDeps } from "./deps.ts";
@@ -24,6 +25,7 @@ import { fileRoutes } from "./routes/files.ts";
 import { sandboxRoutes } from "./routes/sandboxes.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { teamRoutes } from "./routes/teams.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { createAuditHooks } from "./audit.ts";
 import { boundedWebSocketClass, webSocketErrorHandler } from "./ws-messages.ts";
@@ -84,14 +86,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       hint: "The API is described at /openapi.json.",
     });
   });
-  app.addHook(
-    "onRequest",
-    createAuthHook({
-      store,
-      routeOf: (method, url) => registry.find(method, url),
-      checkOwned: createOwnershipCheck(engine, store),
-    }),
-  );
+  const routeOf = (method: string, url: string) => registry.find(method, url);
+  const rateLimit = createRateLimitHooks(config.rateLimit, routeOf);
+  if (rateLimit) app.addHook("onRequest", rateLimit.beforeAuth);
+  app.addHook("onRequest", createAuthHook({ store, routeOf, checkOwned: createOwnershipCheck(engine, store) }));
+  if (rateLimit) {
+    app.addHook("onRequest", rateLimit.afterAuth);
+    app.addHook("onResponse", rateLimit.onResponse);
+  }
   app.addHook("onRequest", createWorkloadGuard(engine));
   // A refused WebSocket upgrade (401, 404, …) ends its connection: the socket left the HTTP
   // server's keep-alive handling at the upgrade, so nothing else would ever close it.
@@ -143,6 +145,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await fileRoutes(scope, deps);
     await eventRoutes(scope, deps);
     await tokenRoutes(scope, deps);
+    await teamRoutes(scope, deps);
     await auditRoutes(scope, deps);
   });
   return app;

@@ -7,6 +7,7 @@ import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
 import type { Migration } from "./migration.ts";
+import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
@@ -79,7 +80,11 @@ CREATE TABLE tokens (
   WORKLOADS_MIGRATION,
   TEAMS_MIGRATION,
   AUDIT_MIGRATION,
+<<<<<<< HEAD
   SECRET_POLICY_MIGRATION,
+=======
+  QUOTAS_MIGRATION,
+>>>>>>> h-d
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

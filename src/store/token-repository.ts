@@ -1,6 +1,15 @@
 import { buildInsert, type ColumnMap, iso, isoOrNull, json, jsonParam } from "./rows.ts";
 import type { SqlClient, SqlParam } from "./sql-client.ts";
-import type { TeamRecord, TeamRepository, TokenRecord, TokenRepository, TokenRole } from "./types.ts";
+import {
+  NO_QUOTAS,
+  QUOTA_NAMES,
+  type TeamQuotas,
+  type TeamRecord,
+  type TeamRepository,
+  type TokenRecord,
+  type TokenRepository,
+  type TokenRole,
+} from "./types.ts";
 
 const text = (v: string | null): SqlParam => v;
 const ts = (v: string | null): SqlParam => v;
@@ -76,19 +85,42 @@ export class SqlTokenRepository implements TokenRepository {
   }
 }
 
+const QUOTA_COLUMNS: Record<keyof TeamQuotas, string> = {
+  maxSandboxes: "max_sandboxes",
+  maxMemoryBytes: "max_memory_bytes",
+  maxCpuMillis: "max_cpu_millis",
+  maxRuns: "max_runs",
+};
+
+const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 function teamFromRow(row: Record<string, unknown>): TeamRecord {
-  return { id: String(row["id"]), name: String(row["name"]), createdAt: iso(row["created_at"]) };
+  const quotas = { ...NO_QUOTAS };
+  for (const name of QUOTA_NAMES) quotas[name] = numberOrNull(row[QUOTA_COLUMNS[name]]);
+  return { id: String(row["id"]), name: String(row["name"]), createdAt: iso(row["created_at"]), quotas };
 }
 
 export class SqlTeamRepository implements TeamRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(record: TeamRecord): Promise<void> {
-    await this.db.query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3::timestamptz)", [
-      record.id,
-      record.name,
-      record.createdAt,
+  async insert(record: Omit<TeamRecord, "quotas"> & { quotas?: Partial<TeamQuotas> }): Promise<void> {
+    const quotas = { ...NO_QUOTAS, ...record.quotas };
+    await this.db.query(
+      `INSERT INTO teams (id, name, created_at, ${QUOTA_NAMES.map((n) => QUOTA_COLUMNS[n]).join(", ")})
+       VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7)`,
+      [record.id, record.name, record.createdAt, ...QUOTA_NAMES.map((n) => quotas[n])],
+    );
+  }
+
+  async updateQuotas(id: string, quotas: Partial<TeamQuotas>): Promise<TeamRecord | null> {
+    const named = QUOTA_NAMES.filter((n) => quotas[n] !== undefined);
+    if (named.length === 0) return this.get(id);
+    const set = named.map((n, i) => `${QUOTA_COLUMNS[n]} = $${i + 2}`).join(", ");
+    const { rows } = await this.db.query(`UPDATE teams SET ${set} WHERE id = $1 RETURNING *`, [
+      id,
+      ...named.map((n) => quotas[n] ?? null),
     ]);
+    return rows[0] === undefined ? null : teamFromRow(rows[0]);
   }
 
   async get(id: string): Promise<TeamRecord | null> {

@@ -82,10 +82,26 @@ export const TOKEN_ROLES: readonly TokenRole[] = ["admin", "owner", "member", "v
 /** The team of everything that existed before teams, and of the first start's admin token. */
 export const DEFAULT_TEAM = "default";
 
+/** A team's own quotas; null: the installation's default (which may be none). */
+export interface TeamQuotas {
+  /** Active sandboxes of the team at once (every purpose: its users' and its runs' steps). */
+  maxSandboxes: number | null;
+  /** The memory limits of its active sandboxes, summed. */
+  maxMemoryBytes: number | null;
+  /** The CPU limits of its active sandboxes, summed (1000 = one core). */
+  maxCpuMillis: number | null;
+  /** Its pipeline runs executing at once; more wait in the queue. */
+  maxRuns: number | null;
+}
+
+export const QUOTA_NAMES = ["maxSandboxes", "maxMemoryBytes", "maxCpuMillis", "maxRuns"] as const;
+export const NO_QUOTAS: TeamQuotas = { maxSandboxes: null, maxMemoryBytes: null, maxCpuMillis: null, maxRuns: null };
+
 export interface TeamRecord {
   id: string;
   name: string;
   createdAt: string;
+  quotas: TeamQuotas;
 }
 
 export interface TokenRecord {
@@ -150,8 +166,10 @@ export interface EventRepository {
 }
 
 export interface TeamRepository {
-  /** CONFLICT when the name is taken. */
-  insert(record: TeamRecord): Promise<void>;
+  /** CONFLICT when the name is taken. Quotas left out are null (the installation's default). */
+  insert(record: Omit<TeamRecord, "quotas"> & { quotas?: Partial<TeamQuotas> }): Promise<void>;
+  /** Sets the quotas named in `quotas` (null: back to the default); null when there is no such team. */
+  updateQuotas(id: string, quotas: Partial<TeamQuotas>): Promise<TeamRecord | null>;
   get(id: string): Promise<TeamRecord | null>;
   findByName(name: string): Promise<TeamRecord | null>;
   list(): Promise<TeamRecord[]>;

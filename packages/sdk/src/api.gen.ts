@@ -632,13 +632,13 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List teams (installation admins).
+     * List teams with their quotas (installation admins).
      * @description Needs an installation admin's token (role `admin`).
      */
     get: operations["get_v1_teams"];
     put?: never;
     /**
-     * Create a team (installation admins).
+     * Create a team, optionally with its quotas (installation admins).
      * @description Needs an installation admin's token (role `admin`).
      */
     post: operations["post_v1_teams"];
@@ -646,6 +646,30 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  "/v1/teams/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A team, its quotas and what it uses now (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    get: operations["get_v1_teams_by_id"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Set a team's quotas: the ones named change, null returns one to the default (installation admins).
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    patch: operations["patch_v1_teams_by_id"];
     trace?: never;
   };
   "/v1/tokens": {
@@ -801,6 +825,26 @@ export interface operations {
           "application/json": string;
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_readyz: {
@@ -900,6 +944,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_events: {
@@ -954,6 +1018,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_info: {
@@ -983,6 +1067,26 @@ export interface operations {
       /** @description The token lacks the scope sandboxes:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1082,6 +1186,26 @@ export interface operations {
       /** @description The token lacks the scope runs:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1222,6 +1346,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id: {
@@ -1333,6 +1477,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_runs_by_id_cancel: {
@@ -1429,6 +1593,26 @@ export interface operations {
       /** @description No such run. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1620,6 +1804,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id_steps_by_step_artifacts: {
@@ -1666,6 +1870,26 @@ export interface operations {
       /** @description No such run, step or artifact. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1743,6 +1967,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id_steps_by_step_logs_ws: {
@@ -1791,6 +2035,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -1860,6 +2124,26 @@ export interface operations {
       /** @description The token lacks the scope sandboxes:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2008,6 +2292,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id: {
@@ -2102,6 +2406,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_sandboxes_by_id: {
@@ -2181,6 +2505,26 @@ export interface operations {
       /** @description No such sandbox. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2300,6 +2644,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_exec_stream: {
@@ -2346,6 +2710,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -2406,6 +2790,26 @@ export interface operations {
       /** @description No such sandbox in the caller's team. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2497,6 +2901,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId: {
@@ -2570,6 +2994,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId_attach: {
@@ -2625,6 +3069,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
       };
     };
   };
@@ -2686,6 +3150,26 @@ export interface operations {
       /** @description No such sandbox in the caller's team. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2783,6 +3267,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_files: {
@@ -2846,6 +3350,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2961,6 +3485,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_sandboxes_by_id_files: {
@@ -3023,6 +3567,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3128,6 +3692,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_sandboxes_by_id_files_mkdir: {
@@ -3194,6 +3778,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3297,6 +3901,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_sandboxes_by_id_files_tar: {
@@ -3360,6 +3984,26 @@ export interface operations {
       /** @description No such sandbox or file. */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3474,6 +4118,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_secrets: {
@@ -3504,6 +4168,26 @@ export interface operations {
       /** @description The token lacks the scope secrets:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3554,6 +4238,26 @@ export interface operations {
       /** @description The token lacks the scope secrets:write. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3625,6 +4329,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_teams: {
@@ -3645,8 +4369,22 @@ export interface operations {
           "application/json": {
             teams: {
               createdAt: string;
+              /** @description What applies: the team's own, else the installation's default; null: none. */
+              effectiveQuotas: {
+                maxCpuMillis: number | null;
+                maxMemoryBytes: number | null;
+                maxRuns: number | null;
+                maxSandboxes: number | null;
+              };
               id: string;
               name: string;
+              /** @description The team's own quotas; null: the installation's default. */
+              quotas: {
+                maxCpuMillis: number | null;
+                maxMemoryBytes: number | null;
+                maxRuns: number | null;
+                maxSandboxes: number | null;
+              };
             }[];
           };
         };
@@ -3654,6 +4392,26 @@ export interface operations {
       /** @description Not an admin token. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3682,6 +4440,16 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          quotas?: {
+            /** @description The CPU limits of its active sandboxes, summed (1000 = one core); null: the installation's default. */
+            maxCpuMillis?: number | null;
+            /** @description The memory limits of its active sandboxes, summed, in bytes; null: the installation's default. */
+            maxMemoryBytes?: number | null;
+            /** @description Its pipeline runs executing at once (more wait queued); null: the installation's default. */
+            maxRuns?: number | null;
+            /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
+            maxSandboxes?: number | null;
+          };
         };
       };
     };
@@ -3694,8 +4462,40 @@ export interface operations {
         content: {
           "application/json": {
             createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
             id: string;
             name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
           };
         };
       };
@@ -3720,6 +4520,258 @@ export interface operations {
       /** @description The name is taken. */
       409: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  get_v1_teams_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            id: string;
+            name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            /** @description Its active sandboxes (every purpose), their memory and CPU limits summed, and its runs executing. */
+            usage: {
+              cpuMillis: number;
+              memoryBytes: number;
+              runs: number;
+              sandboxes: number;
+            };
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such team (TEAM_NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  patch_v1_teams_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          quotas: {
+            /** @description The CPU limits of its active sandboxes, summed (1000 = one core); null: the installation's default. */
+            maxCpuMillis?: number | null;
+            /** @description The memory limits of its active sandboxes, summed, in bytes; null: the installation's default. */
+            maxMemoryBytes?: number | null;
+            /** @description Its pipeline runs executing at once (more wait queued); null: the installation's default. */
+            maxRuns?: number | null;
+            /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
+            maxSandboxes?: number | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            /** @description What applies: the team's own, else the installation's default; null: none. */
+            effectiveQuotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+            id: string;
+            name: string;
+            /** @description The team's own quotas; null: the installation's default. */
+            quotas: {
+              maxCpuMillis: number | null;
+              maxMemoryBytes: number | null;
+              maxRuns: number | null;
+              maxSandboxes: number | null;
+            };
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description No such team (TEAM_NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3773,6 +4825,26 @@ export interface operations {
       /** @description The token lacks the scope tokens:read. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3906,6 +4978,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   delete_v1_tokens_by_id: {
@@ -3965,6 +5057,26 @@ export interface operations {
       /** @description A token revoking itself. */
       409: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4046,6 +5158,26 @@ export interface operations {
           };
         };
       };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_webhooks_gitlab: {
@@ -4097,6 +5229,26 @@ export interface operations {
       /** @description Body over the webhook size limit. */
       413: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {

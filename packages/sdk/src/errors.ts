@@ -10,6 +10,8 @@ export interface C8sSdkErrorOptions {
   hint?: string;
   details?: Record<string, unknown>;
   cause?: unknown;
+  /** A 429's `Retry-After`, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 export class C8sSdkError extends Error {
@@ -53,6 +55,18 @@ export class InvalidArgumentError extends C8sSdkError {
 /** Too many requests or too many sandboxes (429). */
 export class RateLimitError extends C8sSdkError {
   override name = "RateLimitError";
+  /** How long the server asks to wait before retrying (its `Retry-After` header), when it says. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: C8sSdkErrorOptions = {}) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** A team quota is used up (429 `QUOTA_EXCEEDED`): `details` = `{quota, limit, current, requested}`. */
+export class QuotaExceededError extends RateLimitError {
+  override name = "QuotaExceededError";
 }
 
 /** A command or request ran out of time. */
@@ -134,6 +148,7 @@ const classByCode: Record<string, ErrorClass> = {
   PIPELINE_INVALID: InvalidArgumentError,
   LIMIT_EXCEEDED: InvalidArgumentError,
   RATE_LIMITED: RateLimitError,
+  QUOTA_EXCEEDED: QuotaExceededError,
   SANDBOX_LIMIT_REACHED: RateLimitError,
   EXEC_TIMEOUT: TimeoutError,
   SANDBOX_NOT_RUNNING: SandboxError,
@@ -175,22 +190,41 @@ function classByStatus(status: number | undefined): ErrorClass {
 const defaultHints: Record<string, string> = {
   AuthenticationError: "Check the token: pass { token } or set C8S_TOKEN (c8s serve prints the admin token once).",
   RateLimitError: "Wait and retry, or destroy sandboxes you no longer need.",
+  QuotaExceededError:
+    "Destroy sandboxes or wait for runs your team no longer needs, or ask an admin to raise the team's quota.",
   NotFoundError: "Check the id or path; a sandbox that ended is gone.",
 };
 
 /**
  * THE mapping from an API error (HTTP status + `{error: {code, message, hint, details}}` body,
  * or a WebSocket `{type: "error", code, message, hint}` frame) to a typed SDK error.
- * The code decides; the status decides only when the code is unknown.
+ * The code decides; the status decides only when the code is unknown. `retryAfter` is the
+ * response's `Retry-After` header (seconds; an HTTP date is read too).
  */
-export function errorFromApi(status: number | undefined, body: unknown): C8sSdkError {
+export function errorFromApi(status: number | undefined, body: unknown, retryAfter?: string | null): C8sSdkError {
   const payload = extractErrorPayload(body);
   const code = payload.code ?? (status === undefined ? "INTERNAL" : `HTTP_${status}`);
   const cls = (payload.code !== undefined ? classByCode[payload.code] : undefined) ?? classByStatus(status);
   const message = payload.message ?? (status === undefined ? "request failed" : `request failed with HTTP ${status}`);
-  const error = new cls(message, { code, status, details: payload.details ?? {} });
+  const seconds = retryAfterSeconds(retryAfter);
+  const options: C8sSdkErrorOptions = {
+    code,
+    status,
+    details: payload.details ?? {},
+    ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+  };
+  const error = new cls(message, options);
   const hint = payload.hint ?? defaultHints[error.name];
-  return hint === undefined ? error : new cls(message, { code, status, hint, details: payload.details ?? {} });
+  return hint === undefined ? error : new cls(message, { ...options, hint });
+}
+
+/** `Retry-After`: delta seconds, or an HTTP date (as seconds from now, at least 1). */
+export function retryAfterSeconds(header: string | null | undefined, nowMs = Date.now()): number | undefined {
+  if (header === null || header === undefined || header.trim() === "") return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - nowMs) / 1000));
 }
 
 interface ErrorPayload {

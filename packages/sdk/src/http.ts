@@ -74,7 +74,7 @@ export class ApiClient {
       } catch {
         parsed = { error: { message: text.slice(0, 500) || undefined } };
       }
-      throw errorFromApi(res.status, parsed);
+      throw errorFromApi(res.status, parsed, res.headers.get("retry-after"));
     }
     return res;
   }

@@ -27,6 +27,7 @@ export {
   NotFoundError,
   InvalidArgumentError,
   RateLimitError,
+  QuotaExceededError,
   TimeoutError,
   SandboxError,
   ConnectionError,
@@ -48,4 +49,12 @@ export type {
   OutputStream,
   ExitInfo,
 } from "./types.ts";
-export { Tokens, type TeamInfo, type TokenInfo, type TokenRole, type CreateTokenOptions } from "./teams-tokens.ts";
+export {
+  Tokens,
+  type TeamDetails,
+  type TeamInfo,
+  type TeamQuotasInput,
+  type TokenInfo,
+  type TokenRole,
+  type CreateTokenOptions,
+} from "./teams-tokens.ts";

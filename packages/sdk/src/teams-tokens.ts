@@ -6,8 +6,15 @@ import type { Json } from "./types.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
-/** A team (`GET /v1/teams`). */
+/** A team (`GET /v1/teams`): its own `quotas` (null: the default) and the `effectiveQuotas` that apply. */
 export type TeamInfo = Json<"get_v1_teams", 200>["teams"][number];
+/** A team with what it uses now (`GET /v1/teams/:id`). */
+export type TeamDetails = Json<"get_v1_teams_by_id", 200>;
+/**
+ * Quotas to set: active sandboxes, their memory (bytes) and CPU (millis, 1000 = a core)
+ * summed, concurrent runs. null returns one to the installation's default; left out: unchanged.
+ */
+export type TeamQuotasInput = Partial<Record<keyof TeamInfo["quotas"], number | null>>;
 /** A token's record (`GET /v1/tokens`); never its value. */
 export type TokenInfo = Json<"get_v1_tokens", 200>["tokens"][number];
 export type TokenRole = TokenInfo["role"];
@@ -44,8 +51,16 @@ export class Tokens {
     await this.api.request("DELETE", `/v1/tokens/${encodeURIComponent(id)}`);
   }
 
-  createTeam(name: string): Promise<TeamInfo> {
-    return this.api.json<TeamInfo>("POST", "/v1/teams", { json: { name } });
+  createTeam(name: string, quotas?: TeamQuotasInput): Promise<TeamInfo> {
+    return this.api.json<TeamInfo>("POST", "/v1/teams", { json: { name, ...(quotas ? { quotas } : {}) } });
+  }
+
+  getTeam(id: string): Promise<TeamDetails> {
+    return this.api.json<TeamDetails>("GET", `/v1/teams/${encodeURIComponent(id)}`);
+  }
+
+  updateTeam(id: string, quotas: TeamQuotasInput): Promise<TeamInfo> {
+    return this.api.json<TeamInfo>("PATCH", `/v1/teams/${encodeURIComponent(id)}`, { json: { quotas } });
   }
 
   async listTeams(): Promise<TeamInfo[]> {

@@ -14,6 +14,7 @@ import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
+import type { TeamQuotaSource } from "../../engine/team-quotas.ts";
 import { DEFAULT_TEAM, type RunRecord, type RunStepRecord, type RunTrigger, type Store } from "../../store/index.ts";
 import { planPipeline } from "../spec/plan.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
@@ -45,6 +46,8 @@ export interface RunServiceOptions {
   /** The installation's ceilings on step resources and timeouts. */
   ceilings?: SandboxCeilings | undefined;
   queue: QueueLimits;
+  /** Teams' quotas: a team at its `maxRuns` has its further runs wait queued. Absent: none. */
+  teamQuotas?: TeamQuotaSource | undefined;
   secretBox: SecretBox;
   logger?: RunServiceLogger | undefined;
   /** Bytes of each step's output held in memory for live readers (default 1 MiB). */
@@ -82,7 +85,10 @@ function repoName(url: string): string {
 
 export class RunService {
   readonly logs: LiveLogs;
-  private readonly active = new Map<string, { abort: AbortController; pipeline: string; done: Promise<void> }>();
+  private readonly active = new Map<
+    string,
+    { abort: AbortController; pipeline: string; teamId: string; done: Promise<void> }
+  >();
   private dispatching: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -301,8 +307,19 @@ export class RunService {
   private async dispatch(): Promise<void> {
     const queued = await this.options.store.runs.queued(1000);
     const running = new Map<string, number>();
-    for (const a of this.active.values()) running.set(a.pipeline, (running.get(a.pipeline) ?? 0) + 1);
-    for (const id of pickRunnable(queued, running, this.options.queue)) {
+    const byTeam = new Map<string, number>();
+    for (const a of this.active.values()) {
+      running.set(a.pipeline, (running.get(a.pipeline) ?? 0) + 1);
+      byTeam.set(a.teamId, (byTeam.get(a.teamId) ?? 0) + 1);
+    }
+    const quotas = new Map<string, number>();
+    const source = this.options.teamQuotas;
+    if (source !== undefined)
+      for (const teamId of new Set(queued.map((r) => r.teamId))) {
+        const maxRuns = (await source(teamId)).maxRuns;
+        if (maxRuns !== null) quotas.set(teamId, maxRuns);
+      }
+    for (const id of pickRunnable(queued, running, this.options.queue, { running: byTeam, quotas })) {
       if (this.closed) return;
       const claimed = await this.options.store.runs.transition(id, runSources("running"), {
         state: "running",
@@ -345,7 +362,7 @@ export class RunService {
         this.active.delete(run.id);
         this.kick();
       });
-    this.active.set(run.id, { abort, pipeline: run.pipeline, done });
+    this.active.set(run.id, { abort, pipeline: run.pipeline, teamId: run.teamId, done });
   }
 
   /** Stops dispatching; runs executing here end as failed with reason `interrupted`. */

@@ -12,6 +12,7 @@ import { SecretBox } from "../../pipelines/service/secret-box.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
+import type { TeamQuotaSource } from "../../engine/team-quotas.ts";
 import type { Store } from "../../store/types.ts";
 import { registerPipelineRoutes } from "./runs-plugin.ts";
 
@@ -30,6 +31,8 @@ export interface StartPipelinesOptions extends PipelineSettings {
   home: string;
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
+  /** Teams' quotas: a team's runs beyond its `maxRuns` wait queued. */
+  teamQuotas?: TeamQuotaSource | undefined;
   jsonBodyLimit: number;
   logger?: RunServiceLogger | undefined;
 }
@@ -51,6 +54,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     limits: options.limits,
     ceilings: options.ceilings,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
+    teamQuotas: options.teamQuotas,
     secretBox,
     logger: options.logger,
   });

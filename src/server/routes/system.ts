@@ -25,6 +25,7 @@ export async function systemRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   defineRoute(app, registry, {
     method: "GET",
     url: "/healthz",
+    rateLimit: "exempt",
     summary: "Liveness: the process answers.",
     tag: TAG,
     auth: "none",
@@ -35,6 +36,7 @@ export async function systemRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   defineRoute(app, registry, {
     method: "GET",
     url: "/readyz",
+    rateLimit: "exempt",
     summary: "Readiness: the store and the runtime answer.",
     tag: TAG,
     auth: "none",
@@ -57,6 +59,7 @@ export async function systemRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   defineRoute(app, registry, {
     method: "GET",
     url: "/metrics",
+    rateLimit: "exempt",
     summary: "Prometheus metrics (text format 0.0.4).",
     tag: TAG,
     auth: "none",

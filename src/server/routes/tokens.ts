@@ -1,19 +1,16 @@
 /**
  * /v1/tokens: create (shown once, stored hashed), list, revoke — a team owner for its own
- * team (a role no higher than its own), an installation admin for any. /v1/teams: admins.
+ * team (a role no higher than its own), an installation admin for any. Teams: teams.ts.
  */
 import type { FastifyInstance } from "fastify";
 import { C8sError } from "../../errors/index.ts";
 import type { TokenRole } from "../../store/types.ts";
 import { checkGrant, isAdmin, parseDuration, roleOfLegacyScopes, teamFilter, type Principal } from "../access.ts";
 import {
-  createTeamBody,
   createTokenBody,
   createdTokenResponse,
   errorResponse,
   LEGACY_SCOPES,
-  teamListResponse,
-  teamResponse,
   tokenListResponse,
   tokenParams,
 } from "../api-schemas.ts";
@@ -117,43 +114,5 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       if (!(await store.tokens.revoke(params.id, new Date().toISOString()))) throw tokenNotFound(params.id);
       return reply.status(204).send();
     },
-  });
-
-  defineRoute(app, registry, {
-    method: "POST",
-    url: "/v1/teams",
-    summary: "Create a team (installation admins).",
-    tag: "teams",
-    auth: "admin",
-    body: createTeamBody,
-    bodyLimit: deps.limits.jsonBytes,
-    responses: {
-      201: { description: "The new team.", schema: teamResponse },
-      403: { description: "Not an admin token.", schema: errorResponse },
-      409: { description: "The name is taken.", schema: errorResponse },
-    },
-    handler: async ({ body, reply }) => {
-      if ((await store.teams.get(body.name)) !== null)
-        throw new C8sError("CONFLICT", `a team '${body.name}' already exists`, {
-          details: { team: body.name },
-          hint: "Choose another name, or use the existing team (c8s team ls).",
-        });
-      const record = { id: body.name, name: body.name, createdAt: new Date().toISOString() };
-      await store.teams.insert(record);
-      return reply.status(201).send(record);
-    },
-  });
-
-  defineRoute(app, registry, {
-    method: "GET",
-    url: "/v1/teams",
-    summary: "List teams (installation admins).",
-    tag: "teams",
-    auth: "admin",
-    responses: {
-      200: { description: "Teams.", schema: teamListResponse },
-      403: { description: "Not an admin token.", schema: errorResponse },
-    },
-    handler: async () => ({ teams: await store.teams.list() }),
   });
 }

@@ -20,7 +20,10 @@ interface Operation {
 }
 
 /** Routes with a path parameter this suite does not call, each with why. */
-const UNEXERCISED: Record<string, string> = {};
+const UNEXERCISED: Record<string, string> = {
+  "/v1/teams/{id}":
+    "installation admins only: every team token is 403 whatever the id (see 'an owner cannot … make teams'); no team's data is reachable by id",
+};
 
 /** What a path parameter of each resource is filled with: blue's id, or one that exists nowhere. */
 function fill(path: string, blue: BlueResources, missing: boolean): string {

@@ -54,6 +54,28 @@ void describe("pickRunnable", () => {
     });
 });
 
+void describe("pickRunnable with team run quotas", () => {
+  const q = (id: string, pipeline: string, teamId: string) => ({ id, pipeline, teamId });
+  const limits = { maxRuns: 10, maxRunsPerPipeline: 10 };
+  void it("a team at its quota is skipped, not blocking other teams behind it", () => {
+    const queued = [q("a", "p", "red"), q("b", "r", "red"), q("c", "s", "blue"), q("d", "t", "red")];
+    const teams = { running: new Map([["red", 1]]), quotas: new Map([["red", 2]]) };
+    assert.deepEqual(pickRunnable(queued, new Map([["x", 1]]), limits, teams), ["a", "c"]);
+  });
+  void it("a team without a quota is limited only by the server's limits", () => {
+    const queued = [q("a", "p", "blue"), q("b", "r", "blue"), q("c", "s", "blue")];
+    const teams = { running: new Map([["blue", 5]]), quotas: new Map([["red", 1]]) };
+    assert.deepEqual(pickRunnable(queued, new Map(), { maxRuns: 2, maxRunsPerPipeline: 1 }, teams), ["a", "b"]);
+  });
+  void it("runs picked in one pass count against their team", () => {
+    const queued = [q("a", "p", "red"), q("b", "r", "red"), q("c", "s", "red")];
+    assert.deepEqual(pickRunnable(queued, new Map(), limits, { running: new Map(), quotas: new Map([["red", 2]]) }), [
+      "a",
+      "b",
+    ]);
+  });
+});
+
 void describe("webhook authentication", () => {
   const body = Buffer.from('{"a":1}');
   const sig = `sha256=${createHmac("sha256", "k").update(body).digest("hex")}`;
