@@ -89,9 +89,6 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
-<<<<<<< HEAD
-    /** Largest buffered request body accepted by the API (JSON is capped lower; stdin chunks). */
-=======
     /**
      * Requests per token (unauthenticated ones: per remote address), a token bucket:
      * `requestsPerSecond` refill, `burst` capacity; 0 requests per second disables it
@@ -117,8 +114,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Largest request body accepted by the API. */
->>>>>>> h-d
+    /** Largest buffered request body accepted by the API (JSON is capped lower; stdin chunks). */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
     uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
@@ -203,13 +199,10 @@ function settingFor(field: string): string | undefined {
   if (group === "maxima" && name !== undefined && Object.hasOwn(CEILING_SETTINGS, name))
     return `${CEILING_SETTINGS[name as CeilingName]} setting`;
   if (group === "hostNetwork") return "C8S_ALLOW_HOST_NETWORK setting";
-<<<<<<< HEAD
   if (group === "uploadLimitBytes") return "C8S_UPLOAD_LIMIT setting";
-=======
   if (group === "teamQuotas" && name !== undefined && Object.hasOwn(TEAM_QUOTA_SETTINGS, name))
     return `${TEAM_QUOTA_SETTINGS[name as keyof typeof TEAM_QUOTA_SETTINGS]} setting`;
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
->>>>>>> h-d
   return undefined;
 }
 
