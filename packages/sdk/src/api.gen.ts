@@ -594,7 +594,7 @@ export interface paths {
     get: operations["get_v1_secrets"];
     put?: never;
     /**
-     * Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var).
+     * Create or replace a secret (stored AES-256-GCM encrypted; steps naming it get it as an env var) and its policy: which events, branches and repositories may use it, and whether pull requests from forks may (default: not).
      * @description Needs the scope `secrets:write`.
      */
     post: operations["post_v1_secrets"];
@@ -1172,6 +1172,8 @@ export interface operations {
                 by: string;
                 debug?: boolean;
                 deliveryId?: string;
+                /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+                fork?: boolean;
                 /** @enum {string} */
                 kind: "api" | "webhook" | "rerun";
                 /** @description Whether that token may use the team's secrets. */
@@ -1300,6 +1302,8 @@ export interface operations {
               by: string;
               debug?: boolean;
               deliveryId?: string;
+              /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+              fork?: boolean;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1431,6 +1435,8 @@ export interface operations {
               by: string;
               debug?: boolean;
               deliveryId?: string;
+              /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+              fork?: boolean;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1562,6 +1568,8 @@ export interface operations {
               by: string;
               debug?: boolean;
               deliveryId?: string;
+              /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+              fork?: boolean;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1696,6 +1704,8 @@ export interface operations {
               by: string;
               debug?: boolean;
               deliveryId?: string;
+              /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+              fork?: boolean;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1758,6 +1768,8 @@ export interface operations {
               by: string;
               debug?: boolean;
               deliveryId?: string;
+              /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
+              fork?: boolean;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -4159,6 +4171,12 @@ export interface operations {
             secrets: {
               createdAt: string;
               name: string;
+              policy: {
+                branches?: string[];
+                events?: ("push" | "pull_request" | "tag" | "manual" | "schedule")[];
+                forks?: boolean;
+                repos?: string[];
+              } | null;
               team: string;
               updatedAt: string;
             }[];
@@ -4216,6 +4234,13 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          /** @description Which runs may use the secret. Absent fields allow everything except pull requests from forks. */
+          policy?: {
+            branches?: string[];
+            events?: ("push" | "pull_request" | "tag" | "manual" | "schedule")[];
+            forks?: boolean;
+            repos?: string[];
+          };
           value: string;
         };
       };
@@ -4230,6 +4255,12 @@ export interface operations {
           "application/json": {
             createdAt: string;
             name: string;
+            policy: {
+              branches?: string[];
+              events?: ("push" | "pull_request" | "tag" | "manual" | "schedule")[];
+              forks?: boolean;
+              repos?: string[];
+            } | null;
             team: string;
             updatedAt: string;
           };

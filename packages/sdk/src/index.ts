@@ -8,7 +8,7 @@ export {
   type LogChunk,
   type FollowLogOptions,
 } from "./runs.ts";
-export { Secrets, type SecretInfo } from "./runs-secrets.ts";
+export { Secrets, type SecretInfo, type SecretPolicy } from "./runs-secrets.ts";
 export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
 export { Files, type FileData } from "./files.ts";
 export { Pty, PtyHandle, DEFAULT_SHELL, type PtyCreateOptions, type PtySize } from "./pty.ts";

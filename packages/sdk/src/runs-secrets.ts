@@ -5,6 +5,8 @@ import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 
 /** A secret's name and times (`GET /v1/secrets`); never its value. */
 export type SecretInfo = Json<"get_v1_secrets", 200>["secrets"][number];
+/** Which runs may use a secret: events, branch and repository globs, and whether fork pull requests may (default not). */
+export type SecretPolicy = NonNullable<SecretInfo["policy"]>;
 
 export class Secrets {
   private constructor(private readonly api: ApiClient) {}
@@ -13,8 +15,10 @@ export class Secrets {
     return new Secrets(new ApiClient(connectionFromEnv(options)));
   }
 
-  set(name: string, value: string): Promise<SecretInfo> {
-    return this.api.json<SecretInfo>("POST", "/v1/secrets", { json: { name, value } });
+  set(name: string, value: string, policy?: SecretPolicy): Promise<SecretInfo> {
+    return this.api.json<SecretInfo>("POST", "/v1/secrets", {
+      json: { name, value, ...(policy === undefined ? {} : { policy }) },
+    });
   }
 
   async list(): Promise<SecretInfo[]> {

@@ -1,6 +1,6 @@
 /** `c8s secret set|ls|rm`: pipeline secrets on the server (admin token). Values are never printed. */
 import { z } from "zod";
-import { Secrets } from "@c8s/sdk";
+import { Secrets, type SecretInfo, type SecretPolicy } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
@@ -8,7 +8,30 @@ import { json, table } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 
 const usage =
-  "c8s secret set NAME [VALUE] (VALUE from stdin when omitted) | c8s secret ls [--json] | c8s secret rm NAME";
+  "c8s secret set NAME [VALUE] [--event E]… [--branch GLOB]… [--repo GLOB]… [--allow-forks] (VALUE from stdin when omitted)" +
+  " | c8s secret ls [--json] | c8s secret rm NAME";
+
+/** The policy flags of `secret set` → the API's policy (absent when none is given: the default policy). */
+function policyFrom(flags: { event?: string[]; branch?: string[]; repo?: string[]; "allow-forks"?: boolean }) {
+  const policy = {
+    ...(flags.event?.length ? { events: flags.event as SecretPolicy["events"] } : {}),
+    ...(flags.branch?.length ? { branches: flags.branch } : {}),
+    ...(flags.repo?.length ? { repos: flags.repo } : {}),
+    ...(flags["allow-forks"] ? { forks: true } : {}),
+  };
+  return Object.keys(policy).length === 0 ? undefined : policy;
+}
+
+function describePolicy(policy: SecretInfo["policy"]): string {
+  if (policy === null) return "any run but fork PRs";
+  const parts = [
+    policy.events ? `events ${policy.events.join(",")}` : "",
+    policy.branches ? `branches ${policy.branches.join(",")}` : "",
+    policy.repos ? `repos ${policy.repos.join(",")}` : "",
+    policy.forks ? "forks allowed" : "",
+  ].filter(Boolean);
+  return parts.length === 0 ? "any run but fork PRs" : parts.join("; ");
+}
 
 async function readStdin(io: CliIo): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,8 +50,20 @@ export const secretCommand: CliCommand = {
     const [sub, ...rest] = args;
     const { flags, positionals } = parseFlags(
       rest,
-      { json: { type: "boolean" } },
-      z.object({ json: z.boolean().optional() }),
+      {
+        json: { type: "boolean" },
+        event: { type: "string", multiple: true },
+        branch: { type: "string", multiple: true },
+        repo: { type: "string", multiple: true },
+        "allow-forks": { type: "boolean" },
+      },
+      z.object({
+        json: z.boolean().optional(),
+        event: z.array(z.enum(["push", "pull_request", "tag", "manual", "schedule"])).optional(),
+        branch: z.array(z.string().min(1)).optional(),
+        repo: z.array(z.string().min(1)).optional(),
+        "allow-forks": z.boolean().optional(),
+      }),
       usage,
     );
     const secrets = Secrets.connect(await sdkOptions(io));
@@ -37,7 +72,7 @@ export const secretCommand: CliCommand = {
         const [name, value, extra] = positionals;
         if (name === undefined || extra !== undefined) throw new UsageError("c8s secret set NAME [VALUE]", usage);
         // Prefer stdin: a value on the command line ends up in shell history and `ps`.
-        const info = await secrets.set(name, value ?? (await readStdin(io)));
+        const info = await secrets.set(name, value ?? (await readStdin(io)), policyFrom(flags));
         io.stdout.write(flags.json ? json(info) : `${info.name}\n`);
         return 0;
       }
@@ -48,8 +83,8 @@ export const secretCommand: CliCommand = {
           flags.json
             ? json(list)
             : table(
-                ["NAME", "UPDATED"],
-                list.map((s) => [s.name, s.updatedAt]),
+                ["NAME", "UPDATED", "USED BY"],
+                list.map((s) => [s.name, s.updatedAt, describePolicy(s.policy)]),
               ),
         );
         return 0;

@@ -240,6 +240,8 @@ export class RunService {
           by: options.by,
           ...options.trigger,
           ...(options.debug === true ? { debug: true } : {}),
+          // Fork code stays fork code: a re-run by a member does not unlock its secrets.
+          ...(run.trigger.fork === true ? { fork: true } : {}),
         },
         teamId: run.teamId,
       },

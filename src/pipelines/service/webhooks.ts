@@ -10,6 +10,11 @@ export interface WebhookRun {
   commit: string;
   branch: string | undefined;
   event: "push" | "pull_request" | "tag";
+  /**
+   * A pull/merge request whose head lives in another repository (a fork), or whose payload does
+   * not say where its head lives: it gets no secret unless a secret's policy allows forks.
+   */
+  fork?: boolean;
 }
 
 /** What a delivery asks for: a run, or nothing (with why: ping, deleted branch, closed PR…). */
@@ -85,6 +90,14 @@ function missing(field: string): C8sError {
   return new C8sError("VALIDATION_FAILED", `the webhook payload has no ${field}`, { details: { field } });
 }
 
+/** GitHub: the head and base repositories are the same (by id when both have one, else by full name). */
+function sameRepository(head: Json, base: Json): boolean {
+  if (typeof head["id"] === "number" && typeof base["id"] === "number") return head["id"] === base["id"];
+  const a = str(head["full_name"]);
+  const b = str(base["full_name"]);
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
 export function githubDecision(event: string | undefined, payload: Json): WebhookDecision {
   const repo = obj(payload["repository"]);
   if (event === "ping") return { ignore: "ping" };
@@ -104,10 +117,13 @@ export function githubDecision(event: string | undefined, payload: Json): Webhoo
     const head = obj(pr["head"]);
     const base = obj(pr["base"]);
     const commit = str(head["sha"]);
-    const repoUrl = str(obj(head["repo"])["clone_url"]) ?? str(repo["clone_url"]);
+    const headRepo = obj(head["repo"]);
+    const repoUrl = str(headRepo["clone_url"]) ?? str(repo["clone_url"]);
     if (!commit) throw missing("pull_request.head.sha");
     if (!repoUrl) throw missing("repository.clone_url");
-    return { run: { repoUrl, commit, branch: str(base["ref"]), event: "pull_request" } };
+    const baseRepo = Object.keys(obj(base["repo"])).length > 0 ? obj(base["repo"]) : repo;
+    const fork = !sameRepository(headRepo, baseRepo);
+    return { run: { repoUrl, commit, branch: str(base["ref"]), event: "pull_request", fork } };
   }
   return { ignore: `event ${event ?? "(none)"} does not start runs` };
 }
@@ -131,7 +147,9 @@ export function gitlabDecision(event: string | undefined, payload: Json): Webhoo
     const repoUrl = str(obj(attrs["source"])["git_http_url"]) ?? str(project["git_http_url"]);
     if (!commit) throw missing("object_attributes.last_commit.id");
     if (!repoUrl) throw missing("project.git_http_url");
-    return { run: { repoUrl, commit, branch: str(attrs["target_branch"]), event: "pull_request" } };
+    const source = attrs["source_project_id"];
+    const fork = typeof source !== "number" || source !== attrs["target_project_id"];
+    return { run: { repoUrl, commit, branch: str(attrs["target_branch"]), event: "pull_request", fork } };
   }
   return { ignore: `event ${kind ?? event ?? "(none)"} does not start runs` };
 }

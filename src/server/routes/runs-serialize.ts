@@ -40,6 +40,12 @@ export const publicRunSchema = z.object({
     tokenId: z.string().optional().describe("The token that submitted it."),
     secrets: z.boolean().optional().describe("Whether that token may use the team's secrets."),
     deliveryId: z.string().optional(),
+    fork: z
+      .boolean()
+      .optional()
+      .describe(
+        "A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks.",
+      ),
     debug: z.boolean().optional(),
   }),
   rerunOf: z.string().nullable(),

@@ -53,7 +53,12 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
       commit: decision.run.commit,
       branch: decision.run.branch,
       event: decision.run.event,
-      trigger: { kind: "webhook", by: provider, ...(headerId === undefined ? {} : { deliveryId: headerId }) },
+      trigger: {
+        kind: "webhook",
+        by: provider,
+        ...(headerId === undefined ? {} : { deliveryId: headerId }),
+        ...(decision.run.fork === true ? { fork: true } : {}),
+      },
     });
     await store.runs.recordDeliveryRun(provider, key, run.id);
     return { accepted: true, duplicate: false, runId: run.id };
