@@ -138,6 +138,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
         diskBytes: config.defaults.diskBytes,
       },
       ceilings: config.maxima,
+      clonePolicy: { allowLocal: config.allowLocalRepos },
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
     });

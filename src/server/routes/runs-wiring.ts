@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
 import { SecretBox } from "../../pipelines/service/secret-box.ts";
+import type { ClonePolicy } from "../../pipelines/runner/clone-policy.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
@@ -30,6 +31,8 @@ export interface StartPipelinesOptions extends PipelineSettings {
   home: string;
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
+  /** Which repository URLs runs may clone (config `allowLocalRepos`). */
+  clonePolicy: ClonePolicy;
   jsonBodyLimit: number;
   logger?: RunServiceLogger | undefined;
 }
@@ -52,6 +55,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     ceilings: options.ceilings,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     secretBox,
+    clonePolicy: options.clonePolicy,
     logger: options.logger,
   });
   await service.start();
