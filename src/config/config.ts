@@ -34,7 +34,10 @@ export function hostCeilings(host: { memoryBytes: number; cpus: number }): Sandb
 const HOST_CEILINGS = hostCeilings({ memoryBytes: totalmem(), cpus: availableParallelism() });
 const count = z.coerce.number().int().positive();
 /** An on/off setting: a boolean, or `1`/`true`/`0`/`false` from the environment (anything else is refused). */
-const onOff = z.preprocess((v) => (v === "1" || v === "true" ? true : v === "0" || v === "false" ? false : v), z.boolean());
+const onOff = z.preprocess(
+  (v) => (v === "1" || v === "true" ? true : v === "0" || v === "false" ? false : v),
+  z.boolean(),
+);
 
 /** The ceilings, each defaulting to the host-derived value; env C8S_MAX_* (see CEILING_SETTINGS). */
 const maximaSchema = z

@@ -1222,6 +1222,24 @@ export interface operations {
           };
         };
       };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   get_v1_runs_by_id: {
@@ -1604,6 +1622,24 @@ export interface operations {
       };
       /** @description No such run. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -4046,6 +4082,24 @@ export interface operations {
           };
         };
       };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
     };
   };
   post_v1_webhooks_gitlab: {
@@ -4096,6 +4150,24 @@ export interface operations {
       };
       /** @description Body over the webhook size limit. */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
+      422: {
         headers: {
           [name: string]: unknown;
         };

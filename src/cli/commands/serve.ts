@@ -12,7 +12,8 @@ import { parseFlags } from "../flags.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 import { RUNTIME_NAMES } from "../../runtimes/types.ts";
 
-const usage = "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--allow-local-repos] [--demo]";
+const usage =
+  "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--allow-local-repos] [--demo]";
 
 /** The address a client on this machine uses (a wildcard bind is reached through loopback). */
 export function clientUrl(url: string): string {

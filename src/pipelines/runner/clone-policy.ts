@@ -44,7 +44,6 @@ function splitPort(hostPort: string): [string, string | undefined] {
   return colon < 0 ? [hostPort, undefined] : [hostPort.slice(0, colon), hostPort.slice(colon + 1)];
 }
 
-
 /** `https://…` and `ssh://…`: the authority up to the first `/` (and for https `?` or `#`). */
 function urlRefusal(scheme: string, rest: string): string | undefined {
   const end = rest.search(scheme === "https" ? /[/?#]/ : /\//);

@@ -139,7 +139,8 @@ export async function cloneAt(
   const shown = split.url;
   const auth = credentialArgs(split.url, repo.credential ?? split.credential);
   const policy = options.followRedirects === false ? ["-c", "http.followRedirects=false"] : [];
-  const env = options.allowProtocols === undefined ? auth.env : { ...auth.env, GIT_ALLOW_PROTOCOL: options.allowProtocols };
+  const env =
+    options.allowProtocols === undefined ? auth.env : { ...auth.env, GIT_ALLOW_PROTOCOL: options.allowProtocols };
   try {
     const url = cloneableUrl(split.url);
     await git([...policy, ...auth.args, "clone", "--quiet", "--no-local", "--no-checkout", "--", url, dir], {

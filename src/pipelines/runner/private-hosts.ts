@@ -36,7 +36,7 @@ function strictDotted(text: string): number {
 
 function inRange(address: number, first: string, prefix: number): boolean {
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((address & mask) >>> 0) === ((strictDotted(first) & mask) >>> 0);
+  return (address & mask) >>> 0 === (strictDotted(first) & mask) >>> 0;
 }
 
 /** What kind of non-public IPv4 address (a 32-bit number) this is; undefined for a public one. */

@@ -146,8 +146,7 @@ void describe("clone policy: the default (a server)", () => {
 });
 
 void describe("clone policy: allowLocal (c8s run, --allow-local-repos)", () => {
-  for (const [url] of refused)
-    void it(`allows ${JSON.stringify(url)}`, () => checkCloneUrl(url, { allowLocal: true }));
+  for (const [url] of refused) void it(`allows ${JSON.stringify(url)}`, () => checkCloneUrl(url, { allowLocal: true }));
 
   void it("clones with git's defaults; the default policy narrows git to https and ssh without redirects", () => {
     assert.deepEqual(cloneGitOptions({ allowLocal: true }), {});
