@@ -143,6 +143,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       },
       ceilings: config.maxima,
       teamQuotas,
+      clonePolicy: { allowLocal: config.allowLocalRepos },
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
     });

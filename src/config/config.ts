@@ -33,6 +33,11 @@ export function hostCeilings(host: { memoryBytes: number; cpus: number }): Sandb
 
 const HOST_CEILINGS = hostCeilings({ memoryBytes: totalmem(), cpus: availableParallelism() });
 const count = z.coerce.number().int().positive();
+/** An on/off setting: a boolean, or `1`/`true`/`0`/`false` from the environment (anything else is refused). */
+const onOff = z.preprocess(
+  (v) => (v === "1" || v === "true" ? true : v === "0" || v === "false" ? false : v),
+  z.boolean(),
+);
 
 /** The ceilings, each defaulting to the host-derived value; env C8S_MAX_* (see CEILING_SETTINGS). */
 const maximaSchema = z
@@ -86,6 +91,11 @@ export const configSchema = z
       .prefault({}),
     /** Installation-wide ceilings on what one sandbox or exec may ask for (C8S_MAX_*). */
     maxima: maximaSchema,
+    /**
+     * Runs may clone local paths, file://, http://, git:// and private or loopback hosts
+     * (C8S_ALLOW_LOCAL_REPOS, `c8s serve --allow-local-repos`): for local development only.
+     */
+    allowLocalRepos: onOff.default(false),
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
@@ -168,6 +178,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     logLevel: env["C8S_LOG_LEVEL"],
     hostNetwork: env["C8S_ALLOW_HOST_NETWORK"] || undefined,
     uploadLimitBytes: env["C8S_UPLOAD_LIMIT"] || undefined,
+    allowLocalRepos: env["C8S_ALLOW_LOCAL_REPOS"] || undefined,
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
       Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
@@ -203,6 +214,7 @@ function settingFor(field: string): string | undefined {
   if (group === "teamQuotas" && name !== undefined && Object.hasOwn(TEAM_QUOTA_SETTINGS, name))
     return `${TEAM_QUOTA_SETTINGS[name as keyof typeof TEAM_QUOTA_SETTINGS]} setting`;
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
+  if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
   return undefined;
 }
 

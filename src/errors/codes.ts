@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   ARTIFACT_NOT_FOUND: 404,
   SECRET_NOT_FOUND: 404,
   WEBHOOK_SIGNATURE_INVALID: 401,
+  /** A repository URL the server's clone policy refuses (a local path, file://, http://, a private host). */
+  REPO_URL_FORBIDDEN: 422,
   // store / internal
   STORE_ERROR: 500,
   CONFIG_INVALID: 500,

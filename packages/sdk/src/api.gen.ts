@@ -1350,6 +1350,24 @@ export interface operations {
           };
         };
       };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1800,6 +1818,24 @@ export interface operations {
       };
       /** @description No such run. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -5189,6 +5225,24 @@ export interface operations {
           };
         };
       };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -5259,6 +5313,24 @@ export interface operations {
       };
       /** @description Body over the webhook size limit. */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              details: {
+                [key: string]: unknown;
+              };
+              hint?: string;
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -147,6 +147,7 @@ const classByCode: Record<string, ErrorClass> = {
   TAR_INVALID: InvalidArgumentError,
   PIPELINE_INVALID: InvalidArgumentError,
   LIMIT_EXCEEDED: InvalidArgumentError,
+  REPO_URL_FORBIDDEN: InvalidArgumentError,
   RATE_LIMITED: RateLimitError,
   QUOTA_EXCEEDED: QuotaExceededError,
   SANDBOX_LIMIT_REACHED: RateLimitError,

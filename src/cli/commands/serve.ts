@@ -12,7 +12,8 @@ import { parseFlags } from "../flags.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 import { RUNTIME_NAMES } from "../../runtimes/types.ts";
 
-const usage = "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--demo]";
+const usage =
+  "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--allow-local-repos] [--demo]";
 
 /** The address a client on this machine uses (a wildcard bind is reached through loopback). */
 export function clientUrl(url: string): string {
@@ -43,6 +44,7 @@ export const serveCommand: CliCommand = {
         host: { type: "string" },
         runtime: { type: "string" },
         "allow-unisolated": { type: "boolean" },
+        "allow-local-repos": { type: "boolean" },
         demo: { type: "boolean" },
       },
       z.object({
@@ -50,6 +52,7 @@ export const serveCommand: CliCommand = {
         host: z.string().min(1).optional(),
         runtime: z.enum(RUNTIME_NAMES).optional(),
         "allow-unisolated": z.boolean().optional(),
+        "allow-local-repos": z.boolean().optional(),
         demo: z.boolean().optional(),
       }),
       usage,
@@ -60,6 +63,7 @@ export const serveCommand: CliCommand = {
     if (flags.host !== undefined) overrides.host = flags.host;
     if (flags.runtime !== undefined) overrides.runtime = flags.runtime;
     if (flags["allow-unisolated"]) overrides.allowUnisolated = true;
+    if (flags["allow-local-repos"]) overrides.allowLocalRepos = true;
     const config = configFromEnv(io.env, overrides);
 
     // Loaded lazily so other commands do not pay for the server's start-up imports.
@@ -72,6 +76,10 @@ export const serveCommand: CliCommand = {
     if (token !== undefined) await writeCredentials(path, { url, token });
 
     io.stdout.write(`c8s listening on ${url} (runtime ${config.runtime}, home ${config.home})\n`);
+    if (config.allowLocalRepos)
+      io.stderr.write(
+        "warning: local repositories allowed: runs may clone this machine's paths, file://, http:// and private hosts (development only)\n",
+      );
     if (server.adminToken !== undefined) {
       io.stdout.write(
         `admin token (shown once, saved to ${path}):\n  ${server.adminToken}\n` +

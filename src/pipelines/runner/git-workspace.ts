@@ -118,17 +118,34 @@ export function credentialArgs(
   };
 }
 
+/** Narrower than git-workspace's defaults (the server's clone policy, `clone-policy.ts`). */
+export interface CloneGitOptions {
+  /** `GIT_ALLOW_PROTOCOL` for the clone, e.g. `https:ssh` (default `file:git:http:https:ssh`). */
+  allowProtocols?: string | undefined;
+  /** `false`: git's `http.followRedirects=false` (default: git's own, the first request only). */
+  followRedirects?: boolean | undefined;
+}
+
 /** Clones `repo` into `dir` (which must not exist or be empty) and checks out the commit, detached. */
-export async function cloneAt(repo: RepositoryRef, dir: string, signal?: AbortSignal): Promise<ClonedWorkspace> {
+export async function cloneAt(
+  repo: RepositoryRef,
+  dir: string,
+  signal?: AbortSignal,
+  options: CloneGitOptions = {},
+): Promise<ClonedWorkspace> {
   await mkdir(dir, { recursive: true });
   // A URL that still carries its credential is split here too: git never sees it in argv.
   const split = splitRepoUrl(repo.url);
   const shown = split.url;
   const auth = credentialArgs(split.url, repo.credential ?? split.credential);
+  const policy = options.followRedirects === false ? ["-c", "http.followRedirects=false"] : [];
+  const env =
+    options.allowProtocols === undefined ? auth.env : { ...auth.env, GIT_ALLOW_PROTOCOL: options.allowProtocols };
   try {
-    await git([...auth.args, "clone", "--quiet", "--no-local", "--no-checkout", "--", cloneableUrl(split.url), dir], {
+    const url = cloneableUrl(split.url);
+    await git([...policy, ...auth.args, "clone", "--quiet", "--no-local", "--no-checkout", "--", url, dir], {
       signal,
-      env: auth.env,
+      env,
     });
   } catch (error) {
     throw new C8sError("INVALID_ARGUMENT", `cannot clone ${shown}: ${gitMessage(error)}`, {

@@ -4,6 +4,9 @@
  * sandbox executor as `c8s run` — with every step change persisted and output fed to the
  * live logs. Returns the final state; never throws.
  *
+ * The repository URL is checked against the clone policy again right before the clone: a run
+ * queued under a laxer policy (before a restart with another setting) fails, uncloned.
+ *
  * The pipeline file is read from git's objects at the pinned commit (`readCommittedFile`),
  * never through the checked-out tree, so a symlink in the repository cannot make the server
  * read a host file. Only a file that parsed is stored in the run record.
@@ -20,6 +23,7 @@ import { chooseWorkspaceDir, quotaWorkspace, removeWorkspace, runPipelineLocally
 import { type PlanContext, planPipeline, triggerAccepts } from "../spec/plan.ts";
 import { readCommittedFile } from "../runner/repo-file.ts";
 import { redactUrls, type RepoCredential } from "../runner/repo-url.ts";
+import { checkCloneUrl, cloneGitOptions, type ClonePolicy } from "../runner/clone-policy.ts";
 import type { StepRecord } from "../runner/scheduler.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
 import type { LiveLogs } from "./live-logs.ts";
@@ -35,6 +39,7 @@ export interface ExecutionDeps {
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
   secretBox: SecretBox;
+  clonePolicy: ClonePolicy;
   logs: LiveLogs;
 }
 
@@ -112,9 +117,15 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
   try {
+    checkCloneUrl(run.repoUrl, deps.clonePolicy);
     await quotaWorkspace(source, deps.limits.diskBytes);
     const repository = { url: run.repoUrl, credential: openCredential(deps.secretBox, run) };
-    const cloned = await cloneAt({ ...repository, commit: checkoutRef(run) }, source, signal);
+    const cloned = await cloneAt(
+      { ...repository, commit: checkoutRef(run) },
+      source,
+      signal,
+      cloneGitOptions(deps.clonePolicy),
+    );
     await deps.store.runs.update(run.id, { commit: cloned.commit });
     const file = run.pipelinePath ?? ".c8s.yaml";
     const yaml =

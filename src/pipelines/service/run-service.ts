@@ -5,6 +5,9 @@
  * `running` become `failed` with reason `interrupted`, their sandboxes are destroyed and
  * their clones removed; queued runs simply wait in the store for the next start.
  *
+ * The repository URL is checked against the clone policy on submit (and by a re-run: a
+ * stricter policy refuses an old run's URL), before anything is stored or cloned.
+ *
  * A credential in a repository URL is split out on submit: the record keeps the redacted
  * URL (`https://***@host/…`) and the credential sealed with the server's SecretBox (bound to
  * that URL), which a re-run copies and only the clone opens.
@@ -22,6 +25,7 @@ import { secretsRefused } from "./run-secrets.ts";
 import { loadPipeline } from "../spec/lint.ts";
 import { newRunId, removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
 import { splitRepoUrl } from "../runner/repo-url.ts";
+import { checkCloneUrl, type ClonePolicy } from "../runner/clone-policy.ts";
 import { logFileName } from "../runner/step-logs.ts";
 import { executeRun, runDir, safePipelinePath, sealCredential } from "./run-execution.ts";
 import { LiveLogs } from "./live-logs.ts";
@@ -49,6 +53,8 @@ export interface RunServiceOptions {
   /** Teams' quotas: a team at its `maxRuns` has its further runs wait queued. Absent: none. */
   teamQuotas?: TeamQuotaSource | undefined;
   secretBox: SecretBox;
+  /** Which repository URLs runs may clone (`c8s serve --allow-local-repos` allows every one). */
+  clonePolicy: ClonePolicy;
   logger?: RunServiceLogger | undefined;
   /** Bytes of each step's output held in memory for live readers (default 1 MiB). */
   logBufferBytes?: number | undefined;
@@ -119,10 +125,16 @@ export class RunService {
     return { interrupted, removedClones };
   }
 
+  /** Throws REPO_URL_FORBIDDEN when this server's clone policy refuses `url` (a webhook asks before recording its delivery). */
+  checkRepoUrl(url: string): void {
+    checkCloneUrl(url, this.options.clonePolicy);
+  }
+
   async submit(
     input: SubmitRunInput,
     extra: Partial<Pick<RunRecord, "rerunOf" | "reuse" | "repoCredential">> = {},
   ): Promise<RunDetails> {
+    this.checkRepoUrl(input.repoUrl);
     const inline = input.pipelineYaml;
     const path = input.pipelinePath === undefined ? ".c8s.yaml" : safePipelinePath(input.pipelinePath);
     const { url: repoUrl, credential } = splitRepoUrl(input.repoUrl);
@@ -343,6 +355,7 @@ export class RunService {
           limits: this.options.limits,
           ceilings: this.options.ceilings,
           secretBox: this.options.secretBox,
+          clonePolicy: this.options.clonePolicy,
           logs: this.logs,
         },
         run,

@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
 import { SecretBox } from "../../pipelines/service/secret-box.ts";
+import type { ClonePolicy } from "../../pipelines/runner/clone-policy.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
@@ -33,6 +34,8 @@ export interface StartPipelinesOptions extends PipelineSettings {
   ceilings?: SandboxCeilings | undefined;
   /** Teams' quotas: a team's runs beyond its `maxRuns` wait queued. */
   teamQuotas?: TeamQuotaSource | undefined;
+  /** Which repository URLs runs may clone (config `allowLocalRepos`). */
+  clonePolicy: ClonePolicy;
   jsonBodyLimit: number;
   logger?: RunServiceLogger | undefined;
 }
@@ -56,6 +59,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     teamQuotas: options.teamQuotas,
     secretBox,
+    clonePolicy: options.clonePolicy,
     logger: options.logger,
   });
   await service.start();

@@ -40,6 +40,8 @@ const rerunQuery = z.strictObject({
   debug: z.enum(["true", "false"]).optional().describe("Keep a failed step's sandbox to debug it."),
 });
 const runResponse = publicRunSchema;
+const REPO_URL_FORBIDDEN =
+  "REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host).";
 
 export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): Promise<void> {
   const { runs, registry, store } = deps;
@@ -64,6 +66,7 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
         description: "An inline pipeline naming secrets, from a token without secrets:use.",
         schema: errorResponse,
       },
+      422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
     },
     handler: async ({ body, request, reply }) => {
       const auth = request.auth;
@@ -153,7 +156,11 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     owns: "run",
     params: runParams,
     query: rerunQuery,
-    responses: { ...responses, 201: { description: "The new run.", schema: runResponse } },
+    responses: {
+      ...responses,
+      201: { description: "The new run.", schema: runResponse },
+      422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
+    },
     handler: async ({ params, query, request, reply }) => {
       const details = await runs.rerun(params.id, {
         fromFailed: query.from === "failed",

@@ -2,7 +2,8 @@
  * POST /v1/webhooks/github and /v1/webhooks/gitlab: authenticated by their signature (not a
  * bearer token), de-duplicated in the store by what is signed — the raw body's hash
  * (`deliveryKey`), not the unsigned delivery-id header, which is kept as information —, each
- * accepted delivery queues a run at the pushed commit. Bodies are read raw (the HMAC covers
+ * accepted delivery queues a run at the pushed commit (its clone URL checked against the clone
+ * policy first: a refused one answers 422 and is not recorded). Bodies are read raw (the HMAC covers
  * the exact bytes).
  */
 import type { FastifyInstance } from "fastify";
@@ -36,6 +37,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
   const { runs, store, registry, webhooks } = deps;
 
   async function deliver(provider: string, raw: Buffer, deliveryId: string | undefined, decision: WebhookDecision) {
+    // Refused before the delivery is recorded: once an admin allows the URL, a redelivery runs.
+    if ("run" in decision) runs.checkRepoUrl(decision.run.repoUrl);
     const key = deliveryKey(raw);
     // The header is unsigned: information only, and bounded.
     const headerId = deliveryId?.slice(0, 200);
@@ -74,6 +77,10 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
         200: { description: "Delivery handled (a run queued, a duplicate, or ignored).", schema: webhookResponse },
         401: { description: "WEBHOOK_SIGNATURE_INVALID.", schema: errorResponse },
         413: { description: "Body over the webhook size limit.", schema: errorResponse },
+        422: {
+          description: "REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL.",
+          schema: errorResponse,
+        },
       },
     };
 
