@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Scope } from "./access.ts";
 import { errorResponse } from "./api-schemas.ts";
+import { impliedResponses, type SharedErrorResponse } from "./route-responses.ts";
 import { parseInput } from "./validate.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -23,6 +24,8 @@ export interface ResponseDoc {
   schema?: z.ZodType;
   /** Default `application/json` when a schema is given. */
   contentType?: string;
+  /** A response every route gives alike, declared once in /openapi.json (see route-responses.ts). */
+  shared?: SharedErrorResponse;
 }
 
 export interface RouteDoc {
@@ -57,18 +60,28 @@ export class RouteRegistry {
   add(doc: RouteDoc): void {
     if (doc.auth === "token" && doc.scope === undefined)
       throw new Error(`route ${doc.method} ${doc.url} needs a token but declares no scope`);
-    // What the auth hook itself answers is documented on every route it applies to.
-    const implied: Record<number, ResponseDoc> = {};
-    if (doc.scope !== undefined || doc.auth === "admin")
-      implied[403] = {
-        description: `The token lacks ${doc.scope ? `the scope ${doc.scope}` : "the admin role"}.`,
-        schema: errorResponse,
-      };
-    if (doc.owns !== undefined)
-      implied[404] = { description: `No such ${doc.owns} in the caller's team.`, schema: errorResponse };
-    const documented = { ...doc, responses: { ...implied, ...doc.responses } };
+    // What the framework itself answers (edge checks, auth, body parsers, errors) is documented on every route.
+    // A declared error without a body schema has the error body: every 4xx/5xx carries it.
+    const declared = Object.entries(doc.responses).map(([status, response]): [string, ResponseDoc] =>
+      Number(status) >= 400 && response.schema === undefined && response.contentType === undefined
+        ? [status, { ...response, schema: errorResponse }]
+        : [status, response],
+    );
+    const documented = { ...doc, responses: { ...impliedResponses(doc), ...Object.fromEntries(declared) } };
     this.routes.push(documented);
     this.byKey.set(`${doc.method} ${doc.url}`, documented);
+  }
+  /** The methods declared for a concrete path (`/v1/sandboxes/sbx_1`), for 405's `Allow` header. */
+  methodsAt(path: string): HttpMethod[] {
+    const segments = path.split("/");
+    const methods = new Set<HttpMethod>();
+    for (const route of this.routes) {
+      const pattern = route.url.split("/");
+      if (pattern.length !== segments.length) continue;
+      if (pattern.every((p, i) => (p.startsWith(":") ? (segments[i] ?? "") !== "" : p === segments[i])))
+        methods.add(route.method);
+    }
+    return [...methods];
   }
   /** The declaration of a registered route, by method and Fastify pattern. */
   find(method: string, url: string): RouteDoc | undefined {

@@ -729,8 +729,92 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
-  responses: never;
+  schemas: {
+    Error: {
+      error: {
+        code: string;
+        details: {
+          [key: string]: unknown;
+        };
+        hint?: string;
+        message: string;
+      };
+    };
+  };
+  responses: {
+    /** @description Malformed request (INVALID_ARGUMENT: bad percent-encoding, NUL or non-UTF-8 bytes in the path, query or a header; a malformed HTTP request) or input that fails the schema (VALIDATION_FAILED, `details.field` names it). */
+    BadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The request's headers are larger than the server reads (HEADERS_TOO_LARGE). */
+    HeadersTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description An unexpected server error (INTERNAL, STORE_ERROR, …); details are logged. */
+    Internal: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The body is over the route's size limit (PAYLOAD_TOO_LARGE). */
+    PayloadTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The server is shutting down (SERVER_SHUTTING_DOWN); retry later. */
+    ShuttingDown: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description No token, or one that is unknown, revoked or expired (UNAUTHENTICATED). */
+    Unauthenticated: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description A body in a content type the route does not read (UNSUPPORTED_MEDIA_TYPE): send application/json. */
+    UnsupportedMediaType: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The path and query are longer than the server reads (URI_TOO_LONG). */
+    UriTooLong: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -761,6 +845,11 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_metrics: {
@@ -781,6 +870,11 @@ export interface operations {
           "text/plain": string;
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_openapi_json: {
@@ -801,6 +895,11 @@ export interface operations {
           "application/json": string;
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_readyz: {
@@ -826,6 +925,10 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
       /** @description Not ready. */
       503: {
         headers: {
@@ -882,24 +985,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the admin role. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the admin role (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_events: {
@@ -936,24 +1036,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_info: {
@@ -980,24 +1077,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs: {
@@ -1079,24 +1173,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs: {
@@ -1192,36 +1283,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description An inline pipeline naming secrets, from a token without secrets:use. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id: {
@@ -1297,22 +1377,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1321,18 +1394,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs_by_id_cancel: {
@@ -1408,22 +1476,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1432,18 +1493,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs_by_id_rerun: {
@@ -1584,22 +1642,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1608,18 +1659,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_artifacts: {
@@ -1645,22 +1693,15 @@ export interface operations {
           "application/octet-stream": string;
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run, step or artifact. */
@@ -1669,18 +1710,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_logs: {
@@ -1707,22 +1743,15 @@ export interface operations {
           "text/plain": string;
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run or step. */
@@ -1731,18 +1760,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_logs_ws: {
@@ -1767,22 +1791,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run or step. */
@@ -1790,8 +1807,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes: {
@@ -1857,24 +1880,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes: {
@@ -1960,54 +1980,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description network "host" asked by a caller the host-network policy refuses. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description A limit or lifetime over the installation's ceiling (LIMIT_EXCEEDED). */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id: {
@@ -2066,22 +2066,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2090,18 +2083,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_sandboxes_by_id: {
@@ -2160,22 +2148,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2184,18 +2165,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_exec: {
@@ -2246,22 +2224,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2270,16 +2241,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The sandbox is not running. */
@@ -2288,18 +2250,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_exec_stream: {
@@ -2322,22 +2281,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2345,8 +2297,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs: {
@@ -2385,22 +2343,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2409,18 +2360,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs: {
@@ -2461,22 +2407,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2485,18 +2424,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId: {
@@ -2534,22 +2470,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such exec. */
@@ -2558,18 +2487,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId_attach: {
@@ -2594,22 +2518,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or exec. */
@@ -2617,15 +2534,23 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
       /** @description The exec's output is no longer buffered (EXEC_OUTPUT_EXPIRED). */
       410: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs_by_execId_kill: {
@@ -2665,22 +2590,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2689,18 +2607,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs_by_execId_stdin: {
@@ -2729,22 +2644,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2753,16 +2661,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The exec has ended. */
@@ -2771,18 +2670,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files: {
@@ -2813,34 +2708,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -2849,18 +2727,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   put_v1_sandboxes_by_id_files: {
@@ -2895,34 +2768,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -2931,16 +2787,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the limit. */
@@ -2949,18 +2796,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_sandboxes_by_id_files: {
@@ -2990,34 +2832,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3026,18 +2851,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_list: {
@@ -3080,34 +2902,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3116,18 +2921,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_files_mkdir: {
@@ -3161,34 +2961,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3197,18 +2980,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_stat: {
@@ -3249,34 +3029,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3285,18 +3048,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_tar: {
@@ -3327,34 +3085,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3363,18 +3104,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   put_v1_sandboxes_by_id_files_tar: {
@@ -3408,34 +3144,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3444,16 +3163,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the limit. */
@@ -3462,18 +3172,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_secrets: {
@@ -3501,24 +3206,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope secrets:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_secrets: {
@@ -3551,24 +3253,23 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope secrets:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_secrets_by_name: {
@@ -3589,22 +3290,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope secrets:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such secret. */
@@ -3613,18 +3307,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_teams: {
@@ -3651,24 +3342,21 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_teams: {
@@ -3699,22 +3387,15 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The name is taken. */
@@ -3723,18 +3404,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_tokens: {
@@ -3770,24 +3448,21 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope tokens:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope tokens:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_tokens: {
@@ -3858,34 +3533,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description A role or team the caller may not grant. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such team (TEAM_NOT_FOUND). */
@@ -3894,18 +3552,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_tokens_by_id: {
@@ -3926,22 +3581,15 @@ export interface operations {
         };
         content?: never;
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description A token of a higher role than the caller's. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such token. */
@@ -3950,16 +3598,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description A token revoking itself. */
@@ -3968,18 +3607,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_webhooks_github: {
@@ -4010,22 +3646,14 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
       /** @description WEBHOOK_SIGNATURE_INVALID. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the webhook size limit. */
@@ -4034,18 +3662,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_webhooks_gitlab: {
@@ -4076,22 +3699,14 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
       /** @description WEBHOOK_SIGNATURE_INVALID. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the webhook size limit. */
@@ -4100,18 +3715,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
 }
