@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   URI_TOO_LONG: 414,
   /** A body in a content type the route does not read (JSON routes read application/json). */
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A WebSocket endpoint was called without the WebSocket upgrade. */
+  UPGRADE_REQUIRED: 426,
   /** The request's header section is larger than the server reads. */
   HEADERS_TOO_LARGE: 431,
   UNAUTHENTICATED: 401,

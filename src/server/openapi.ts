@@ -54,6 +54,11 @@ function responseBody(doc: ResponseDoc): JsonSchema {
     };
   else if (doc.contentType)
     response["content"] = { [doc.contentType]: { schema: { type: "string", format: "binary" } } };
+  for (const type of doc.alternatives ?? [])
+    response["content"] = {
+      ...(response["content"] as JsonSchema | undefined),
+      [type]: { schema: { description: "A stream of events (id, event, data)." } },
+    };
   return response;
 }
 

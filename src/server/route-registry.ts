@@ -24,6 +24,8 @@ export interface ResponseDoc {
   schema?: z.ZodType;
   /** Default `application/json` when a schema is given. */
   contentType?: string;
+  /** Other content types the same status may come in (a stream when following), as text. */
+  alternatives?: string[];
   /** A response every route gives alike, declared once in /openapi.json (see route-responses.ts). */
   shared?: SharedErrorResponse;
 }

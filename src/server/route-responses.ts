@@ -15,6 +15,7 @@ export interface RouteShape {
   owns?: string;
   params?: unknown;
   body?: z.ZodType | { raw: string };
+  websocket?: boolean;
 }
 
 export interface ImpliedResponse {
@@ -43,6 +44,10 @@ export const SHARED_ERROR_RESPONSES = {
   UnsupportedMediaType: {
     status: 415,
     description: "A body in a content type the route does not read (UNSUPPORTED_MEDIA_TYPE): send application/json.",
+  },
+  UpgradeRequired: {
+    status: 426,
+    description: "A WebSocket endpoint called without the WebSocket upgrade (UPGRADE_REQUIRED).",
   },
   HeadersTooLarge: {
     status: 431,
@@ -84,6 +89,7 @@ export function impliedResponses(route: RouteShape): Record<number, ImpliedRespo
     // Raw-body routes read every content type; JSON routes only application/json.
     if (route.body === undefined || !("raw" in route.body)) implied.push(shared("UnsupportedMediaType"));
   }
+  if (route.websocket === true) implied.push(shared("UpgradeRequired"));
   implied.push(shared("Internal"), shared("ShuttingDown"));
   return Object.fromEntries(implied);
 }

@@ -805,6 +805,15 @@ export interface components {
         "application/json": components["schemas"]["Error"];
       };
     };
+    /** @description A WebSocket endpoint called without the WebSocket upgrade (UPGRADE_REQUIRED). */
+    UpgradeRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
     /** @description The path and query are longer than the server reads (URI_TOO_LONG). */
     UriTooLong: {
       headers: {
@@ -1034,6 +1043,7 @@ export interface operations {
               type: string;
             }[];
           };
+          "text/event-stream": unknown;
         };
       };
       400: components["responses"]["BadRequest"];
@@ -1740,6 +1750,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          "text/event-stream": unknown;
           "text/plain": string;
         };
       };
@@ -1812,6 +1823,7 @@ export interface operations {
         };
       };
       414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
@@ -1986,6 +1998,15 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       /** @description network "host" asked by a caller the host-network policy refuses. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such image (IMAGE_NOT_FOUND). */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -2256,6 +2277,15 @@ export interface operations {
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
+      /** @description A timeout over the installation's ceiling (LIMIT_EXCEEDED). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
@@ -2302,6 +2332,7 @@ export interface operations {
         };
       };
       414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
@@ -2427,9 +2458,27 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
+      /** @description A timeout over the installation's ceiling (LIMIT_EXCEEDED). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
@@ -2548,6 +2597,7 @@ export interface operations {
         };
       };
       414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
@@ -2730,6 +2780,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       414: components["responses"]["UriTooLong"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
@@ -2783,6 +2842,15 @@ export interface operations {
       };
       /** @description No such sandbox or file. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2847,6 +2915,15 @@ export interface operations {
       };
       /** @description No such sandbox or file. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2924,6 +3001,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       414: components["responses"]["UriTooLong"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
@@ -2976,6 +3062,15 @@ export interface operations {
       };
       /** @description No such sandbox or file. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3051,6 +3146,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       414: components["responses"]["UriTooLong"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
@@ -3100,6 +3204,15 @@ export interface operations {
       };
       /** @description No such sandbox or file. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3159,6 +3272,15 @@ export interface operations {
       };
       /** @description No such sandbox or file. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -45,7 +45,7 @@ export class NotFoundError extends C8sSdkError {
   override name = "NotFoundError";
 }
 
-/** The request was rejected as malformed: bad field, path outside the sandbox, bad tar (400/405/413/414/415/431). */
+/** The request was rejected as malformed: bad field, path outside the sandbox, bad tar (400/405/413/414/415/426/431). */
 export class InvalidArgumentError extends C8sSdkError {
   override name = "InvalidArgumentError";
 }
@@ -129,6 +129,7 @@ const classByCode: Record<string, ErrorClass> = {
   URI_TOO_LONG: InvalidArgumentError,
   UNSUPPORTED_MEDIA_TYPE: InvalidArgumentError,
   HEADERS_TOO_LARGE: InvalidArgumentError,
+  UPGRADE_REQUIRED: InvalidArgumentError,
   REQUEST_TIMEOUT: TimeoutError,
   COMMAND_NOT_FOUND: InvalidArgumentError,
   PATH_OUTSIDE_SANDBOX: InvalidArgumentError,
@@ -157,6 +158,7 @@ function classByStatus(status: number | undefined): ErrorClass {
     case 414:
     case 415:
     case 422:
+    case 426:
     case 431:
       return InvalidArgumentError;
     case 401:

@@ -262,6 +262,15 @@ void describe("hostile raw requests get c8s's error body", () => {
     await healthz();
   });
 
+  void it("a local image that is no absolute directory is 404 IMAGE_NOT_FOUND, naming no host path", async () => {
+    for (const image of ["0", "/nonexistent/rootfs"]) {
+      const res = await t.api("POST", "/v1/sandboxes", { body: { image } });
+      assert.equal(res.statusCode, 404, res.body);
+      assert.equal((res.json() as { error: { code: string } }).error.code, "IMAGE_NOT_FOUND");
+      assert.doesNotMatch(res.body, /cgroup|supervisor|\/var\/lib|argv/);
+    }
+  });
+
   void it("a hostile request never leaves a server error behind", { timeout: 20_000 }, async () => {
     const metrics = await t.api("GET", "/metrics", { token: null });
     assert.doesNotMatch(metrics.body, /c8s_http_requests_total\{[^}]*status="5\d\d"/);
