@@ -50,6 +50,14 @@ if [[ -z "${C8S_SKIP_K8S:-}" && -x scripts/k8s-test-cluster.sh ]]; then
   cleanup+=("bash '$root/scripts/k8s-test-cluster.sh' stop")
 fi
 
+# --- schemathesis (API fuzzing of a real server: test/integration/server/schemathesis.test.ts) ---
+# Installed from PyPI into a virtualenv under $HOME/.cache; when it cannot be, that test skips.
+if st_path=$(bash scripts/schemathesis-env.sh); then
+  export C8S_SCHEMATHESIS="$st_path"
+else
+  echo "warning: schemathesis is not available; test/integration/server/schemathesis.test.ts will skip" >&2
+fi
+
 echo "== type-check"
 npx tsc --noEmit -p .
 echo "== lint"

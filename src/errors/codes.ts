@@ -8,6 +8,18 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: 400,
   VALIDATION_FAILED: 400,
   PAYLOAD_TOO_LARGE: 413,
+  /** The path exists but not with this method (the response's `Allow` header lists the ones it has). */
+  METHOD_NOT_ALLOWED: 405,
+  /** The client sent its request too slowly (the server's request timeout). */
+  REQUEST_TIMEOUT: 408,
+  /** The request target (path and query) is longer than the server reads. */
+  URI_TOO_LONG: 414,
+  /** A body in a content type the route does not read (JSON routes read application/json). */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A WebSocket endpoint was called without the WebSocket upgrade. */
+  UPGRADE_REQUIRED: 426,
+  /** The request's header section is larger than the server reads. */
+  HEADERS_TOO_LARGE: 431,
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
@@ -55,6 +67,8 @@ export const ERROR_CODES = {
   STORE_ERROR: 500,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
+  /** The server is shutting down and takes no new requests; retry against another one or later. */
+  SERVER_SHUTTING_DOWN: 503,
   // clients (CLI/SDK): no server address known
   SERVER_NOT_CONFIGURED: 503,
 } as const;

@@ -1,6 +1,12 @@
-/** Builds the OpenAPI 3.1 document from the route registry's zod schemas (pure). */
+/**
+ * Builds the OpenAPI 3.1 document from the route registry's zod schemas (pure). The error body
+ * is one schema (`components.schemas.Error`) and the error responses every route gives alike
+ * (route-responses.ts) are declared once under `components.responses`.
+ */
 import { z } from "zod";
-import type { RouteDoc, RouteRegistry } from "./route-registry.ts";
+import { errorResponse } from "./api-schemas.ts";
+import type { ResponseDoc, RouteDoc, RouteRegistry } from "./route-registry.ts";
+import { SHARED_ERROR_RESPONSES } from "./route-responses.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -36,25 +42,38 @@ function parameters(schema: z.ZodObject | undefined, where: "path" | "query"): J
   }));
 }
 
+const ERROR_SCHEMA_REF = { $ref: "#/components/schemas/Error" };
+
+function responseBody(doc: ResponseDoc): JsonSchema {
+  const response: JsonSchema = { description: doc.description };
+  if (doc.schema)
+    response["content"] = {
+      [doc.contentType ?? "application/json"]: {
+        schema: doc.schema === errorResponse ? ERROR_SCHEMA_REF : jsonSchema(doc.schema, "output"),
+      },
+    };
+  else if (doc.contentType)
+    response["content"] = { [doc.contentType]: { schema: { type: "string", format: "binary" } } };
+  if (doc.headers) response["headers"] = doc.headers;
+  for (const type of doc.alternatives ?? [])
+    response["content"] = {
+      ...(response["content"] as JsonSchema | undefined),
+      [type]: { schema: { description: "A stream of events (id, event, data)." } },
+    };
+  return response;
+}
+
+function response(doc: ResponseDoc): JsonSchema {
+  return doc.shared === undefined ? responseBody(doc) : { $ref: `#/components/responses/${doc.shared}` };
+}
+
 function operation(route: RouteDoc): JsonSchema {
   const op: JsonSchema = {
     operationId: operationId(route),
     summary: route.summary,
     tags: [route.tag],
     parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
-    responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, doc]) => {
-        const response: JsonSchema = { description: doc.description };
-        if (doc.schema)
-          response["content"] = {
-            [doc.contentType ?? "application/json"]: { schema: jsonSchema(doc.schema, "output") },
-          };
-        else if (doc.contentType)
-          response["content"] = { [doc.contentType]: { schema: { type: "string", format: "binary" } } };
-        if (doc.headers) response["headers"] = doc.headers;
-        return [status, response];
-      }),
-    ),
+    responses: Object.fromEntries(Object.entries(route.responses).map(([status, doc]) => [status, response(doc)])),
   };
   if (route.auth === "none") op["security"] = [];
   else if (route.auth === "admin") op["description"] = "Needs an installation admin's token (role `admin`).";
@@ -94,7 +113,16 @@ export function buildOpenApi(registry: RouteRegistry, version: string): JsonSche
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: { Error: jsonSchema(errorResponse, "output") },
+      responses: Object.fromEntries(
+        Object.entries(SHARED_ERROR_RESPONSES).map(([name, { description }]) => [
+          name,
+          responseBody({ description, schema: errorResponse }),
+        ]),
+      ),
+    },
     paths,
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Scope } from "./access.ts";
 import { errorResponse } from "./api-schemas.ts";
+import { impliedResponses, type SharedErrorResponse } from "./route-responses.ts";
 import { parseInput } from "./validate.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -25,6 +26,10 @@ export interface ResponseDoc {
   contentType?: string;
   /** Response headers worth documenting, by name. */
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  /** Other content types the same status may come in (a stream when following), as text. */
+  alternatives?: string[];
+  /** A response every route gives alike, declared once in /openapi.json (see route-responses.ts). */
+  shared?: SharedErrorResponse;
 }
 
 /** What the rate limiter answers (src/server/rate-limit.ts), documented on every route it applies to. */
@@ -73,19 +78,32 @@ export class RouteRegistry {
   add(doc: RouteDoc): void {
     if (doc.auth === "token" && doc.scope === undefined)
       throw new Error(`route ${doc.method} ${doc.url} needs a token but declares no scope`);
-    // What the auth hook itself answers is documented on every route it applies to.
-    const implied: Record<number, ResponseDoc> = {};
-    if (doc.scope !== undefined || doc.auth === "admin")
-      implied[403] = {
-        description: `The token lacks ${doc.scope ? `the scope ${doc.scope}` : "the admin role"}.`,
-        schema: errorResponse,
-      };
-    if (doc.owns !== undefined)
-      implied[404] = { description: `No such ${doc.owns} in the caller's team.`, schema: errorResponse };
-    if (doc.rateLimit !== "exempt") implied[429] = RATE_LIMITED_RESPONSE;
-    const documented = { ...doc, responses: { ...implied, ...doc.responses } };
+    // What the framework itself answers (edge checks, auth, body parsers, errors) is documented on every route.
+    // A declared error without a body schema has the error body: every 4xx/5xx carries it.
+    const declared = Object.entries(doc.responses).map(([status, response]): [string, ResponseDoc] =>
+      Number(status) >= 400 && response.schema === undefined && response.contentType === undefined
+        ? [status, { ...response, schema: errorResponse }]
+        : [status, response],
+    );
+    const limited: Record<number, ResponseDoc> = doc.rateLimit !== "exempt" ? { 429: RATE_LIMITED_RESPONSE } : {};
+    const documented = {
+      ...doc,
+      responses: { ...impliedResponses(doc), ...limited, ...Object.fromEntries(declared) },
+    };
     this.routes.push(documented);
     this.byKey.set(`${doc.method} ${doc.url}`, documented);
+  }
+  /** The methods declared for a concrete path (`/v1/sandboxes/sbx_1`), for 405's `Allow` header. */
+  methodsAt(path: string): HttpMethod[] {
+    const segments = path.split("/");
+    const methods = new Set<HttpMethod>();
+    for (const route of this.routes) {
+      const pattern = route.url.split("/");
+      if (pattern.length !== segments.length) continue;
+      if (pattern.every((p, i) => (p.startsWith(":") ? (segments[i] ?? "") !== "" : p === segments[i])))
+        methods.add(route.method);
+    }
+    return [...methods];
   }
   /** The declaration of a registered route, by method and Fastify pattern. */
   find(method: string, url: string): RouteDoc | undefined {

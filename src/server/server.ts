@@ -9,14 +9,14 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { C8sConfig } from "../config/config.ts";
 import type { SandboxEngineApi } from "../engine/types.ts";
 import { createWorkloadGuard } from "./workload-guard.ts";
-import { C8sError } from "../errors/index.ts";
 import type { SandboxEvent, Store } from "../store/types.ts";
 import { createAuthHook } from "./auth.ts";
 import { createRateLimitHooks } from "./rate-limit.ts";
 import { createOwnershipCheck } from "./tenancy.ts";
 import { createC8sMetrics, followEngineEvents, type C8sMetrics } from "./c8s-metrics.ts";
 import { bodyLimitsFor, type RouteDeps } from "./deps.ts";
-import { handleError } from "./http-errors.ts";
+import { handleClientError, handleError, routeMissing } from "./http-errors.ts";
+import { MAX_HEADER_BYTES, MAX_URL_BYTES, refuseWhenShuttingDown, rejectHostileInput } from "./request-edge.ts";
 import { RouteRegistry } from "./route-registry.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { execStreamRoutes } from "./routes/exec-stream.ts";
@@ -69,7 +69,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     // Fastify's own request lines include the URL (and so `?access_token=`); ours name the route only.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    return503OnClosing: true,
+    // Every refusal carries c8s's error body, the framework's own too (http-errors.ts):
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: handleClientError,
+    frameworkErrors: handleError,
+    // A long `:id` is refused by request-edge.ts (URI_TOO_LONG) or its schema, not by the router.
+    routerOptions: { maxParamLength: MAX_URL_BYTES },
+    // Fastify's own 503 while closing has its own body; the SERVER_SHUTTING_DOWN hook answers instead.
+    return503OnClosing: false,
   }) as unknown as FastifyInstance;
 
   const registry = new RouteRegistry();
@@ -82,11 +89,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(async (request) => {
-    throw new C8sError("NOT_FOUND", `no route ${request.method} ${request.url.split("?", 1)[0] ?? ""}`, {
-      hint: "The API is described at /openapi.json.",
-    });
+    const path = request.url.split("?", 1)[0] ?? "";
+    throw routeMissing(request.method, path, registry.methodsAt(path));
   });
   const routeOf = (method: string, url: string) => registry.find(method, url);
+  // JSON routes read JSON only: a text/plain body is 415, not a string handed to the schema.
+  app.removeContentTypeParser("text/plain");
+  app.addHook("onRequest", rejectHostileInput);
+  app.addHook("onRequest", refuseWhenShuttingDown(shutdown.signal));
   const rateLimit = createRateLimitHooks(config.rateLimit, routeOf);
   if (rateLimit) app.addHook("onRequest", rateLimit.beforeAuth);
   app.addHook("onRequest", createAuthHook({ store, routeOf, checkOwned: createOwnershipCheck(engine, store) }));

@@ -10,6 +10,17 @@ import type { FastifyRequest } from "fastify";
 import { WebSocket } from "ws";
 import { C8sError } from "../errors/index.ts";
 
+/**
+ * A WebSocket route's onRequest hook: a plain HTTP request (no `upgrade: websocket`) gets 426
+ * UPGRADE_REQUIRED in c8s's error body (the plugin's own answer is an empty 404).
+ */
+export async function requireWebSocketUpgrade(request: FastifyRequest): Promise<void> {
+  if (String(request.headers.upgrade ?? "").toLowerCase() !== "websocket")
+    throw new C8sError("UPGRADE_REQUIRED", `${request.routeOptions.url ?? "this route"} is a WebSocket endpoint`, {
+      hint: "Connect with a WebSocket client (Connection: Upgrade, Upgrade: websocket); see docs/api.md.",
+    });
+}
+
 /** The default cap for one client WebSocket message (a start frame, a stdin chunk). */
 export const DEFAULT_WS_MESSAGE_BYTES = 1024 * 1024;
 /** How long a socket whose peer broke the protocol may take to finish the close handshake. */

@@ -7,6 +7,8 @@ import { C8sError } from "../errors/index.ts";
 const UNIQUE_VIOLATION = "23505";
 const SERIALIZATION_FAILURE = "40001";
 const CONNECTION_CLASS = "08";
+/** character_not_in_repertoire (a NUL in text) and untranslatable_character: the caller's data. */
+const UNSTORABLE_TEXT = ["22021", "22P05"];
 
 function sqlState(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
@@ -23,6 +25,13 @@ export function translateDriverError(error: unknown, operation: string): C8sErro
     return new C8sError("CONFLICT", `the store refused a conflicting write: ${message}`, {
       details: { sqlState: code, ...(typeof constraint === "string" ? { constraint } : {}), operation },
       hint: "The record already exists or was changed concurrently; re-read it and retry.",
+      cause: error,
+    });
+  }
+  if (code !== undefined && UNSTORABLE_TEXT.includes(code)) {
+    return new C8sError("INVALID_ARGUMENT", "a value holds a character that cannot be stored (NUL)", {
+      details: { sqlState: code, operation },
+      hint: "Remove NUL characters from names, labels, environment values and other text fields.",
       cause: error,
     });
   }

@@ -48,7 +48,9 @@ export class SqlSecretRepository implements SecretRepository {
   async list(teamId: string | undefined): Promise<SecretInfo[]> {
     const { rows } =
       teamId === undefined
-        ? await this.db.query("SELECT team_id, name, policy, created_at, updated_at FROM secrets ORDER BY name, team_id")
+        ? await this.db.query(
+            "SELECT team_id, name, policy, created_at, updated_at FROM secrets ORDER BY name, team_id",
+          )
         : await this.db.query(
             "SELECT team_id, name, policy, created_at, updated_at FROM secrets WHERE team_id = $1 ORDER BY name",
             [teamId],

@@ -753,8 +753,101 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
-  responses: never;
+  schemas: {
+    Error: {
+      error: {
+        code: string;
+        details: {
+          [key: string]: unknown;
+        };
+        hint?: string;
+        message: string;
+      };
+    };
+  };
+  responses: {
+    /** @description Malformed request (INVALID_ARGUMENT: bad percent-encoding, NUL or non-UTF-8 bytes in the path, query or a header; a malformed HTTP request) or input that fails the schema (VALIDATION_FAILED, `details.field` names it). */
+    BadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The request's headers are larger than the server reads (HEADERS_TOO_LARGE). */
+    HeadersTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description An unexpected server error (INTERNAL, STORE_ERROR, …); details are logged. */
+    Internal: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The body is over the route's size limit (PAYLOAD_TOO_LARGE). */
+    PayloadTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The server is shutting down (SERVER_SHUTTING_DOWN); retry later. */
+    ShuttingDown: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description No token, or one that is unknown, revoked or expired (UNAUTHENTICATED). */
+    Unauthenticated: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description A body in a content type the route does not read (UNSUPPORTED_MEDIA_TYPE): send application/json. */
+    UnsupportedMediaType: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description A WebSocket endpoint called without the WebSocket upgrade (UPGRADE_REQUIRED). */
+    UpgradeRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The path and query are longer than the server reads (URI_TOO_LONG). */
+    UriTooLong: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -785,6 +878,11 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_metrics: {
@@ -805,6 +903,11 @@ export interface operations {
           "text/plain": string;
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_openapi_json: {
@@ -825,6 +928,8 @@ export interface operations {
           "application/json": string;
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -833,18 +938,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_readyz: {
@@ -870,6 +969,10 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      414: components["responses"]["UriTooLong"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
       /** @description Not ready. */
       503: {
         headers: {
@@ -926,24 +1029,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the admin role. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the admin role (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -952,18 +1049,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_events: {
@@ -998,26 +1089,21 @@ export interface operations {
               type: string;
             }[];
           };
+          "text/event-stream": unknown;
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1026,18 +1112,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_info: {
@@ -1064,24 +1144,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1090,18 +1164,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs: {
@@ -1185,24 +1253,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1211,18 +1273,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs: {
@@ -1320,52 +1376,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description An inline pipeline naming secrets, from a token without secrets:use. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -1376,18 +1409,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id: {
@@ -1465,22 +1492,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1489,18 +1509,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1509,18 +1521,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs_by_id_cancel: {
@@ -1598,22 +1604,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1622,18 +1621,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1642,18 +1635,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_runs_by_id_rerun: {
@@ -1798,22 +1785,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope runs:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run. */
@@ -1822,34 +1802,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the repository URL (a local path, file://, http://, a private host). */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -1860,18 +1825,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_artifacts: {
@@ -1897,22 +1856,15 @@ export interface operations {
           "application/octet-stream": string;
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run, step or artifact. */
@@ -1921,18 +1873,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -1941,18 +1885,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_logs: {
@@ -1976,25 +1914,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          "text/event-stream": unknown;
           "text/plain": string;
         };
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run or step. */
@@ -2003,18 +1935,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2023,18 +1947,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_runs_by_id_steps_by_step_logs_ws: {
@@ -2059,22 +1977,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope runs:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope runs:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such run or step. */
@@ -2082,8 +1993,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2092,18 +2007,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes: {
@@ -2169,24 +2078,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2195,18 +2098,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes: {
@@ -2292,52 +2189,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description network "host" asked by a caller the host-network policy refuses. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description No such image (IMAGE_NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description A limit or lifetime over the installation's ceiling (LIMIT_EXCEEDED). */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -2348,18 +2231,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id: {
@@ -2418,22 +2295,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2442,18 +2312,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2462,18 +2324,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_sandboxes_by_id: {
@@ -2532,22 +2388,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2556,18 +2405,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2576,18 +2419,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_exec: {
@@ -2638,22 +2475,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2662,16 +2492,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The sandbox is not running. */
@@ -2680,16 +2501,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description A timeout over the installation's ceiling (LIMIT_EXCEEDED). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -2700,18 +2524,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_exec_stream: {
@@ -2734,22 +2552,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox. */
@@ -2757,8 +2568,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2767,18 +2582,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs: {
@@ -2817,22 +2626,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2841,18 +2643,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -2861,18 +2655,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs: {
@@ -2913,22 +2701,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -2937,16 +2718,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description A timeout over the installation's ceiling (LIMIT_EXCEEDED). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -2957,18 +2750,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId: {
@@ -3006,22 +2793,15 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such exec. */
@@ -3030,18 +2810,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3050,18 +2822,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_execs_by_execId_attach: {
@@ -3086,22 +2852,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or exec. */
@@ -3109,15 +2868,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
       /** @description The exec's output is no longer buffered (EXEC_OUTPUT_EXPIRED). */
       410: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
       };
+      414: components["responses"]["UriTooLong"];
+      426: components["responses"]["UpgradeRequired"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3126,18 +2891,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs_by_execId_kill: {
@@ -3177,22 +2936,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -3201,18 +2953,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3221,18 +2967,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_execs_by_execId_stdin: {
@@ -3261,22 +3001,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox in the caller's team. */
@@ -3285,16 +3018,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The exec has ended. */
@@ -3303,18 +3027,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3323,18 +3040,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files: {
@@ -3365,34 +3076,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3401,18 +3095,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3421,18 +3116,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   put_v1_sandboxes_by_id_files: {
@@ -3467,34 +3156,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3503,16 +3175,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the limit. */
@@ -3521,18 +3193,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3541,18 +3205,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_sandboxes_by_id_files: {
@@ -3582,34 +3240,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3618,18 +3259,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3638,18 +3282,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_list: {
@@ -3692,34 +3330,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3728,18 +3349,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3748,18 +3370,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_sandboxes_by_id_files_mkdir: {
@@ -3793,34 +3409,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3829,18 +3428,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3849,18 +3451,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_stat: {
@@ -3901,34 +3497,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -3937,18 +3516,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -3957,18 +3537,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_sandboxes_by_id_files_tar: {
@@ -3999,34 +3573,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:read. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -4035,18 +3592,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4055,18 +3613,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   put_v1_sandboxes_by_id_files_tar: {
@@ -4100,34 +3652,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The token lacks the scope sandboxes:write. */
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such sandbox or file. */
@@ -4136,16 +3671,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The sandbox is not running (SANDBOX_NOT_RUNNING). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the limit. */
@@ -4154,18 +3689,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4174,18 +3701,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_secrets: {
@@ -4219,24 +3740,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope secrets:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4245,18 +3760,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_secrets: {
@@ -4302,24 +3811,20 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope secrets:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4328,18 +3833,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_secrets_by_name: {
@@ -4360,22 +3859,15 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The token lacks the scope secrets:write. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope secrets:write (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such secret. */
@@ -4384,18 +3876,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4404,18 +3890,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_teams: {
@@ -4456,24 +3936,18 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4482,18 +3956,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_teams: {
@@ -4554,34 +4022,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The name is taken. */
@@ -4590,18 +4041,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4610,18 +4055,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_teams_by_id: {
@@ -4669,22 +4108,15 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such team (TEAM_NOT_FOUND). */
@@ -4693,18 +4125,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4713,18 +4137,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   patch_v1_teams_by_id: {
@@ -4786,34 +4204,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such team (TEAM_NOT_FOUND). */
@@ -4822,18 +4223,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4842,18 +4237,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   get_v1_tokens: {
@@ -4889,24 +4278,18 @@ export interface operations {
           };
         };
       };
-      /** @description The token lacks the scope tokens:read. */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope tokens:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -4915,18 +4298,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_tokens: {
@@ -4997,34 +4374,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
       /** @description A role or team the caller may not grant. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such team (TEAM_NOT_FOUND). */
@@ -5033,18 +4393,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -5053,18 +4407,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   delete_v1_tokens_by_id: {
@@ -5085,22 +4433,15 @@ export interface operations {
         };
         content?: never;
       };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
       /** @description A token of a higher role than the caller's. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description No such token. */
@@ -5109,16 +4450,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description A token revoking itself. */
@@ -5127,18 +4459,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
       429: {
         headers: {
@@ -5147,18 +4473,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_webhooks_github: {
@@ -5189,22 +4509,14 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
       /** @description WEBHOOK_SIGNATURE_INVALID. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the webhook size limit. */
@@ -5213,34 +4525,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -5251,18 +4546,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
   post_v1_webhooks_gitlab: {
@@ -5293,22 +4582,14 @@ export interface operations {
           };
         };
       };
+      400: components["responses"]["BadRequest"];
       /** @description WEBHOOK_SIGNATURE_INVALID. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Body over the webhook size limit. */
@@ -5317,34 +4598,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      414: components["responses"]["UriTooLong"];
       /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
@@ -5355,18 +4619,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            error: {
-              code: string;
-              details: {
-                [key: string]: unknown;
-              };
-              hint?: string;
-              message: string;
-            };
-          };
+          "application/json": components["schemas"]["Error"];
         };
       };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
     };
   };
 }

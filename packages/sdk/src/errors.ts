@@ -47,7 +47,7 @@ export class NotFoundError extends C8sSdkError {
   override name = "NotFoundError";
 }
 
-/** The request was rejected as malformed: bad field, path outside the sandbox, bad tar (400/413). */
+/** The request was rejected as malformed: bad field, path outside the sandbox, bad tar (400/405/413/414/415/426/431). */
 export class InvalidArgumentError extends C8sSdkError {
   override name = "InvalidArgumentError";
 }
@@ -139,6 +139,12 @@ const classByCode: Record<string, ErrorClass> = {
   INVALID_ARGUMENT: InvalidArgumentError,
   VALIDATION_FAILED: InvalidArgumentError,
   PAYLOAD_TOO_LARGE: InvalidArgumentError,
+  METHOD_NOT_ALLOWED: InvalidArgumentError,
+  URI_TOO_LONG: InvalidArgumentError,
+  UNSUPPORTED_MEDIA_TYPE: InvalidArgumentError,
+  HEADERS_TOO_LARGE: InvalidArgumentError,
+  UPGRADE_REQUIRED: InvalidArgumentError,
+  REQUEST_TIMEOUT: TimeoutError,
   COMMAND_NOT_FOUND: InvalidArgumentError,
   PATH_OUTSIDE_SANDBOX: InvalidArgumentError,
   FILE_TOO_LARGE: InvalidArgumentError,
@@ -163,8 +169,13 @@ const classByCode: Record<string, ErrorClass> = {
 function classByStatus(status: number | undefined): ErrorClass {
   switch (status) {
     case 400:
+    case 405:
     case 413:
+    case 414:
+    case 415:
     case 422:
+    case 426:
+    case 431:
       return InvalidArgumentError;
     case 401:
       return AuthenticationError;

@@ -41,6 +41,9 @@ function outside(path: string, workdir: string, why: string): C8sError {
  * throws PATH_OUTSIDE_SANDBOX for traversal out of the allowed roots or an absolute path
  * elsewhere. A `..` that stays inside (`src/../README`) is accepted.
  */
+/** The longest file or directory name (bytes) the filesystems c8s runs on accept. */
+export const MAX_NAME_BYTES = 255;
+
 export function normalizeSandboxPath(workdir: string, path: string): string {
   if (typeof path !== "string" || path.length === 0) {
     throw new C8sError("INVALID_ARGUMENT", "A file path is required.", { details: { path } });
@@ -53,6 +56,12 @@ export function normalizeSandboxPath(workdir: string, path: string): string {
   const segments: string[] = [];
   for (const segment of joined.split("/")) {
     if (segment === "" || segment === ".") continue;
+    // Linux's NAME_MAX: a longer name fails every file call with ENAMETOOLONG.
+    if (Buffer.byteLength(segment) > MAX_NAME_BYTES)
+      throw new C8sError("INVALID_ARGUMENT", `A name in the path is longer than ${MAX_NAME_BYTES} bytes.`, {
+        details: { limitBytes: MAX_NAME_BYTES },
+        hint: "Use file and directory names of at most 255 bytes.",
+      });
     if (segment === "..") {
       if (segments.length === 0) throw outside(path, workdir, "'..' climbs above the root");
       segments.pop();

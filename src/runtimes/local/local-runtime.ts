@@ -74,6 +74,16 @@ async function adoptWorkspace(source: string, uid: number): Promise<void> {
 const UID_BASE = 2_000_000;
 const UID_SPAN = 1_000_000;
 
+/** A local image is a root filesystem directory, named by its absolute path: a missing one is IMAGE_NOT_FOUND. */
+async function checkImageDir(image: string): Promise<void> {
+  const isDir = posix.isAbsolute(image) && (await stat(image).catch(() => null))?.isDirectory() === true;
+  if (!isDir)
+    throw new C8sError("IMAGE_NOT_FOUND", `no root filesystem directory '${image}' on this host`, {
+      details: { image },
+      hint: "On the local runtime an image is the absolute path of a root filesystem directory.",
+    });
+}
+
 export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
   let hostPromise: Promise<LocalHost> | null = null;
   const host = (): Promise<LocalHost> => (hostPromise ??= probeLocalHost(options));
@@ -175,7 +185,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
             "SANDBOX_START_FAILED",
             `The sandbox did not start (exit ${code ?? signal}): ${stderr.trim() || "no output"}`,
             {
-              details: { sandboxId: spec.id, argv },
+              // Not the argv: it names host paths (state dir, cgroups) and errors reach API callers.
+              details: { sandboxId: spec.id },
               hint: "Run `c8s doctor` to check bubblewrap, user namespaces and cgroups on this host.",
             },
           ),
@@ -230,6 +241,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       if (live.has(spec.id) || (await readMeta(join(h.baseDir, spec.id)))) {
         throw new C8sError("CONFLICT", `Sandbox ${spec.id} already exists.`, { details: { sandboxId: spec.id } });
       }
+      if (spec.image !== undefined) await checkImageDir(spec.image);
       await ensureBase(h.baseDir);
       const dir = join(h.baseDir, spec.id);
       await mkdir(dir, { mode: 0o711 });

@@ -47,7 +47,11 @@ export async function eventRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     scope: "sandboxes:read",
     query: eventsQuery,
     responses: {
-      200: { description: "JSON when follow is not true; text/event-stream when it is.", schema: eventListResponse },
+      200: {
+        description: "JSON when follow is not true; text/event-stream when it is.",
+        schema: eventListResponse,
+        alternatives: ["text/event-stream"],
+      },
     },
     handler: async ({ query, request, reply }) => {
       const afterSeq = resumePoint(query.after, request.headers["last-event-id"]);

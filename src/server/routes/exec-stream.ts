@@ -18,7 +18,7 @@ import {
 import type { RouteDeps } from "../deps.ts";
 import type { C8sRouteConfig } from "../route-registry.ts";
 import { parseInput } from "../validate.ts";
-import { errorFrame, parseClientMessage, type WsFrame } from "../ws-messages.ts";
+import { errorFrame, parseClientMessage, requireWebSocketUpgrade, type WsFrame } from "../ws-messages.ts";
 
 const TAG = "exec";
 const START_TIMEOUT_MS = 30_000;
@@ -159,6 +159,7 @@ export async function execStreamRoutes(app: FastifyInstance, deps: RouteDeps): P
     {
       websocket: true,
       config: WS_CONFIG,
+      onRequest: requireWebSocketUpgrade,
       preValidation: async (request) => {
         const params = parseInput(execParams, request.params, "params");
         const query = parseInput(attachQuery, request.query ?? {}, "query");
@@ -219,6 +220,7 @@ export async function execStreamRoutes(app: FastifyInstance, deps: RouteDeps): P
     {
       websocket: true,
       config: WS_CONFIG,
+      onRequest: requireWebSocketUpgrade,
       preValidation: async (request) => {
         const params = parseInput(sandboxParams, request.params, "params");
         parseInput(streamQuery, request.query ?? {}, "query");

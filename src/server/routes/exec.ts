@@ -58,6 +58,7 @@ export async function execRoutes(app: FastifyInstance, deps: RouteDeps): Promise
       200: { description: "The finished command.", schema: runExecResponse },
       404: { description: "No such sandbox.", schema: errorResponse },
       409: { description: "The sandbox is not running.", schema: errorResponse },
+      422: { description: "A timeout over the installation's ceiling (LIMIT_EXCEEDED).", schema: errorResponse },
     },
     handler: async ({ params, query, body }) => {
       const stdinData =
@@ -100,7 +101,11 @@ export async function execRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     params: sandboxParams,
     body: startExecBody,
     bodyLimit: deps.limits.jsonBytes,
-    responses: { 201: { description: "The exec started.", schema: startExecResponse } },
+    responses: {
+      201: { description: "The exec started.", schema: startExecResponse },
+      409: { description: "The sandbox is not running (SANDBOX_NOT_RUNNING).", schema: errorResponse },
+      422: { description: "A timeout over the installation's ceiling (LIMIT_EXCEEDED).", schema: errorResponse },
+    },
     handler: async ({ params, body, reply }) => {
       const session = await engine.exec(params.id, body);
       return reply.status(201).send({ execId: session.id });

@@ -21,6 +21,7 @@ const TAG = "files";
 const pathErrors = {
   400: { description: "Invalid path (PATH_OUTSIDE_SANDBOX, NOT_A_DIRECTORY, …).", schema: errorResponse },
   404: { description: "No such sandbox or file.", schema: errorResponse },
+  409: { description: "The sandbox is not running (SANDBOX_NOT_RUNNING).", schema: errorResponse },
 };
 
 export async function fileRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {

@@ -12,6 +12,7 @@ import { TERMINAL_RUN_STATES } from "../../pipelines/service/run-service.ts";
 import { C8sError } from "../../errors/index.ts";
 import { errorResponse } from "../api-schemas.ts";
 import { type C8sRouteConfig, defineRoute } from "../route-registry.ts";
+import { requireWebSocketUpgrade } from "../ws-messages.ts";
 import { parseInput } from "../validate.ts";
 import { send, sendErrorAndClose } from "./exec-stream.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
@@ -116,7 +117,11 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     params: stepParams,
     query: logQuery,
     responses: {
-      200: { description: "text/plain, or text/event-stream when following.", contentType: "text/plain" },
+      200: {
+        description: "text/plain, or text/event-stream when following.",
+        contentType: "text/plain",
+        alternatives: ["text/event-stream"],
+      },
       404: { description: "No such run or step.", schema: errorResponse },
     },
     handler: async ({ params, query, request, reply }) => {
@@ -187,6 +192,7 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     {
       websocket: true,
       config: WS_CONFIG,
+      onRequest: requireWebSocketUpgrade,
       preValidation: async (request) => {
         const params = parseInput(stepParams, request.params, "params");
         const query = parseInput(wsLogQuery, request.query ?? {}, "query");

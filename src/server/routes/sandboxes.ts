@@ -31,6 +31,7 @@ export async function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): Prom
       201: { description: "The running sandbox.", schema: sandboxResponse },
       400: { description: "Invalid request.", schema: errorResponse },
       403: { description: 'network "host" asked by a caller the host-network policy refuses.', schema: errorResponse },
+      404: { description: "No such image (IMAGE_NOT_FOUND).", schema: errorResponse },
       422: {
         description: "A limit or lifetime over the installation's ceiling (LIMIT_EXCEEDED).",
         schema: errorResponse,

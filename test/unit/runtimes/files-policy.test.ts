@@ -56,6 +56,18 @@ void test("normalizeSandboxPath rejects escapes with PATH_OUTSIDE_SANDBOX", () =
   );
 });
 
+void test("normalizeSandboxPath refuses a name over 255 bytes (ENAMETOOLONG) as INVALID_ARGUMENT", () => {
+  assert.equal(normalizeSandboxPath("/workspace", `d/${"a".repeat(255)}`), `/workspace/d/${"a".repeat(255)}`);
+  assert.equal(
+    code(() => normalizeSandboxPath("/workspace", `d/${"a".repeat(256)}`)),
+    "INVALID_ARGUMENT",
+  );
+  assert.equal(
+    code(() => normalizeSandboxPath("/workspace", "é".repeat(128))),
+    "INVALID_ARGUMENT",
+  );
+});
+
 void test("normalizeEntryPath", () => {
   assert.equal(normalizeEntryPath("./a/b/"), "a/b");
   assert.equal(normalizeEntryPath("a/../b"), "b");

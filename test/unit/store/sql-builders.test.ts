@@ -88,4 +88,12 @@ void describe("driver error translation", () => {
     assert.match(refused.hint ?? "", /C8S_DATABASE_URL/);
     assert.equal(translateDriverError("boom", "x").code, "STORE_ERROR");
   });
+
+  void it("maps text the database cannot hold (a NUL) to INVALID_ARGUMENT, the caller's error", () => {
+    for (const code of ["22021", "22P05"]) {
+      const nul = translateDriverError(Object.assign(new Error("invalid byte sequence: 0x00"), { code }), "insert");
+      assert.equal(nul.code, "INVALID_ARGUMENT");
+      assert.equal(nul.httpStatus, 400);
+    }
+  });
 });
