@@ -42,6 +42,7 @@ export const RUNTIMES: Record<RuntimeName, RuntimeDescriptor> = {
       return createLocalRuntime({
         stateDir: join(config.home, "local"),
         allowUnisolated: config.allowUnisolated,
+        imagesFile: join(config.home, "images.json"),
         logger,
         ...local,
       });

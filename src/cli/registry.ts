@@ -17,6 +17,7 @@ import { secretCommand } from "./commands/secret.ts";
 import { teamCommand } from "./commands/team.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { k8sCommand } from "./commands/k8s.ts";
+import { imageCommand } from "./commands/image.ts";
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   teamCommand,
   tokenCommand,
   k8sCommand,
+  imageCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

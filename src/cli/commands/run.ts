@@ -39,7 +39,8 @@ async function defaultRuntimeFactory(
 ): Promise<Runtime> {
   // Loaded lazily so `lint`/`schema` never load a runtime.
   const { createRuntimeFor } = await import("../../runtime-factory.ts");
-  return await createRuntimeFor({ config, env, owner: RUN_OWNER });
+  // The user's own machine: a step's `image` may also be a root filesystem directory.
+  return await createRuntimeFor({ config, env, owner: RUN_OWNER, local: { allowImagePaths: true } });
 }
 
 function parseRunArgs(args: string[]) {

@@ -32,6 +32,10 @@ export interface LocalRuntimeOptions {
   cgroups?: boolean;
   /** Give private workspaces a loop-mounted disk quota when the host allows it (default true). */
   diskQuota?: boolean;
+  /** The registry of local images, name → root filesystem (`images.ts`); absent: no names are registered. */
+  imagesFile?: string;
+  /** Let `image` be an absolute host directory too (`c8s run` only: never for a server's callers). */
+  allowImagePaths?: boolean;
   logger?: LocalRuntimeLogger;
 }
 

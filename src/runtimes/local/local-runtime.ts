@@ -8,6 +8,7 @@ import { chown, mkdir, realpath, rm, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
+import { readImageRegistry, resolveLocalImage } from "./images.ts";
 import { C8sError } from "../../errors/index.ts";
 import { normalizeWorkdir } from "../files/path-policy.ts";
 import type {
@@ -73,16 +74,6 @@ async function adoptWorkspace(source: string, uid: number): Promise<void> {
 
 const UID_BASE = 2_000_000;
 const UID_SPAN = 1_000_000;
-
-/** A local image is a root filesystem directory, named by its absolute path: a missing one is IMAGE_NOT_FOUND. */
-async function checkImageDir(image: string): Promise<void> {
-  const isDir = posix.isAbsolute(image) && (await stat(image).catch(() => null))?.isDirectory() === true;
-  if (!isDir)
-    throw new C8sError("IMAGE_NOT_FOUND", `no root filesystem directory '${image}' on this host`, {
-      details: { image },
-      hint: "On the local runtime an image is the absolute path of a root filesystem directory.",
-    });
-}
 
 export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
   let hostPromise: Promise<LocalHost> | null = null;
@@ -241,7 +232,10 @@ export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
       if (live.has(spec.id) || (await readMeta(join(h.baseDir, spec.id)))) {
         throw new C8sError("CONFLICT", `Sandbox ${spec.id} already exists.`, { details: { sandboxId: spec.id } });
       }
-      if (spec.image !== undefined) await checkImageDir(spec.image);
+      if (spec.image !== undefined) {
+        const registry = options.imagesFile === undefined ? {} : await readImageRegistry(options.imagesFile);
+        spec = { ...spec, image: await resolveLocalImage(spec.image, registry, options.allowImagePaths === true) };
+      }
       await ensureBase(h.baseDir);
       const dir = join(h.baseDir, spec.id);
       await mkdir(dir, { mode: 0o711 });
