@@ -135,10 +135,22 @@ void describe("webhook payloads", () => {
       "tag",
     );
     assert.ok("ignore" in githubDecision("push", { ref: "refs/heads/dev", after: "0".repeat(40), repository }));
+    // A head without its repository cannot be shown not to be a fork: it counts as one.
     const pr = { action: "synchronize", pull_request: { head: { sha }, base: { ref: "main" } }, repository };
     assert.deepEqual(githubDecision("pull_request", pr), {
-      run: { repoUrl: repository.clone_url, commit: sha, branch: "main", event: "pull_request" },
+      run: { repoUrl: repository.clone_url, commit: sha, branch: "main", event: "pull_request", fork: true },
     });
+    const same = { id: 1, full_name: "a/r", clone_url: repository.clone_url };
+    const inRepo = { action: "opened", pull_request: { head: { sha, repo: same }, base: { ref: "main", repo: same } } };
+    assert.equal(
+      (githubDecision("pull_request", { ...inRepo, repository }) as { run: { fork: boolean } }).run.fork,
+      false,
+    );
+    const fork = { ...inRepo, pull_request: { ...inRepo.pull_request, head: { sha, repo: { ...same, id: 2 } } } };
+    assert.equal(
+      (githubDecision("pull_request", { ...fork, repository }) as { run: { fork: boolean } }).run.fork,
+      true,
+    );
     assert.ok("ignore" in githubDecision("issues", {}));
   });
   void it("GitLab push and merge request", () => {
@@ -155,6 +167,15 @@ void describe("webhook payloads", () => {
       project,
     };
     assert.equal((gitlabDecision("Merge Request Hook", mr) as { run: { event: string } }).run.event, "pull_request");
+    const fork = (attrs: object) =>
+      (
+        gitlabDecision("Merge Request Hook", { ...mr, object_attributes: { ...mr.object_attributes, ...attrs } }) as {
+          run: { fork: boolean };
+        }
+      ).run.fork;
+    assert.equal(fork({}), true, "no project ids: counted as a fork");
+    assert.equal(fork({ source_project_id: 3, target_project_id: 3 }), false);
+    assert.equal(fork({ source_project_id: 4, target_project_id: 3 }), true);
   });
 });
 
