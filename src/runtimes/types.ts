@@ -203,8 +203,14 @@ export interface RuntimeCapabilities {
   /** Which limits are enforced and how ("cgroup-v1", "cgroup-v2", "rlimit", "engine", "kubernetes"). */
   limits: { memory: string | null; pids: string | null; cpu: string | null; disk: string | null };
   network: { none: boolean; host: boolean; group: boolean };
-  /** Honours `image` (docker/kubernetes) or a root filesystem directory (local). */
+  /** Honours `image` (docker/kubernetes) or a registered root filesystem name (local). */
   images: boolean;
+  /**
+   * `image` is a registry reference (`redis:7`) as pipeline files write it. False for the
+   * local runtime, whose images are registered root filesystems: pipeline steps there run on
+   * the host's binaries and their `image` is ignored.
+   */
+  registryImages: boolean;
   persistentWorkspace: boolean;
   /**
    * Honours `spec.workspaceSource` (a directory of the c8s host used as the workspace).

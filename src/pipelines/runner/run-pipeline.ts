@@ -190,8 +190,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     await quotaWorkspace(workspaceDir, options.limits.diskBytes);
   const artifacts: LocalRunResult["artifacts"] = [];
   const caps = await options.sandboxes.capabilities();
-  // The local runtime runs steps on the host's binaries (a step's `image` names a registry image it cannot pull).
-  const useImages = caps.images && caps.name !== "local";
+  // A step's `image` is a registry reference: runtimes without registries (local) run steps on the host's binaries.
+  const useImages = caps.registryImages;
   const workspaceHandOff = workspaceHandOffFor(caps);
   const network = plan.services.length > 0 ? { mode: "group" as const, group: runId } : { mode: "none" as const };
   const baseEnv: Record<string, string> = {

@@ -133,6 +133,7 @@ class DockerRuntime implements Runtime {
       limits: { memory: "engine", pids: "engine", cpu: "engine", disk: "tmpfs volume /tmp" },
       network: { none: true, host: true, group: true },
       images: true,
+      registryImages: true,
       persistentWorkspace: true,
       hostWorkspace: true,
       notes: [

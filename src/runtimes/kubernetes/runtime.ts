@@ -281,6 +281,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         limits: { memory: "kubernetes", pids: null, cpu: "kubernetes", disk: "kubernetes ephemeral-storage" },
         network: { none: true, host: true, group: true },
         images: true,
+        registryImages: true,
         persistentWorkspace: defaults.persistentWorkspace !== undefined,
         hostWorkspace: false,
         notes: [

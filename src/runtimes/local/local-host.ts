@@ -121,6 +121,7 @@ export async function probeLocalHost(options: LocalRuntimeOptions): Promise<Loca
     limits: { memory: kinds.memory, pids: pidsKind, cpu: kinds.cpu, disk: diskKind },
     network: { none: bwrapPath !== null, host: true, group: bwrapPath !== null && isRoot },
     images: bwrapPath !== null,
+    registryImages: false,
     persistentWorkspace: true,
     hostWorkspace: true,
     notes,
