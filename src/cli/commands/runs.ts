@@ -42,7 +42,9 @@ export function describeRun(run: RunInfo): string {
       ).trimEnd(),
     );
   for (const a of run.artifacts)
-    lines.push(`artifact ${a.step}: ${a.path} ${a.refused === undefined ? `(${a.size} bytes)` : `(refused: ${a.refused})`}`);
+    lines.push(
+      `artifact ${a.step}: ${a.path} ${a.refused === undefined ? `(${a.size} bytes)` : `(refused: ${a.refused})`}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

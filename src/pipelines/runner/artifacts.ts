@@ -90,7 +90,11 @@ export async function collectArtifacts(options: {
     if (inPath !== undefined) {
       data.destroy();
       const masked = guard.maskPath(shown);
-      result.refused.push({ path: masked, secret: inPath, reason: `artifact path '${masked}' contains secret ${inPath}` });
+      result.refused.push({
+        path: masked,
+        secret: inPath,
+        reason: `artifact path '${masked}' contains secret ${inPath}`,
+      });
       return;
     }
     try {

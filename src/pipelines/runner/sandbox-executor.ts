@@ -95,7 +95,9 @@ export function refusedReason(refused: readonly RefusedArtifact[]): string {
   const [first, ...more] = refused;
   if (first === undefined) return "";
   const reason = `artifact '${first.path}' contains secret ${first.secret}`;
-  return more.length === 0 ? reason : `${reason} (and ${more.length} more artifact${more.length > 1 ? "s" : ""} refused)`;
+  return more.length === 0
+    ? reason
+    : `${reason} (and ${more.length} more artifact${more.length > 1 ? "s" : ""} refused)`;
 }
 
 /** A human reason for an exec that did not exit 0. */

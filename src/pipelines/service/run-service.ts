@@ -284,10 +284,14 @@ export class RunService {
     const { run, steps } = await this.details(id);
     const found = run.artifacts.find((a) => a.step === step && a.path === path);
     if (found?.refused !== undefined)
-      throw new C8sError("ARTIFACT_NOT_FOUND", `artifact '${path}' of step '${step}' was not stored: ${found.refused}`, {
-        details: { id, step, path, refused: found.refused },
-        hint: "Text artifacts are stored masked; a binary file or directory that contains a secret is refused.",
-      });
+      throw new C8sError(
+        "ARTIFACT_NOT_FOUND",
+        `artifact '${path}' of step '${step}' was not stored: ${found.refused}`,
+        {
+          details: { id, step, path, refused: found.refused },
+          hint: "Text artifacts are stored masked; a binary file or directory that contains a secret is refused.",
+        },
+      );
     if (found) return { file: join(runDir(this.pipelinesHome, id), "artifacts", found.key), size: found.size };
     const record = steps.find((s) => s.name === step);
     if (record?.reason === "reused" && run.rerunOf !== null) return this.artifactFile(run.rerunOf, step, path);

@@ -85,7 +85,11 @@ void test("a binary file holding the secret is refused wherever it sits and howe
       const data = Buffer.concat([head, Buffer.alloc(at, 0x90), form, randomBytes(100)]);
       for (const chunk of [1024, 65536, 8191]) {
         const result = await store1(data, chunk);
-        assert.match(result.refused ?? "", /artifact 'out\/file' contains secret DEPLOY_TOKEN/, `at ${at} chunk ${chunk}`);
+        assert.match(
+          result.refused ?? "",
+          /artifact 'out\/file' contains secret DEPLOY_TOKEN/,
+          `at ${at} chunk ${chunk}`,
+        );
       }
     }
 });
