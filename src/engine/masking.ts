@@ -19,7 +19,7 @@ const ADD_MASK = Buffer.from("::add-mask::");
 const MAX_COMMAND_LINE = 64 * 1024;
 
 /** A pattern and whether line breaks inside it are skipped (base64 wrapped at any column). */
-interface Pattern {
+export interface Pattern {
   bytes: Buffer;
   wrapped: boolean;
   /** Line breaks a wrapped match may span: enough for wrapping at 16 columns or more. */
@@ -94,7 +94,7 @@ export function secretForms(value: string): string[] {
 }
 
 /** Forms of a value → whether line breaks may appear inside it (base64 only). */
-function secretPatterns(value: string): Map<string, boolean> {
+export function secretPatterns(value: string): Map<string, boolean> {
   const forms = new Map<string, boolean>();
   if (value.length === 0) return forms;
   const add = (form: string, wrapped = false) => {
@@ -111,6 +111,17 @@ function secretPatterns(value: string): Map<string, boolean> {
   return forms;
 }
 
+/** A form as matched: a wrapped one may span one line break per 16 bytes (and one more). */
+export function toPattern(form: string, wrapped: boolean): Pattern {
+  const bytes = Buffer.from(form, "utf8");
+  return { bytes, wrapped, maxBreaks: wrapped ? Math.ceil(bytes.length / 16) + 1 : 0 };
+}
+
+/** The most bytes a match of `pattern` spans: its bytes plus up to two (CR LF) per break. */
+export function patternSpan(pattern: Pattern): number {
+  return pattern.bytes.length + 2 * pattern.maxBreaks;
+}
+
 export interface MaskerOptions {
   replacement?: string;
 }
@@ -120,6 +131,8 @@ export class SecretMasker {
   readonly replacement: Buffer;
   /** Form → whether it may be line-wrapped. */
   private readonly patterns = new Map<string, boolean>();
+  /** Every value registered, in order (given ones and `::add-mask::` ones). */
+  private readonly registered: string[] = [];
   /** Patterns by first byte, longest first. */
   private index = new Map<number, Pattern[]>();
   private longest = 0;
@@ -131,6 +144,7 @@ export class SecretMasker {
 
   /** Registers a value (and its encoded forms). Takes effect for bytes not yet emitted. */
   add(value: string): void {
+    if (value.length > 0 && !this.registered.includes(value)) this.registered.push(value);
     let changed = false;
     for (const [form, wrapped] of secretPatterns(value)) {
       if (this.patterns.get(form) === wrapped) continue;
@@ -138,6 +152,11 @@ export class SecretMasker {
       changed = true;
     }
     if (changed) this.rebuild();
+  }
+
+  /** The values registered so far (for scanners that must name what they found; never shown). */
+  values(): readonly string[] {
+    return this.registered;
   }
 
   get size(): number {
@@ -152,13 +171,13 @@ export class SecretMasker {
     return this.index.get(firstByte);
   }
 
-  createStream(): MaskingStream {
-    return new MaskingStream(this);
+  createStream(options: StreamOptions = {}): MaskingStream {
+    return new MaskingStream(this, options);
   }
 
-  /** Masks a complete string (for messages that are not streamed). */
+  /** Masks a complete string (for messages that are not streamed; no `::add-mask::` handling). */
   maskString(text: string): string {
-    const stream = this.createStream();
+    const stream = this.createStream({ commands: false });
     return Buffer.concat([stream.write(Buffer.from(text)), stream.end()]).toString("utf8");
   }
 
@@ -166,13 +185,11 @@ export class SecretMasker {
     const index = new Map<number, Pattern[]>();
     let longest = 0;
     for (const [form, wrapped] of this.patterns) {
-      const bytes = Buffer.from(form, "utf8");
-      const maxBreaks = wrapped ? Math.ceil(bytes.length / 16) + 1 : 0;
-      // A wrapped match spans its bytes plus up to two bytes (CR LF) per break.
-      longest = Math.max(longest, bytes.length + 2 * maxBreaks);
-      const first = bytes[0] as number;
+      const pattern = toPattern(form, wrapped);
+      longest = Math.max(longest, patternSpan(pattern));
+      const first = pattern.bytes[0] as number;
       const list = index.get(first) ?? [];
-      list.push({ bytes, wrapped, maxBreaks });
+      list.push(pattern);
       index.set(first, list);
     }
     for (const list of index.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);
@@ -186,9 +203,17 @@ function startsWithAt(data: Buffer, at: number, pattern: Buffer, length: number)
   return true;
 }
 
+export interface StreamOptions {
+  /**
+   * Whether `::add-mask::VALUE` lines register VALUE and are dropped (default true: step
+   * output). False for bytes that are not commands to c8s: artifacts, error messages.
+   */
+  commands?: boolean;
+}
+
 /**
  * Masks one byte stream (stdout or stderr of one step). `write` returns the bytes that are
- * safe to emit now; `end` returns the rest. Handles `::add-mask::` lines.
+ * safe to emit now; `end` returns the rest. Handles `::add-mask::` lines unless told not to.
  */
 export class MaskingStream {
   private pending: Buffer = Buffer.alloc(0);
@@ -199,10 +224,18 @@ export class MaskingStream {
   private commandOverflow = false;
   private probe: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly masker: SecretMasker) {}
+  private readonly handleCommands: boolean;
+
+  constructor(
+    private readonly masker: SecretMasker,
+    options: StreamOptions = {},
+  ) {
+    this.handleCommands = options.commands ?? true;
+  }
 
   write(chunk: Uint8Array): Buffer {
-    return this.mask(this.commands(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), false);
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return this.mask(this.handleCommands ? this.commands(bytes) : bytes, false);
   }
 
   end(): Buffer {
@@ -305,9 +338,9 @@ export class MaskingStream {
   }
 }
 
-const NO_MATCH = -1;
+export const NO_MATCH = -1;
 /** The data ended while the pattern still matched. */
-const PARTIAL = -2;
+export const PARTIAL = -2;
 
 /**
  * Matches `pattern` at `at`: the end offset of the match, NO_MATCH or PARTIAL. A wrapped
@@ -315,7 +348,7 @@ const PARTIAL = -2;
  * at any column of 16 or more is matched whatever the wrap position. Bounded by the pattern's
  * length plus its breaks, so masking stays linear in the data.
  */
-function matchAt(data: Buffer, at: number, pattern: Pattern): number {
+export function matchAt(data: Buffer, at: number, pattern: Pattern): number {
   const { bytes } = pattern;
   if (!pattern.wrapped) {
     const available = Math.min(bytes.length, data.length - at);
@@ -337,9 +370,14 @@ function matchAt(data: Buffer, at: number, pattern: Pattern): number {
   return j;
 }
 
+/** Masks `text` with every form of every value in `secrets` (a message, a reason, a path). */
+export function maskText(text: string, secrets: Iterable<string>): string {
+  return new SecretMasker(secrets).maskString(text);
+}
+
 /** A Node Transform that masks a byte stream with one `MaskingStream`. */
-export function createMaskingTransform(masker: SecretMasker): Transform {
-  const stream = masker.createStream();
+export function createMaskingTransform(masker: SecretMasker, options: StreamOptions = {}): Transform {
+  const stream = masker.createStream(options);
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       const out = stream.write(chunk);

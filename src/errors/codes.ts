@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   RUN_NOT_FOUND: 404,
   STEP_NOT_FOUND: 404,
   ARTIFACT_NOT_FOUND: 404,
+  /** An artifact shows a secret where it cannot be masked (a binary file, a directory's tar, its path): not stored. */
+  ARTIFACT_REFUSED: 422,
   SECRET_NOT_FOUND: 404,
   WEBHOOK_SIGNATURE_INVALID: 401,
   /** A repository URL the server's clone policy refuses (a local path, file://, http://, a private host). */

@@ -66,7 +66,8 @@ export interface RunRecord {
   reuse: string[];
   /** Cancel earlier queued/running runs of the same repository, branch and pipeline. */
   cancelPrevious: boolean;
-  artifacts: { step: string; path: string; key: string; size: number }[];
+  /** What steps collected; `refused` (why, naming the secret) when it showed a secret and was not stored. */
+  artifacts: { step: string; path: string; key: string; size: number; refused?: string }[];
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -1198,6 +1198,8 @@ export interface operations {
               artifacts: {
                 key: string;
                 path: string;
+                /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+                refused?: string;
                 size: number;
                 step: string;
               }[];
@@ -1316,6 +1318,8 @@ export interface operations {
             artifacts: {
               key: string;
               path: string;
+              /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+              refused?: string;
               size: number;
               step: string;
             }[];
@@ -1438,6 +1442,8 @@ export interface operations {
             artifacts: {
               key: string;
               path: string;
+              /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+              refused?: string;
               size: number;
               step: string;
             }[];
@@ -1550,6 +1556,8 @@ export interface operations {
             artifacts: {
               key: string;
               path: string;
+              /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+              refused?: string;
               size: number;
               step: string;
             }[];
@@ -1667,6 +1675,8 @@ export interface operations {
             artifacts: {
               key: string;
               path: string;
+              /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+              refused?: string;
               size: number;
               step: string;
             }[];
@@ -1731,6 +1741,8 @@ export interface operations {
             artifacts: {
               key: string;
               path: string;
+              /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
+              refused?: string;
               size: number;
               step: string;
             }[];

@@ -154,6 +154,7 @@ const classByCode: Record<string, ErrorClass> = {
   PIPELINE_INVALID: InvalidArgumentError,
   LIMIT_EXCEEDED: InvalidArgumentError,
   REPO_URL_FORBIDDEN: InvalidArgumentError,
+  ARTIFACT_REFUSED: InvalidArgumentError,
   RATE_LIMITED: RateLimitError,
   QUOTA_EXCEEDED: QuotaExceededError,
   SANDBOX_LIMIT_REACHED: RateLimitError,

@@ -41,7 +41,10 @@ export function describeRun(run: RunInfo): string {
         ]),
       ).trimEnd(),
     );
-  for (const a of run.artifacts) lines.push(`artifact ${a.step}: ${a.path} (${a.size} bytes)`);
+  for (const a of run.artifacts)
+    lines.push(
+      `artifact ${a.step}: ${a.path} ${a.refused === undefined ? `(${a.size} bytes)` : `(refused: ${a.refused})`}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

@@ -74,7 +74,10 @@ export function renderSummary(result: LocalRunResult, options: { color: boolean;
   }
   if (result.artifacts.length > 0) {
     lines.push("", "artifacts:");
-    for (const a of result.artifacts) lines.push(`   ${a.step}: ${a.path} (${a.size} bytes)`);
+    for (const a of result.artifacts)
+      lines.push(
+        `   ${a.step}: ${a.path} ${a.refused === undefined ? `(${a.size} bytes)` : `(refused: ${a.refused})`}`,
+      );
   }
   const ok = result.state === "succeeded";
   const verdict = `run ${result.runId} ${result.state}${result.reason ? `: ${result.reason}` : ""} in ${formatDuration(result.durationMs)}`;

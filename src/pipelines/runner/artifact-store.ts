@@ -5,7 +5,7 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, normalize } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { C8sError } from "../../errors/index.ts";
 
@@ -15,14 +15,17 @@ export interface StoredArtifact {
 }
 
 export interface ArtifactStore {
-  /** Stores the bytes under a relative key such as `runs/<run>/artifacts/<step>/dist/app`. */
-  put(key: string, data: Readable): Promise<StoredArtifact>;
+  /**
+   * Stores the bytes under a relative key such as `runs/<run>/artifacts/<step>/dist/app`,
+   * through `through` when given (masking, a secret scan): if it fails, nothing is stored.
+   */
+  put(key: string, data: Readable, through?: Transform): Promise<StoredArtifact>;
 }
 
 export class DirectoryArtifactStore implements ArtifactStore {
   constructor(readonly root: string) {}
 
-  async put(key: string, data: Readable): Promise<StoredArtifact> {
+  async put(key: string, data: Readable, through?: Transform): Promise<StoredArtifact> {
     const clean = normalize(key);
     if (clean.startsWith("..") || clean.startsWith("/"))
       throw new C8sError("INVALID_ARGUMENT", `artifact key escapes the store: ${key}`);
@@ -31,7 +34,8 @@ export class DirectoryArtifactStore implements ArtifactStore {
     // Written beside and renamed: a read that fails half-way leaves no truncated artifact.
     const partial = `${path}.partial`;
     try {
-      await pipeline(data, createWriteStream(partial));
+      if (through) await pipeline(data, through, createWriteStream(partial));
+      else await pipeline(data, createWriteStream(partial));
       await rename(partial, path);
     } catch (error) {
       await rm(partial, { force: true });

@@ -1,11 +1,15 @@
 /**
  * Collects a step's declared artifacts from its sandbox after it succeeded, through the
  * engine's file API bound to the step's sandbox (so it works the same on every runtime).
- * A file is stored as itself, a directory as a tar, a glob as every file it matches.
+ * A file is stored as itself, a directory as a tar, a glob as every file it matches. With a
+ * secret guard (`artifact-secrets.ts`) text is stored masked and an artifact that shows a
+ * secret where it cannot be masked (binary, tar, its path) is refused: listed, not stored.
  */
 import type { Readable } from "node:stream";
 import type { FileEntry } from "../../runtimes/types.ts";
+import { C8sError } from "../../errors/index.ts";
 import type { ArtifactStore, StoredArtifact } from "./artifact-store.ts";
+import type { ArtifactSecretGuard } from "./artifact-secrets.ts";
 import { matchesGlob } from "../spec/glob.ts";
 
 /** One sandbox's files, as the engine serves them. */
@@ -20,6 +24,14 @@ export interface CollectedArtifacts {
   stored: (StoredArtifact & { path: string })[];
   /** Patterns that matched nothing, or were refused (absolute, `..`). */
   missing: string[];
+  /** Artifacts not stored because they show a secret: path (masked), the secret's name, why. */
+  refused: RefusedArtifact[];
+}
+
+export interface RefusedArtifact {
+  path: string;
+  secret: string;
+  reason: string;
 }
 
 const MAX_WALK = 10_000;
@@ -62,12 +74,37 @@ export async function collectArtifacts(options: {
   patterns: readonly string[];
   store: ArtifactStore;
   keyPrefix: string;
+  /** The run's secrets: text masked, binary/tar/paths showing one refused. None: stored as is. */
+  guard?: ArtifactSecretGuard | undefined;
 }): Promise<CollectedArtifacts> {
-  const { files, workdir, store, keyPrefix } = options;
-  const result: CollectedArtifacts = { stored: [], missing: [] };
+  const { files, workdir, store, keyPrefix, guard } = options;
+  const result: CollectedArtifacts = { stored: [], missing: [], refused: [] };
   const put = async (path: string, data: Readable, suffix = "") => {
-    const stored = await store.put(`${keyPrefix}/${path}${suffix}`, data);
-    result.stored.push({ ...stored, path: `${path}${suffix}` });
+    const shown = `${path}${suffix}`;
+    if (guard === undefined) {
+      const stored = await store.put(`${keyPrefix}/${shown}`, data);
+      result.stored.push({ ...stored, path: shown });
+      return;
+    }
+    const inPath = guard.pathSecret(shown);
+    if (inPath !== undefined) {
+      data.destroy();
+      const masked = guard.maskPath(shown);
+      result.refused.push({
+        path: masked,
+        secret: inPath,
+        reason: `artifact path '${masked}' contains secret ${inPath}`,
+      });
+      return;
+    }
+    try {
+      const stored = await store.put(`${keyPrefix}/${shown}`, data, guard.filter(shown, suffix ? "tar" : "file"));
+      result.stored.push({ ...stored, path: shown });
+    } catch (error) {
+      if (!(error instanceof C8sError) || error.code !== "ARTIFACT_REFUSED") throw error;
+      const secret = String(error.details["secret"] ?? "");
+      result.refused.push({ path: shown, secret, reason: error.message });
+    }
   };
   for (const raw of options.patterns) {
     const pattern = raw.replace(/^\.\//, "").replace(/\/+$/, "");

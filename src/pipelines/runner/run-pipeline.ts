@@ -12,6 +12,7 @@ import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts";
 import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "../../engine/masking.ts";
+import { maskEvent, maskRunResult } from "./masked-events.ts";
 import { redactUrls } from "./repo-url.ts";
 import { PLAN_DEFAULTS, type Plan, type PlanContext, planPipeline } from "../spec/plan.ts";
 import { checkPlanCeilings } from "../spec/step-ceilings.ts";
@@ -28,7 +29,7 @@ export type LocalRunEvent =
   | { type: "run"; state: "cloning" | "starting-services" | "running" | "finished"; runId: string; detail?: string }
   | { type: "output"; source: string; stream: "stdout" | "stderr"; data: Buffer }
   | { type: "service"; name: string; state: "ready" | "stopped" }
-  | { type: "artifact"; step: string; path: string; key: string; size: number }
+  | { type: "artifact"; step: string; path: string; key: string; size: number; refused?: string | undefined }
   | { type: "sandbox"; step: string; sandboxId: string }
   | { type: "kept"; step: string; sandboxId: string; until: string };
 
@@ -76,7 +77,8 @@ export interface LocalRunResult extends RunResult {
   commit: string | undefined;
   /** Log file of each step. */
   logs: Record<string, string>;
-  artifacts: { step: string; path: string; key: string; size: number }[];
+  /** Stored artifacts, and refused ones (`refused`: why; no key, size 0). */
+  artifacts: { step: string; path: string; key: string; size: number; refused?: string | undefined }[];
   /** The last lines of a step's masked output. */
   lastLines(step: string, count: number): string[];
   /** Failed steps' sandboxes kept to debug, by step. */
@@ -167,7 +169,9 @@ export function missingSecrets(plan: Plan, secrets: Record<string, string>): str
 export async function runPipelineLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const runId = options.runId ?? newRunId();
   const runDir = join(options.home, "runs", runId);
-  const emit = (event: LocalRunEvent) => options.onEvent?.(event);
+  // Every value given to the run (and `::add-mask::` ones as steps register them).
+  const masker = new SecretMasker(Object.values(options.secrets));
+  const emit = (event: LocalRunEvent) => options.onEvent?.(maskEvent(event, masker));
   const plan = options.plan ?? planPipeline(options.pipeline, options.context);
   checkPlanCeilings(plan, options.limits, options.ceilings ?? SCHEMA_CEILINGS);
   const missing = missingSecrets(plan, options.secrets);
@@ -183,7 +187,6 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   await mkdir(runDir, { recursive: true });
   // Callers split a credential out of the URL (splitRepoUrl); redacted again for safety.
   const shownUrl = redactUrls(options.repository.url);
-  const masker = new SecretMasker(Object.values(options.secrets));
   const workspaceDir = options.preparedWorkspace?.dir ?? (await chooseWorkspaceDir(runDir, runId));
   // A kept clone outlives the run, so it stays a plain directory (a quota mount would outlive c8s).
   if (options.preparedWorkspace === undefined && options.keepWorkspace !== true)
@@ -248,6 +251,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         artifacts.push(record);
         emit({ type: "artifact", ...record });
       }
+      for (const a of collected.refused) {
+        const record = { step, path: a.path, key: "", size: 0, refused: a.reason };
+        artifacts.push(record);
+        emit({ type: "artifact", ...record });
+      }
     },
   });
 
@@ -284,13 +292,16 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       Object.assign(baseEnv, await serviceHosts(services, options.sandboxes));
     }
     emit({ type: "run", state: "running", runId });
-    result = await runPlan(plan, executor, {
-      concurrency: options.concurrency,
-      failFast: options.failFast,
-      signal: options.signal,
-      ...(options.reuse ? { reuse: options.reuse } : {}),
-      onEvent: emit,
-    });
+    result = maskRunResult(
+      await runPlan(plan, executor, {
+        concurrency: options.concurrency,
+        failFast: options.failFast,
+        signal: options.signal,
+        ...(options.reuse ? { reuse: options.reuse } : {}),
+        onEvent: emit,
+      }),
+      masker,
+    );
   } catch (error) {
     const failure = toC8sError(error);
     const cancelled = options.signal?.aborted === true;

@@ -2,7 +2,9 @@
  * Runs each step attempt in a fresh sandbox the engine creates (purpose `step`) sharing the
  * run's cloned workspace. The engine masks the exec's output before any sink sees it; the
  * step's log is that output. Artifacts are collected after a successful attempt, before the
- * sandbox goes away; a failed attempt's sandbox is kept when the run asked to debug it.
+ * sandbox goes away — text masked, and an artifact showing a secret where it cannot be masked
+ * refused, which fails the step (`artifact 'X' contains secret NAME`); a failed attempt's
+ * sandbox is kept when the run asked to debug it.
  */
 import { join } from "node:path";
 import { C8sError } from "../../errors/index.ts";
@@ -16,7 +18,8 @@ import {
 import { WORKLOAD_TTL_MARGIN_MS, type WorkloadSandboxes } from "../../engine/workloads.ts";
 import { packDirectory } from "../../runtimes/files/host-tar.ts";
 import type { ArtifactStore } from "./artifact-store.ts";
-import { type CollectedArtifacts, collectArtifacts } from "./artifacts.ts";
+import { type CollectedArtifacts, collectArtifacts, type RefusedArtifact } from "./artifacts.ts";
+import { artifactSecretGuard } from "./artifact-secrets.ts";
 import type { SecretMasker } from "../../engine/masking.ts";
 import type { PlannedStep } from "../spec/plan.ts";
 import type { AttemptResult, StepAttempt, StepExecutor } from "./step-executor.ts";
@@ -85,6 +88,16 @@ export function stepScript(commands: readonly string[]): string {
   const lines = ["set -e", "umask 0000"];
   for (const command of commands) lines.push(`printf '%s\\n' ${shellQuote(`+ ${command}`)}`, command);
   return `${lines.join("\n")}\n`;
+}
+
+/** The step's failure reason when artifacts were refused: the first one, and how many more. */
+export function refusedReason(refused: readonly RefusedArtifact[]): string {
+  const [first, ...more] = refused;
+  if (first === undefined) return "";
+  const reason = `artifact '${first.path}' contains secret ${first.secret}`;
+  return more.length === 0
+    ? reason
+    : `${reason} (and ${more.length} more artifact${more.length > 1 ? "s" : ""} refused)`;
 }
 
 /** A human reason for an exec that did not exit 0. */
@@ -221,10 +234,15 @@ export class SandboxStepExecutor implements StepExecutor {
           patterns: step.artifacts,
           store: o.artifacts.store,
           keyPrefix: [o.artifacts.keyPrefix, logFileName(step.name).replace(/\.log$/, "")].filter(Boolean).join("/"),
+          guard: artifactSecretGuard(o.secrets, o.masker),
         });
         for (const missing of collected.missing)
           emit("stderr", Buffer.from(`warning: artifact '${missing}' matched no file\n`));
+        for (const refused of collected.refused)
+          emit("stderr", Buffer.from(`c8s: ${refused.reason}: not stored, the step fails\n`));
         o.onArtifacts?.(step.name, collected);
+        if (collected.refused.length > 0)
+          return { outcome: "failed", exitCode: 0, reason: refusedReason(collected.refused) };
       }
       failed = false;
       return { outcome: "succeeded", exitCode: 0 };

@@ -30,6 +30,7 @@ import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { isStepTransition, type StepPosition } from "./run-states.ts";
 import { loadRunSecrets } from "./run-secrets.ts";
+import { maskText } from "../../engine/masking.ts";
 
 export interface ExecutionDeps {
   store: Store;
@@ -116,6 +117,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const row = stepRow(run.id, positions.get(step.name) ?? 0, step);
     persisted = persisted.then(() => deps.store.runs.upsertStep(row)).catch(() => undefined);
   };
+  // The run's secret values once loaded: a failure after that is masked with them.
+  let secrets: Record<string, string> = {};
   try {
     checkCloneUrl(run.repoUrl, deps.clonePolicy);
     await quotaWorkspace(source, deps.limits.diskBytes);
@@ -161,7 +164,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
         durationMs: null,
       });
     }
-    const secrets = await loadRunSecrets(deps.store, deps.secretBox, run, plan.secrets);
+    secrets = await loadRunSecrets(deps.store, deps.secretBox, run, plan.secrets);
     // Each secret the run was given, by name (never its value).
     for (const name of Object.keys(secrets))
       await deps.store.audit.append({
@@ -195,7 +198,13 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
         else if (event.type === "output" && positions.has(event.source))
           deps.logs.push(run.id, event.source, event.stream, event.data);
         else if (event.type === "artifact")
-          artifacts.push({ step: event.step, path: event.path, key: event.key, size: event.size });
+          artifacts.push({
+            step: event.step,
+            path: event.path,
+            key: event.key,
+            size: event.size,
+            ...(event.refused === undefined ? {} : { refused: event.refused }),
+          });
       },
     });
     for (const step of result.steps) persist(step);
@@ -206,7 +215,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     await persisted;
     const failure = toC8sError(error);
     if (signal.aborted) return { state: "cancelled", reason: "cancelled" };
-    return { state: "failed", reason: redactUrls(failure.message).slice(0, 2000) };
+    // Masked before it is cut: a cut could leave a secret's prefix that no longer matches.
+    return { state: "failed", reason: maskText(redactUrls(failure.message), Object.values(secrets)).slice(0, 2000) };
   } finally {
     await removeWorkspace(source, dir).catch(() => undefined);
   }

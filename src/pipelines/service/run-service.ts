@@ -283,10 +283,19 @@ export class RunService {
   async artifactFile(id: string, step: string, path: string): Promise<{ file: string; size: number }> {
     const { run, steps } = await this.details(id);
     const found = run.artifacts.find((a) => a.step === step && a.path === path);
+    if (found?.refused !== undefined)
+      throw new C8sError(
+        "ARTIFACT_NOT_FOUND",
+        `artifact '${path}' of step '${step}' was not stored: ${found.refused}`,
+        {
+          details: { id, step, path, refused: found.refused },
+          hint: "Text artifacts are stored masked; a binary file or directory that contains a secret is refused.",
+        },
+      );
     if (found) return { file: join(runDir(this.pipelinesHome, id), "artifacts", found.key), size: found.size };
     const record = steps.find((s) => s.name === step);
     if (record?.reason === "reused" && run.rerunOf !== null) return this.artifactFile(run.rerunOf, step, path);
-    const listed = run.artifacts.filter((a) => a.step === step).map((a) => a.path);
+    const listed = run.artifacts.filter((a) => a.step === step && a.refused === undefined).map((a) => a.path);
     throw new C8sError("ARTIFACT_NOT_FOUND", `run ${id} has no artifact '${path}' from step '${step}'`, {
       details: { id, step, path, artifacts: listed },
       hint:

@@ -51,7 +51,20 @@ export const publicRunSchema = z.object({
   rerunOf: z.string().nullable(),
   reuse: z.array(z.string()),
   cancelPrevious: z.boolean(),
-  artifacts: z.array(z.object({ step: z.string(), path: z.string(), key: z.string(), size: z.number() })),
+  artifacts: z.array(
+    z.object({
+      step: z.string(),
+      path: z.string(),
+      key: z.string(),
+      size: z.number(),
+      refused: z
+        .string()
+        .optional()
+        .describe(
+          "Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked.",
+        ),
+    }),
+  ),
   createdAt: isoTime,
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
