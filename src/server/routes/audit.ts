@@ -10,7 +10,16 @@ import type { RouteDeps } from "../deps.ts";
 import { defineRoute } from "../route-registry.ts";
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const isoTime = z.iso.datetime({ offset: true });
+/** An ISO 8601 time with any offset, passed on in UTC (the database refuses offsets beyond ±15:59). */
+const isoTime = z.iso.datetime({ offset: true }).transform((text, ctx) => {
+  const at = new Date(text);
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(at.getTime()) || year < 1 || year > 9999) {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not a time between the years 1 and 9999` });
+    return z.NEVER;
+  }
+  return at.toISOString();
+});
 
 export const auditQuery = z.strictObject({
   team: z.string().min(1).max(100).optional().describe("Installation admins: only this team's entries."),
