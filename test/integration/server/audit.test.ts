@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
+import { Audit, PermissionDeniedError } from "../../../packages/sdk/src/index.ts";
 import { main } from "../../../src/cli/dispatch.ts";
 import type { CliIo } from "../../../src/cli/io.ts";
 import { startAuditRetention, sweepAuditLog } from "../../../src/server/audit-retention.ts";
@@ -231,6 +232,27 @@ void describe("audit log", { timeout: 180_000 }, () => {
       const res = await http("GET", `/v1/audit${bad}`);
       assert.equal(res.status, 400, `${bad}: ${res.text}`);
     }
+  });
+
+  void it("the SDK lists a page and walks every page in either order", async () => {
+    const audit = Audit.connect({ url: t.url, token: t.token });
+    const all = await audit.list({ order: "oldest", limit: 1000 });
+    const walked: number[] = [];
+    for await (const entry of audit.entries({ order: "oldest", limit: 7 })) walked.push(entry.seq);
+    assert.deepEqual(
+      walked,
+      all.map((e) => e.seq),
+    );
+    const backwards: number[] = [];
+    for await (const entry of audit.entries({ limit: 7, team: "red" })) backwards.push(entry.seq);
+    assert.deepEqual(
+      backwards,
+      (await audit.list({ team: "red", limit: 1000 })).map((e) => e.seq),
+    );
+    await assert.rejects(
+      Audit.connect({ url: t.url, token: as("blue-viewer") }).list(),
+      (e: unknown) => e instanceof PermissionDeniedError,
+    );
   });
 
   void it("c8s audit prints the caller's entries as a table or JSON, with filters", async () => {
