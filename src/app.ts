@@ -14,6 +14,7 @@ import type { C8sConfig } from "./config/config.ts";
 import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } from "./engine/index.ts";
 import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
+import { startAuditRetention } from "./server/audit-retention.ts";
 import { ensureAdminToken } from "./server/auth.ts";
 import { createJsonLogger } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
@@ -148,6 +149,9 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       logger: log,
     });
     cleanups.push(() => pipelines.close());
+
+    const retention = startAuditRetention(store.audit, { retentionDays: config.auditRetentionDays, logger: log });
+    cleanups.push(() => retention.stop());
 
     const server = buildServer({
       engine,

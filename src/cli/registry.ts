@@ -16,6 +16,7 @@ import { logsCommand } from "./commands/logs.ts";
 import { secretCommand } from "./commands/secret.ts";
 import { teamCommand } from "./commands/team.ts";
 import { tokenCommand } from "./commands/token.ts";
+import { auditCommand } from "./commands/audit.ts";
 import { k8sCommand } from "./commands/k8s.ts";
 import { imageCommand } from "./commands/image.ts";
 
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   secretCommand,
   teamCommand,
   tokenCommand,
+  auditCommand,
   k8sCommand,
   imageCommand,
 ];

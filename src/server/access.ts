@@ -17,13 +17,14 @@ export const SCOPES = [
   "secrets:use",
   "tokens:read",
   "tokens:write",
+  "audit:read",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const READ: Scope[] = ["sandboxes:read", "runs:read"];
 const MEMBER: Scope[] = [...READ, "sandboxes:write", "runs:write", "secrets:use"];
-// Even secret names stay with owners (before teams only admins saw them).
-const OWNER: Scope[] = [...MEMBER, "secrets:read", "secrets:write", "tokens:read", "tokens:write"];
+// Even secret names stay with owners (before teams only admins saw them); so does the team's audit log.
+const OWNER: Scope[] = [...MEMBER, "secrets:read", "secrets:write", "tokens:read", "tokens:write", "audit:read"];
 
 /** What each role may do when a token names no narrower scopes. `admin` also manages teams, in every team. */
 export const ROLE_SCOPES: Readonly<Record<TokenRole, readonly Scope[]>> = {

@@ -145,14 +145,16 @@ export const createTokenBody = z
       .describe("Lifetime (30d, 12h, …); default: never expires."),
   })
   .strict();
-const quota = (what: string) =>
-  z.number().int().positive().nullable().optional().describe(`${what}; null: the installation's default.`);
+/** A quota; `max` is the column's range (counts are 32-bit integers in the store). */
+const quota = (what: string, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().int().positive().max(max).nullable().optional().describe(`${what}; null: the installation's default.`);
+const INT32_MAX = 2_147_483_647;
 export const teamQuotasBody = z
   .object({
-    maxSandboxes: quota("Active sandboxes of the team at once (steps and services of its runs count)"),
+    maxSandboxes: quota("Active sandboxes of the team at once (steps and services of its runs count)", INT32_MAX),
     maxMemoryBytes: quota("The memory limits of its active sandboxes, summed, in bytes"),
-    maxCpuMillis: quota("The CPU limits of its active sandboxes, summed (1000 = one core)"),
-    maxRuns: quota("Its pipeline runs executing at once (more wait queued)"),
+    maxCpuMillis: quota("The CPU limits of its active sandboxes, summed (1000 = one core)", INT32_MAX),
+    maxRuns: quota("Its pipeline runs executing at once (more wait queued)", INT32_MAX),
   })
   .strict();
 export const createTeamBody = z.object({ name: teamName, quotas: teamQuotasBody.optional() }).strict();

@@ -3,6 +3,7 @@
  * migrations; never edit one that has shipped.
  */
 import { AUDIT_MIGRATION } from "./audit-migration.ts";
+import { AUDIT_INDEX_MIGRATION } from "./audit-index-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
@@ -82,6 +83,7 @@ CREATE TABLE tokens (
   AUDIT_MIGRATION,
   QUOTAS_MIGRATION,
   SECRET_POLICY_MIGRATION,
+  AUDIT_INDEX_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -80,8 +80,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Who did what to which resource, newest first: every mutating call and every secret a run was given.
-     * @description Needs an installation admin's token (role `admin`).
+     * Who did what to which resource, newest first: every mutating call and every secret a run was given. A team owner sees its own team's; an admin every team's.
+     * @description Needs the scope `audit:read`.
      */
     get: operations["get_v1_audit"];
     put?: never;
@@ -992,9 +992,17 @@ export interface operations {
   get_v1_audit: {
     parameters: {
       query?: {
+        action?: string;
+        after?: number;
         before?: number;
         limit?: number;
+        order?: "newest" | "oldest";
+        resource?: string;
+        resourceId?: string;
+        since?: string;
         team?: string;
+        token?: string;
+        until?: string;
       };
       header?: never;
       path?: never;
@@ -1022,6 +1030,7 @@ export interface operations {
               seq: number;
               /** @description The HTTP status answered (null for a run's own actions). */
               status: number | null;
+              /** @description The calling token's team (a run's team for `secret.use`). */
               teamId: string | null;
               /** @description The token that made the call; null for a webhook or c8s itself. */
               tokenId: string | null;
@@ -1031,7 +1040,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthenticated"];
-      /** @description The token lacks the admin role (PERMISSION_DENIED). */
+      /** @description The token lacks the scope audit:read (PERMISSION_DENIED). */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4349,6 +4358,7 @@ export interface operations {
             | "secrets:use"
             | "tokens:read"
             | "tokens:write"
+            | "audit:read"
           )[];
           /** @description The token's team; default: the caller's. */
           team?: string;
