@@ -5,7 +5,7 @@
  * value, whatever built the text.
  */
 import type { SecretMasker } from "../../engine/masking.ts";
-import type { LocalRunEvent } from "./run-pipeline.ts";
+import type { LocalRunEvent } from "./run-events.ts";
 import type { RunResult, StepRecord } from "./scheduler.ts";
 
 function maskReason(masker: SecretMasker, reason: string | undefined): string | undefined {

@@ -13,6 +13,7 @@ import { type ArtifactStore, DirectoryArtifactStore } from "./artifact-store.ts"
 import { cloneAt, type RepositoryRef } from "./git-workspace.ts";
 import { SecretMasker } from "../../engine/masking.ts";
 import { maskEvent, maskRunResult } from "./masked-events.ts";
+import type { LocalRunEvent } from "./run-events.ts";
 import { redactUrls } from "./repo-url.ts";
 import { PLAN_DEFAULTS, type Plan, type PlanContext, planPipeline } from "../spec/plan.ts";
 import { checkPlanCeilings } from "../spec/step-ceilings.ts";
@@ -21,17 +22,10 @@ import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts"
 import { newId } from "../../engine/ids.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import { SandboxStepExecutor, workspaceHandOffFor } from "./sandbox-executor.ts";
-import { type RunResult, runPlan, type SchedulerEvent } from "./scheduler.ts";
+import { type RunResult, runPlan } from "./scheduler.ts";
 import type { PipelineFile } from "../spec/schema.ts";
 
-export type LocalRunEvent =
-  | SchedulerEvent
-  | { type: "run"; state: "cloning" | "starting-services" | "running" | "finished"; runId: string; detail?: string }
-  | { type: "output"; source: string; stream: "stdout" | "stderr"; data: Buffer }
-  | { type: "service"; name: string; state: "ready" | "stopped" }
-  | { type: "artifact"; step: string; path: string; key: string; size: number; refused?: string | undefined }
-  | { type: "sandbox"; step: string; sandboxId: string }
-  | { type: "kept"; step: string; sandboxId: string; until: string };
+export type { LocalRunEvent } from "./run-events.ts";
 
 export interface LocalRunOptions {
   pipeline: PipelineFile;
