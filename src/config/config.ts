@@ -113,7 +113,8 @@ export const configSchema = z
       .prefault({}),
     /**
      * Every team's quotas unless the team has its own (C8S_TEAM_MAX_SANDBOXES,
-     * C8S_TEAM_MAX_MEMORY_BYTES, C8S_TEAM_MAX_CPU_MILLIS, C8S_TEAM_MAX_RUNS); unset: none.
+     * C8S_TEAM_MAX_MEMORY_BYTES, C8S_TEAM_MAX_CPU_MILLIS, C8S_TEAM_MAX_RUNS,
+     * C8S_TEAM_MAX_STORED_BYTES); unset: none.
      */
     teamQuotas: z
       .object({
@@ -121,6 +122,8 @@ export const configSchema = z
         maxMemoryBytes: bytes.optional(),
         maxCpuMillis: count.optional(),
         maxRuns: count.optional(),
+        /** What a team's runs keep on disk (artifacts and step logs), checked at submit. */
+        maxStoredBytes: bytes.optional(),
       })
       .strict()
       .prefault({}),
@@ -166,6 +169,7 @@ export const TEAM_QUOTA_SETTINGS = {
   maxMemoryBytes: "C8S_TEAM_MAX_MEMORY_BYTES",
   maxCpuMillis: "C8S_TEAM_MAX_CPU_MILLIS",
   maxRuns: "C8S_TEAM_MAX_RUNS",
+  maxStoredBytes: "C8S_TEAM_MAX_STORED_BYTES",
 } as const;
 
 /** Reads C8S_* variables. Pass `process.env` from the entry point only. */

@@ -4,9 +4,11 @@
  * sandbox fits. The engine checks a user's sandbox under the same lock as `maxSandboxes`, so
  * two creates cannot both take the last unit; a step or service of an admitted run is counted
  * but never refused (the run quota decides how many runs execute, and a step refused half-way
- * would fail a run that was let in).
+ * would fail a run that was let in). The stored-bytes quota (artifacts and step logs) is
+ * checked when a run is submitted (`checkStoredBytes`).
  */
 import { C8sError } from "../errors/index.ts";
+import type { RunRepository } from "../store/runs-types.ts";
 import { NO_QUOTAS, type SandboxRecord, type SandboxRepository, type TeamQuotas } from "../store/types.ts";
 import type { SandboxPlan } from "./sandbox-plan.ts";
 import { ACTIVE_STATES } from "./state-machine.ts";
@@ -25,6 +27,7 @@ export function effectiveQuotas(
     maxMemoryBytes: base.maxMemoryBytes ?? defaults.maxMemoryBytes ?? null,
     maxCpuMillis: base.maxCpuMillis ?? defaults.maxCpuMillis ?? null,
     maxRuns: base.maxRuns ?? defaults.maxRuns ?? null,
+    maxStoredBytes: base.maxStoredBytes ?? defaults.maxStoredBytes ?? null,
   };
 }
 
@@ -100,4 +103,31 @@ export async function enforceTeamQuota(
   if (quotas.maxSandboxes === null && quotas.maxMemoryBytes === null && quotas.maxCpuMillis === null) return;
   const active = await sandboxes.list({ teamId: record.teamId, state: [...ACTIVE_STATES] });
   checkSandboxQuota(record.teamId, quotas, usageOf(active), spec.limits);
+}
+
+/**
+ * QUOTA_EXCEEDED when a team's runs already keep `current` bytes (artifacts and step logs) and
+ * its quota is `limit` or less. Checked when a run is submitted: a run that executes may go
+ * past the quota by what it writes, the next submit is refused.
+ */
+export function checkStoredBytes(teamId: string, limit: number | null, current: number): void {
+  if (limit === null || current < limit) return;
+  throw new C8sError(
+    "QUOTA_EXCEEDED",
+    `team '${teamId}' is at its storedBytes quota: its runs keep ${current} bytes of artifacts and logs, the quota is ${limit}`,
+    {
+      details: { team: teamId, quota: "storedBytes", limit, current },
+      hint: "Ask an installation admin to raise the quota (c8s team update NAME --max-stored 20Gi); c8s cannot delete runs yet, so what the team's runs stored keeps counting.",
+    },
+  );
+}
+
+/** A run submit's check (API, re-run, webhook): the team's quota against what its runs store. */
+export async function enforceStoredBytes(
+  source: TeamQuotaSource | undefined,
+  runs: Pick<RunRepository, "storedBytes">,
+  teamId: string,
+): Promise<void> {
+  const limit = (await source?.(teamId))?.maxStoredBytes ?? null;
+  if (limit !== null) checkStoredBytes(teamId, limit, await runs.storedBytes(teamId));
 }

@@ -155,6 +155,9 @@ export const teamQuotasBody = z
     maxMemoryBytes: quota("The memory limits of its active sandboxes, summed, in bytes"),
     maxCpuMillis: quota("The CPU limits of its active sandboxes, summed (1000 = one core)", INT32_MAX),
     maxRuns: quota("Its pipeline runs executing at once (more wait queued)", INT32_MAX),
+    maxStoredBytes: quota(
+      "What its runs keep on disk (artifacts and step logs), in bytes; a submit at or over it is refused",
+    ),
   })
   .strict();
 export const createTeamBody = z.object({ name: teamName, quotas: teamQuotasBody.optional() }).strict();
@@ -165,6 +168,7 @@ const quotaValues = z.object({
   maxMemoryBytes: z.number().nullable(),
   maxCpuMillis: z.number().nullable(),
   maxRuns: z.number().nullable(),
+  maxStoredBytes: z.number().nullable(),
 });
 export const teamResponse = z.object({
   id: z.string(),
@@ -175,10 +179,21 @@ export const teamResponse = z.object({
 });
 export const teamDetailsResponse = teamResponse.extend({
   usage: z
-    .object({ sandboxes: z.number(), memoryBytes: z.number(), cpuMillis: z.number(), runs: z.number() })
-    .describe("Its active sandboxes (every purpose), their memory and CPU limits summed, and its runs executing."),
+    .object({
+      sandboxes: z.number(),
+      memoryBytes: z.number(),
+      cpuMillis: z.number(),
+      runs: z.number(),
+      storedBytes: z.number(),
+    })
+    .describe(
+      "Its active sandboxes (every purpose), their memory and CPU limits summed, its runs executing, and the bytes its runs keep on disk (artifacts and step logs).",
+    ),
 });
 export const teamListResponse = z.object({ teams: z.array(teamResponse) });
+/** A run submit's 429: the rate limit, or the team's stored-bytes quota. */
+export const STORED_QUOTA =
+  "RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs.";
 
 // ---------- responses (documentation) ----------
 const isoTime = z.string().describe("ISO 8601 timestamp");

@@ -7,6 +7,7 @@ import { AUDIT_INDEX_MIGRATION } from "./audit-index-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
+import { STORED_BYTES_MIGRATION } from "./stored-bytes-migration.ts";
 import type { Migration } from "./migration.ts";
 import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
@@ -84,6 +85,7 @@ CREATE TABLE tokens (
   QUOTAS_MIGRATION,
   SECRET_POLICY_MIGRATION,
   AUDIT_INDEX_MIGRATION,
+  STORED_BYTES_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -178,6 +178,21 @@ export class SqlRunRepository implements RunRepository {
     return rows.map((r) => String(r.id));
   }
 
+  async recordLogBytes(id: string, bytes: number): Promise<void> {
+    await this.db.query("UPDATE runs SET log_bytes = $2 WHERE id = $1", [id, bytes]);
+  }
+
+  async storedBytes(teamId: string): Promise<number> {
+    const { rows } = await this.db.query<{ logs: unknown; artifacts: unknown }>(
+      `SELECT (SELECT COALESCE(SUM(log_bytes), 0) FROM runs WHERE team_id = $1) AS logs,
+              (SELECT COALESCE(SUM((a ->> 'size')::bigint), 0)
+                 FROM runs r, jsonb_array_elements(r.artifacts) a
+                WHERE r.team_id = $1 AND NOT (a ? 'refused')) AS artifacts`,
+      [teamId],
+    );
+    return Number(rows[0]?.logs ?? 0) + Number(rows[0]?.artifacts ?? 0);
+  }
+
   async upsertStep(step: RunStepRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO run_steps (run_id, name, position, state, reason, attempts, exit_code, started_at, finished_at, duration_ms)

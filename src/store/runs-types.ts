@@ -112,6 +112,13 @@ export interface RunRepository {
   queuePosition(id: string): Promise<number | null>;
   /** Marks every `running` run failed with `reason` (crash recovery); returns their ids. */
   interruptRunning(reason: string, at: string): Promise<string[]>;
+  /** Records the bytes of a run's step logs on disk (when it ends). */
+  recordLogBytes(id: string, bytes: number): Promise<void>;
+  /**
+   * What a team's runs keep on disk: the sizes of their stored artifacts (a refused one is
+   * not stored) plus their recorded step-log bytes.
+   */
+  storedBytes(teamId: string): Promise<number>;
   upsertStep(step: RunStepRecord): Promise<void>;
   steps(runId: string): Promise<RunStepRecord[]>;
   /** Steps of these runs still queued/running become `state` with `reason` (crash recovery). */

@@ -90,6 +90,7 @@ const QUOTA_COLUMNS: Record<keyof TeamQuotas, string> = {
   maxMemoryBytes: "max_memory_bytes",
   maxCpuMillis: "max_cpu_millis",
   maxRuns: "max_runs",
+  maxStoredBytes: "max_stored_bytes",
 };
 
 const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -107,7 +108,7 @@ export class SqlTeamRepository implements TeamRepository {
     const quotas = { ...NO_QUOTAS, ...record.quotas };
     await this.db.query(
       `INSERT INTO teams (id, name, created_at, ${QUOTA_NAMES.map((n) => QUOTA_COLUMNS[n]).join(", ")})
-       VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7)`,
+       VALUES ($1, $2, $3::timestamptz, ${QUOTA_NAMES.map((_, i) => `$${i + 4}`).join(", ")})`,
       [record.id, record.name, record.createdAt, ...QUOTA_NAMES.map((n) => quotas[n])],
     );
   }

@@ -92,10 +92,18 @@ export interface TeamQuotas {
   maxCpuMillis: number | null;
   /** Its pipeline runs executing at once; more wait in the queue. */
   maxRuns: number | null;
+  /** What its runs keep on disk: their artifacts and step logs, in bytes (checked when a run is submitted). */
+  maxStoredBytes: number | null;
 }
 
-export const QUOTA_NAMES = ["maxSandboxes", "maxMemoryBytes", "maxCpuMillis", "maxRuns"] as const;
-export const NO_QUOTAS: TeamQuotas = { maxSandboxes: null, maxMemoryBytes: null, maxCpuMillis: null, maxRuns: null };
+export const QUOTA_NAMES = ["maxSandboxes", "maxMemoryBytes", "maxCpuMillis", "maxRuns", "maxStoredBytes"] as const;
+export const NO_QUOTAS: TeamQuotas = {
+  maxSandboxes: null,
+  maxMemoryBytes: null,
+  maxCpuMillis: null,
+  maxRuns: null,
+  maxStoredBytes: null,
+};
 
 export interface TeamRecord {
   id: string;

@@ -1414,11 +1414,9 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
       429: {
         headers: {
-          /** @description Seconds until a request is allowed again (at least 1). */
-          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1838,11 +1836,9 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
       429: {
         headers: {
-          /** @description Seconds until a request is allowed again (at least 1). */
-          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3943,6 +3939,7 @@ export interface operations {
                 maxMemoryBytes: number | null;
                 maxRuns: number | null;
                 maxSandboxes: number | null;
+                maxStoredBytes: number | null;
               };
               id: string;
               name: string;
@@ -3952,6 +3949,7 @@ export interface operations {
                 maxMemoryBytes: number | null;
                 maxRuns: number | null;
                 maxSandboxes: number | null;
+                maxStoredBytes: number | null;
               };
             }[];
           };
@@ -4005,6 +4003,8 @@ export interface operations {
             maxRuns?: number | null;
             /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
             maxSandboxes?: number | null;
+            /** @description What its runs keep on disk (artifacts and step logs), in bytes; a submit at or over it is refused; null: the installation's default. */
+            maxStoredBytes?: number | null;
           };
         };
       };
@@ -4024,6 +4024,7 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
             id: string;
             name: string;
@@ -4033,6 +4034,7 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
           };
         };
@@ -4109,6 +4111,7 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
             id: string;
             name: string;
@@ -4118,13 +4121,15 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
-            /** @description Its active sandboxes (every purpose), their memory and CPU limits summed, and its runs executing. */
+            /** @description Its active sandboxes (every purpose), their memory and CPU limits summed, its runs executing, and the bytes its runs keep on disk (artifacts and step logs). */
             usage: {
               cpuMillis: number;
               memoryBytes: number;
               runs: number;
               sandboxes: number;
+              storedBytes: number;
             };
           };
         };
@@ -4187,6 +4192,8 @@ export interface operations {
             maxRuns?: number | null;
             /** @description Active sandboxes of the team at once (steps and services of its runs count); null: the installation's default. */
             maxSandboxes?: number | null;
+            /** @description What its runs keep on disk (artifacts and step logs), in bytes; a submit at or over it is refused; null: the installation's default. */
+            maxStoredBytes?: number | null;
           };
         };
       };
@@ -4206,6 +4213,7 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
             id: string;
             name: string;
@@ -4215,6 +4223,7 @@ export interface operations {
               maxMemoryBytes: number | null;
               maxRuns: number | null;
               maxSandboxes: number | null;
+              maxStoredBytes: number | null;
             };
           };
         };
@@ -4560,11 +4569,9 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
       429: {
         headers: {
-          /** @description Seconds until a request is allowed again (at least 1). */
-          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4633,11 +4640,9 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
       429: {
         headers: {
-          /** @description Seconds until a request is allowed again (at least 1). */
-          "Retry-After"?: number;
           [name: string]: unknown;
         };
         content: {

@@ -7,7 +7,7 @@ import { parseBytes, parseFlags } from "../flags.ts";
 import { json, table } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 
-const QUOTA_FLAGS = "[--max-sandboxes N] [--max-memory 8Gi] [--max-cpu 4] [--max-runs N]";
+const QUOTA_FLAGS = "[--max-sandboxes N] [--max-memory 8Gi] [--max-cpu 4] [--max-runs N] [--max-stored 10Gi]";
 const usage = [
   `c8s team create NAME ${QUOTA_FLAGS} [--json]`,
   `c8s team update NAME ${QUOTA_FLAGS} [--json]   (a value of 'default' returns a quota to the installation's)`,
@@ -45,6 +45,7 @@ const flagSchema = z.object({
   "max-memory": quotaFlag("a size like 8Gi or 512M", parseBytes),
   "max-cpu": quotaFlag("cores like 4, 0.5 or 500m", parseCpu),
   "max-runs": quotaFlag("a count", count),
+  "max-stored": quotaFlag("a size like 10Gi or 500M", parseBytes),
 });
 
 function quotasOf(flags: z.infer<typeof flagSchema>): TeamQuotasInput {
@@ -53,6 +54,7 @@ function quotasOf(flags: z.infer<typeof flagSchema>): TeamQuotasInput {
   if (flags["max-memory"] !== undefined) quotas.maxMemoryBytes = flags["max-memory"];
   if (flags["max-cpu"] !== undefined) quotas.maxCpuMillis = flags["max-cpu"];
   if (flags["max-runs"] !== undefined) quotas.maxRuns = flags["max-runs"];
+  if (flags["max-stored"] !== undefined) quotas.maxStoredBytes = flags["max-stored"];
   return quotas;
 }
 
@@ -74,11 +76,12 @@ function quotaRow(team: TeamInfo): string[] {
     shown(team, "maxMemoryBytes", gib),
     shown(team, "maxCpuMillis", cores),
     shown(team, "maxRuns", String),
+    shown(team, "maxStoredBytes", gib),
     team.createdAt,
   ];
 }
 
-const HEADER = ["NAME", "SANDBOXES", "MEMORY", "CPU", "RUNS", "CREATED"];
+const HEADER = ["NAME", "SANDBOXES", "MEMORY", "CPU", "RUNS", "STORED", "CREATED"];
 
 export const teamCommand: CliCommand = {
   name: "team",
@@ -94,6 +97,7 @@ export const teamCommand: CliCommand = {
         "max-memory": { type: "string" },
         "max-cpu": { type: "string" },
         "max-runs": { type: "string" },
+        "max-stored": { type: "string" },
       },
       flagSchema,
       usage,
@@ -133,7 +137,7 @@ export const teamCommand: CliCommand = {
               [
                 [
                   ...quotaRow(team),
-                  `${u.sandboxes} sandboxes, ${gib(u.memoryBytes)}, ${cores(u.cpuMillis)} CPU, ${u.runs} runs`,
+                  `${u.sandboxes} sandboxes, ${gib(u.memoryBytes)}, ${cores(u.cpuMillis)} CPU, ${u.runs} runs, ${gib(u.storedBytes)} stored`,
                 ],
               ],
             ),

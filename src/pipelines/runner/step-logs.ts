@@ -4,8 +4,8 @@
  * Raw output never reaches either: callers feed `MaskingStream` output only.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 /** The last `maxBytes` of a byte stream. */
 export class LogTail {
@@ -61,4 +61,15 @@ export class LogFile {
 /** A safe file name for a step name such as `test[node=18,os=linux]`. */
 export function logFileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9_.=,-]/g, "_")}.log`;
+}
+
+/** The bytes of the log files in `dir` (a run's `logs/`), 0 when there is none. */
+export async function logDirBytes(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let total = 0;
+  for (const name of names) {
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    if (info?.isFile() === true) total += info.size;
+  }
+  return total;
 }

@@ -30,6 +30,7 @@ import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { isStepTransition, type StepPosition } from "./run-states.ts";
 import { loadRunSecrets } from "./run-secrets.ts";
+import { logDirBytes } from "../runner/step-logs.ts";
 import { maskText } from "../../engine/masking.ts";
 
 export interface ExecutionDeps {
@@ -218,6 +219,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     // Masked before it is cut: a cut could leave a secret's prefix that no longer matches.
     return { state: "failed", reason: maskText(redactUrls(failure.message), Object.values(secrets)).slice(0, 2000) };
   } finally {
+    // What its step logs keep on disk, for the team's stored-bytes quota (checked at submit).
+    await deps.store.runs.recordLogBytes(run.id, await logDirBytes(join(dir, "logs"))).catch(() => undefined);
     await removeWorkspace(source, dir).catch(() => undefined);
   }
 }

@@ -17,7 +17,7 @@ import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
 import type { SandboxCeilings } from "../../engine/ceilings.ts";
-import type { TeamQuotaSource } from "../../engine/team-quotas.ts";
+import { enforceStoredBytes, type TeamQuotaSource } from "../../engine/team-quotas.ts";
 import { DEFAULT_TEAM, type RunRecord, type RunStepRecord, type RunTrigger, type Store } from "../../store/index.ts";
 import { planPipeline } from "../spec/plan.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
@@ -50,7 +50,7 @@ export interface RunServiceOptions {
   /** The installation's ceilings on step resources and timeouts. */
   ceilings?: SandboxCeilings | undefined;
   queue: QueueLimits;
-  /** Teams' quotas: a team at its `maxRuns` has its further runs wait queued. Absent: none. */
+  /** Teams' quotas: at `maxRuns` further runs wait queued, at `maxStoredBytes` submits are refused. Absent: none. */
   teamQuotas?: TeamQuotaSource | undefined;
   secretBox: SecretBox;
   /** Which repository URLs runs may clone (`c8s serve --allow-local-repos` allows every one). */
@@ -145,6 +145,7 @@ export class RunService {
       const named = planPipeline(parsed, { event: (input.event ?? "manual") as PipelineEvent }).secrets;
       if (named.length > 0) throw secretsRefused(input.trigger, named);
     }
+    await this.checkStoredBytes(input.teamId ?? DEFAULT_TEAM);
     const run: RunRecord = {
       id: newRunId(),
       pipeline,
@@ -185,6 +186,11 @@ export class RunService {
     }
     this.kick();
     return this.details(run.id);
+  }
+
+  /** QUOTA_EXCEEDED at the team's `maxStoredBytes` (every submit; a webhook asks before recording its delivery). */
+  checkStoredBytes(teamId: string = DEFAULT_TEAM): Promise<void> {
+    return enforceStoredBytes(this.options.teamQuotas, this.options.store.runs, teamId);
   }
 
   async details(id: string): Promise<RunDetails> {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { RUN_STATES } from "../../store/runs-types.ts";
 import { teamFilter } from "../access.ts";
-import { errorResponse } from "../api-schemas.ts";
+import { errorResponse, STORED_QUOTA } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
 import { publicRunSchema, toPublicRun } from "./runs-serialize.ts";
@@ -67,6 +67,7 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
         schema: errorResponse,
       },
       422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
+      429: { description: STORED_QUOTA, schema: errorResponse },
     },
     handler: async ({ body, request, reply }) => {
       const auth = request.auth;
@@ -160,6 +161,7 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
       ...responses,
       201: { description: "The new run.", schema: runResponse },
       422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
+      429: { description: STORED_QUOTA, schema: errorResponse },
     },
     handler: async ({ params, query, request, reply }) => {
       const details = await runs.rerun(params.id, {

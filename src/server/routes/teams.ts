@@ -95,11 +95,12 @@ export async function teamRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     handler: async ({ params }) => {
       const team = await store.teams.get(params.id);
       if (team === null) throw teamNotFound(params.id);
-      const [active, runs] = await Promise.all([
+      const [active, runs, storedBytes] = await Promise.all([
         store.sandboxes.list({ teamId: team.id, state: [...ACTIVE_STATES] }),
         store.runs.list({ teamId: team.id, state: "running" }),
+        store.runs.storedBytes(team.id),
       ]);
-      return { ...toPublicTeam(team), usage: { ...usageOf(active), runs: runs.length } };
+      return { ...toPublicTeam(team), usage: { ...usageOf(active), runs: runs.length, storedBytes } };
     },
   });
 

@@ -17,7 +17,7 @@ import {
   verifyGitlabToken,
   type WebhookDecision,
 } from "../../pipelines/service/webhooks.ts";
-import { errorResponse } from "../api-schemas.ts";
+import { errorResponse, STORED_QUOTA } from "../api-schemas.ts";
 import { acceptBufferedBodies, bodyBuffer } from "../raw-body.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
@@ -37,8 +37,12 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
   const { runs, store, registry, webhooks } = deps;
 
   async function deliver(provider: string, raw: Buffer, deliveryId: string | undefined, decision: WebhookDecision) {
-    // Refused before the delivery is recorded: once an admin allows the URL, a redelivery runs.
-    if ("run" in decision) runs.checkRepoUrl(decision.run.repoUrl);
+    // The clone policy and the team's stored-bytes quota refuse before the delivery is
+    // recorded: once an admin allows the URL or raises the quota, a redelivery runs.
+    if ("run" in decision) {
+      runs.checkRepoUrl(decision.run.repoUrl);
+      await runs.checkStoredBytes();
+    }
     const key = deliveryKey(raw);
     // The header is unsigned: information only, and bounded.
     const headerId = deliveryId?.slice(0, 200);
@@ -81,6 +85,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: PipelineRouteDep
           description: "REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL.",
           schema: errorResponse,
         },
+        429: { description: STORED_QUOTA, schema: errorResponse },
       },
     };
 

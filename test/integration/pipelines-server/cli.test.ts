@@ -141,9 +141,14 @@ void describe("CLI for server runs", () => {
   void it("creates a team, an owner token for it, and lets the owner mint, list and revoke its team's tokens", async () => {
     assert.equal((await c8s(["team", "create", "qa", "--max-sandboxes", "5"])).code, 0);
     assert.match((await c8s(["team", "ls"])).out, /^qa\s+5\s+-\s+-\s+-\s/m);
-    const updated = await c8s(["team", "update", "qa", "--max-memory", "8Gi", "--max-cpu", "4", "--max-runs", "2"]);
+    const updated = await c8s([
+      "team",
+      "update",
+      "qa",
+      ...["--max-memory", "8Gi", "--max-cpu", "4", "--max-runs", "2", "--max-stored", "10Gi"],
+    ]);
     assert.equal(updated.code, 0, updated.err);
-    assert.match(updated.out, /^qa\s+5\s+8Gi\s+4\s+2\s/m);
+    assert.match(updated.out, /^qa\s+5\s+8Gi\s+4\s+2\s+10Gi\s/m);
     assert.equal((await c8s(["team", "update", "qa", "--max-sandboxes", "default"])).code, 0);
     const shown = JSON.parse((await c8s(["team", "show", "qa", "--json"])).out) as {
       quotas: Record<string, number | null>;
@@ -154,8 +159,9 @@ void describe("CLI for server runs", () => {
       maxMemoryBytes: 8 * 1024 ** 3,
       maxCpuMillis: 4000,
       maxRuns: 2,
+      maxStoredBytes: 10 * 1024 ** 3,
     });
-    assert.deepEqual(shown.usage, { sandboxes: 0, memoryBytes: 0, cpuMillis: 0, runs: 0 });
+    assert.deepEqual(shown.usage, { sandboxes: 0, memoryBytes: 0, cpuMillis: 0, runs: 0, storedBytes: 0 });
     const bad = await c8s(["team", "update", "qa", "--max-cpu", "lots"]);
     assert.equal(bad.code, 2, bad.err);
     assert.match(bad.err, /--max-cpu: expected cores/);

@@ -135,6 +135,33 @@ void describe("webhooks", () => {
     assert.equal(ok.json.accepted, true, ok.text);
     assert.equal((await t.waitForRun(ok.json.runId, ["succeeded", "failed"])).state, "succeeded");
   });
+
+  void it("a team at its stored-bytes quota: 429 QUOTA_EXCEEDED, not recorded, so a redelivery runs once raised", async () => {
+    const quota = (maxStoredBytes: number | null) =>
+      fetch(`${t.url}/v1/teams/default`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ quotas: { maxStoredBytes } }),
+      });
+    assert.equal((await quota(1)).status, 200);
+    const stored = (await t.call("GET", "/v1/teams/default")).json.usage.storedBytes as number;
+    assert.ok(stored > 0, "the runs above stored their logs");
+    const body = JSON.stringify({
+      ref: "refs/heads/main",
+      after: repo.commits[0],
+      repository: { clone_url: repo.url },
+      q: 1,
+    });
+    const headers = { "x-hub-signature-256": sign(body), "x-github-delivery": "d-quota" };
+    const refused = await github(body, headers);
+    assert.equal(refused.status, 429, refused.text);
+    assert.equal(refused.json.error.code, "QUOTA_EXCEEDED");
+    assert.deepEqual(refused.json.error.details, { team: "default", quota: "storedBytes", limit: 1, current: stored });
+    assert.equal((await quota(null)).status, 200);
+    const redelivered = await github(body, headers);
+    assert.equal(redelivered.json.accepted, true, redelivered.text);
+    assert.equal((await t.waitForRun(redelivered.json.runId, ["succeeded", "failed"])).state, "succeeded");
+  });
 });
 
 void describe("secrets", () => {

@@ -3,7 +3,8 @@
  * team blue only the installation's default. The attacker is a red member trying to take more
  * than red's share: each quota answers 429 QUOTA_EXCEEDED naming it, nothing already running
  * is disturbed, blue is unaffected, concurrent creates cannot overshoot, and a run over red's
- * run quota waits queued and runs when red's running run ends.
+ * run quota waits queued and runs when red's running run ends. Team green has a tiny stored-bytes
+ * quota: its first run stores an artifact, its next submits (API, re-run) are refused.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -18,11 +19,15 @@ const TERMINAL = ["succeeded", "failed", "cancelled", "skipped", "timed-out"];
 
 let t: PipelineTestServer;
 let repo: TestRepository;
-const member: Record<"red" | "blue", string> = { red: "", blue: "" };
+const member: Record<"red" | "blue" | "green", string> = { red: "", blue: "", green: "" };
 
 type Reply = { status: number; json: LooseJson; text: string };
-const as = (team: "red" | "blue", method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<Reply> =>
-  t.call(method, path, { token: member[team], ...(body === undefined ? {} : { body }) });
+const as = (
+  team: "red" | "blue" | "green",
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<Reply> => t.call(method, path, { token: member[team], ...(body === undefined ? {} : { body }) });
 const create = (team: "red" | "blue", limits: Record<string, number> = SMALL) =>
   as(team, "POST", "/v1/sandboxes", { limits });
 const patchTeam = async (id: string, quotas: Record<string, number | null>) => {
@@ -59,10 +64,9 @@ async function destroyAll(team: "red" | "blue"): Promise<void> {
 before(async () => {
   repo = await createTestRepository({ "README.md": "quotas\n" });
   t = await startPipelineServer({ config: { teamQuotas: { maxSandboxes: 4 } } });
-  for (const team of ["red", "blue"] as const) {
-    const made = await t.call("POST", "/v1/teams", {
-      body: { name: team, ...(team === "red" ? { quotas: RED } : {}) },
-    });
+  for (const team of ["red", "blue", "green"] as const) {
+    const quotas = team === "red" ? RED : team === "green" ? { maxStoredBytes: 1 } : undefined;
+    const made = await t.call("POST", "/v1/teams", { body: { name: team, ...(quotas ? { quotas } : {}) } });
     assert.equal(made.status, 201, made.text);
     const token = await t.call("POST", "/v1/tokens", { body: { name: `${team}-member`, team, role: "member" } });
     assert.equal(token.status, 201, token.text);
@@ -79,13 +83,20 @@ void describe("team quotas", { timeout: 120_000 }, () => {
     const teams = (await t.call("GET", "/v1/teams")).json.teams as LooseJson[];
     const red = teams.find((x) => x.id === "red");
     const blue = teams.find((x) => x.id === "blue");
-    assert.deepEqual(red.quotas, RED);
-    assert.deepEqual(blue.quotas, { maxSandboxes: null, maxMemoryBytes: null, maxCpuMillis: null, maxRuns: null });
+    assert.deepEqual(red.quotas, { ...RED, maxStoredBytes: null });
+    assert.deepEqual(blue.quotas, {
+      maxSandboxes: null,
+      maxMemoryBytes: null,
+      maxCpuMillis: null,
+      maxRuns: null,
+      maxStoredBytes: null,
+    });
     assert.deepEqual(blue.effectiveQuotas, {
       maxSandboxes: 4,
       maxMemoryBytes: null,
       maxCpuMillis: null,
       maxRuns: null,
+      maxStoredBytes: null,
     });
   });
 
@@ -99,7 +110,7 @@ void describe("team quotas", { timeout: 120_000 }, () => {
     assertQuota(await create("red"), "maxSandboxes", 2, 2);
     for (const id of ids) await execOk("red", id);
     const usage = (await t.call("GET", "/v1/teams/red")).json.usage;
-    assert.deepEqual(usage, { sandboxes: 2, memoryBytes: 512 * MiB, cpuMillis: 1000, runs: 0 });
+    assert.deepEqual(usage, { sandboxes: 2, memoryBytes: 512 * MiB, cpuMillis: 1000, runs: 0, storedBytes: 0 });
     // Blue has only the default (4): red's quota is not blue's.
     const blues: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -183,5 +194,47 @@ void describe("team quotas", { timeout: 120_000 }, () => {
     assert.equal(secondDone.state, "succeeded", JSON.stringify(secondDone));
     assert.ok(Date.parse(secondDone.startedAt) >= Date.parse(firstDone.finishedAt), "it started after the first ended");
     assert.ok(Date.parse(blueDone.startedAt) < Date.parse(firstDone.finishedAt), "blue ran meanwhile");
+  });
+
+  void it("the stored-bytes quota: green's first run stores an artifact, its next submits are 429; blue is unaffected", async () => {
+    const yaml = (name: string) =>
+      `version: v1alpha1\nname: ${name}\nsteps:\n  - name: s\n    commands: ["echo making", "head -c 1000 /dev/zero > out.bin"]\n    artifacts: [out.bin]\n`;
+    const submit = (team: "blue" | "green", name: string) =>
+      as(team, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: yaml(name) });
+    const first = await submit("green", "green-store");
+    assert.equal(first.status, 201, "under the quota (nothing stored yet): accepted");
+    const done = await t.waitForRun(first.json.id, TERMINAL, 60_000);
+    assert.equal(done.state, "succeeded", JSON.stringify(done));
+    assert.deepEqual(
+      (done.artifacts as { size: number }[]).map((a) => a.size),
+      [1000],
+    );
+    const log = await as("green", "GET", `/v1/runs/${first.json.id}/steps/s/logs`);
+    assert.equal(log.status, 200, log.text);
+    assert.ok(log.text.includes("making"), log.text);
+    const stored = 1000 + Buffer.byteLength(log.text);
+    assert.equal((await t.call("GET", "/v1/teams/green")).json.usage.storedBytes, stored, "artifact + step log bytes");
+
+    const refused = [
+      await submit("green", "green-again"),
+      await as("green", "POST", `/v1/runs/${first.json.id}/rerun`),
+    ];
+    for (const res of refused) {
+      assert.equal(res.status, 429, res.text);
+      assert.equal(res.json.error.code, "QUOTA_EXCEEDED");
+      assert.deepEqual(res.json.error.details, { team: "green", quota: "storedBytes", limit: 1, current: stored });
+      assert.match(res.json.error.hint, /c8s team update .*--max-stored/);
+    }
+    assert.equal((await as("green", "GET", "/v1/runs")).json.runs.length, 1, "nothing refused was stored");
+
+    const blue = await submit("blue", "blue-store");
+    assert.equal(blue.status, 201, blue.text);
+    assert.equal((await t.waitForRun(blue.json.id, TERMINAL, 60_000)).state, "succeeded");
+
+    // Raised above what green stores: it may submit again.
+    assert.equal((await patchTeam("green", { maxStoredBytes: 10 * MiB })).status, 200);
+    const again = await submit("green", "green-again");
+    assert.equal(again.status, 201, again.text);
+    assert.equal((await t.waitForRun(again.json.id, TERMINAL, 60_000)).state, "succeeded");
   });
 });

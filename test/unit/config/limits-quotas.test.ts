@@ -21,6 +21,7 @@ void test("C8S_RATE_LIMIT_* and C8S_TEAM_MAX_* set them; RPS 0 turns the limit o
     C8S_TEAM_MAX_MEMORY_BYTES: String(8 * 1024 ** 3),
     C8S_TEAM_MAX_CPU_MILLIS: "4000",
     C8S_TEAM_MAX_RUNS: "2",
+    C8S_TEAM_MAX_STORED_BYTES: String(10 * 1024 ** 3),
   });
   assert.deepEqual(config.rateLimit, { requestsPerSecond: 0.5, burst: 3 });
   assert.deepEqual(config.teamQuotas, {
@@ -28,6 +29,7 @@ void test("C8S_RATE_LIMIT_* and C8S_TEAM_MAX_* set them; RPS 0 turns the limit o
     maxMemoryBytes: 8 * 1024 ** 3,
     maxCpuMillis: 4000,
     maxRuns: 2,
+    maxStoredBytes: 10 * 1024 ** 3,
   });
   assert.equal(configFromEnv({ ...home, C8S_RATE_LIMIT_RPS: "0" }).rateLimit.requestsPerSecond, 0);
 });
@@ -38,6 +40,7 @@ void test("a bad value is CONFIG_INVALID naming its variable", () => {
     ["C8S_RATE_LIMIT_BURST", "0"],
     ["C8S_TEAM_MAX_RUNS", "many"],
     ["C8S_TEAM_MAX_MEMORY_BYTES", "0"],
+    ["C8S_TEAM_MAX_STORED_BYTES", "-5"],
   ] as const)
     assert.throws(
       () => configFromEnv({ ...home, [variable]: value }),

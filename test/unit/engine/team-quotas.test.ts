@@ -2,18 +2,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isC8sError } from "../../../src/errors/index.ts";
-import { checkSandboxQuota, effectiveQuotas, usageOf } from "../../../src/engine/team-quotas.ts";
+import { checkSandboxQuota, checkStoredBytes, effectiveQuotas, usageOf } from "../../../src/engine/team-quotas.ts";
 import { NO_QUOTAS } from "../../../src/store/types.ts";
 
 void test("the team's own quota wins, then the installation's default, then none", () => {
   assert.deepEqual(effectiveQuotas(null, {}), NO_QUOTAS);
   assert.deepEqual(effectiveQuotas(null, { maxRuns: 2 }), { ...NO_QUOTAS, maxRuns: 2 });
-  assert.deepEqual(effectiveQuotas({ ...NO_QUOTAS, maxRuns: 5, maxSandboxes: 1 }, { maxRuns: 2, maxCpuMillis: 4000 }), {
-    maxSandboxes: 1,
-    maxMemoryBytes: null,
-    maxCpuMillis: 4000,
-    maxRuns: 5,
-  });
+  assert.deepEqual(
+    effectiveQuotas(
+      { ...NO_QUOTAS, maxRuns: 5, maxSandboxes: 1 },
+      { maxRuns: 2, maxCpuMillis: 4000, maxStoredBytes: 9 },
+    ),
+    { maxSandboxes: 1, maxMemoryBytes: null, maxCpuMillis: 4000, maxRuns: 5, maxStoredBytes: 9 },
+  );
 });
 
 void test("usage sums the limits of the records; a record without limits counts as a sandbox only", () => {
@@ -80,3 +81,17 @@ for (const c of cases)
       return true;
     });
   });
+
+void test("the stored-bytes quota refuses at or over the limit, never under it or without one", () => {
+  checkStoredBytes("red", null, 10 ** 12);
+  checkStoredBytes("red", 100, 99);
+  for (const current of [100, 150])
+    assert.throws(
+      () => checkStoredBytes("red", 100, current),
+      (e: unknown) =>
+        isC8sError(e) &&
+        e.code === "QUOTA_EXCEEDED" &&
+        JSON.stringify(e.details) === JSON.stringify({ team: "red", quota: "storedBytes", limit: 100, current }) &&
+        (e.hint ?? "").includes("c8s team update"),
+    );
+});
