@@ -65,7 +65,11 @@ export const RUNTIMES: Record<RuntimeName, RuntimeDescriptor> = {
     async load({ config, env, owner }, logger) {
       const { createKubernetesRuntime, kubernetesOptionsFromEnv } = await import("./runtimes/kubernetes/index.ts");
       return createKubernetesRuntime({
-        ...kubernetesOptionsFromEnv(env, { owner, ttlMs: config.defaults.ttlMs }),
+        ...kubernetesOptionsFromEnv(env, {
+          owner,
+          ttlMs: config.defaults.ttlMs,
+          limits: { cpuMillis: config.defaults.cpuMillis, memoryBytes: config.defaults.memoryBytes },
+        }),
         logger,
       });
     },

@@ -11,9 +11,11 @@ import type {
   Runtime,
   RuntimeCapabilities,
   SandboxHandle,
+  SandboxTeam,
   TerminationReason,
   WriteStreamOptions,
 } from "../runtimes/types.ts";
+import { NO_QUOTAS } from "../store/types.ts";
 import type {
   ExecRecord,
   SandboxEvent,
@@ -187,8 +189,13 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
 
   /** Counts it against `maxSandboxes` and its team's quotas, records it, starts it. */
   private async admit(plan: SandboxPlan): Promise<SandboxRecord> {
+    let team: SandboxTeam = { id: plan.record.teamId, quotas: NO_QUOTAS };
     await this.lock.run(CREATE_SLOT, async () => {
-      if (this.teamQuotas) await enforceTeamQuota(this.teamQuotas, this.store.sandboxes, plan);
+      if (this.teamQuotas) {
+        const quotas = await this.teamQuotas(plan.record.teamId);
+        team = { id: plan.record.teamId, quotas };
+        await enforceTeamQuota(() => Promise.resolve(quotas), this.store.sandboxes, plan);
+      }
       const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
       if (active >= this.options.maxSandboxes)
         throw new C8sError(
@@ -209,7 +216,10 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       purpose: record.purpose,
       ...(record.runId === null ? {} : { runId: record.runId, step: record.step }),
     });
-    return this.lock.run(record.id, () => this.startSandbox(record, plan.spec));
+    // The runtime learns the team and its quotas (kubernetes: a namespace per team).
+    const { maxSandboxes, maxMemoryBytes, maxCpuMillis } = team.quotas;
+    const spec = { ...plan.spec, team: { id: team.id, quotas: { maxSandboxes, maxMemoryBytes, maxCpuMillis } } };
+    return this.lock.run(record.id, () => this.startSandbox(record, spec));
   }
 
   private async startSandbox(record: SandboxRecord, spec: Parameters<Runtime["create"]>[0]): Promise<SandboxRecord> {

@@ -84,6 +84,16 @@ export interface SandboxSpec {
   labels: Record<string, string>;
   /** Hostname inside the sandbox. */
   hostname?: string | undefined;
+  /**
+   * The team the sandbox counts against, with its resolved quotas (null: none). Set by the
+   * engine; a runtime may use it (kubernetes: a namespace per team) or ignore it.
+   */
+  team?: SandboxTeam | undefined;
+}
+
+export interface SandboxTeam {
+  id: string;
+  quotas: { maxSandboxes: number | null; maxMemoryBytes: number | null; maxCpuMillis: number | null };
 }
 
 /** A runtime's own reference to a created sandbox. JSON-safe: it is persisted by the engine. */

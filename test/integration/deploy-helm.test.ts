@@ -7,7 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Role } from "@kubernetes/client-node";
+import type {
+  KubernetesObject,
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1ConfigMap,
+  V1Deployment,
+  V1Role,
+} from "@kubernetes/client-node";
 import { permissionKeys, requiredKeys } from "../../src/cli/k8s-verify/checks.ts";
 import { findTestCluster } from "../fixtures/k8s-cluster.ts";
 import { applyObjects, deployedChecks, plainManifests } from "../fixtures/k8s-deploy.ts";
@@ -97,6 +104,24 @@ if (probe.helm === undefined) {
       const data = deployment.spec?.template.spec?.volumes?.find((v) => v.name === "data");
       assert.equal(data?.persistentVolumeClaim?.claimName, claim.metadata?.name);
       assert.equal(objects.filter((o) => o.kind === "Secret").length, 0, "the chart never holds the URL itself");
+    });
+
+    void test("teamNamespaces.enabled: the option in the ConfigMap and a ClusterRole of exactly the team permissions", async () => {
+      const off = await renderChart(binary, { namespace: "c8s" });
+      assert.equal(off.filter((o) => o.kind === "ClusterRole" || o.kind === "ClusterRoleBinding").length, 0);
+      assert.equal(one<V1ConfigMap>(off, "ConfigMap").data?.["C8S_KUBERNETES_NAMESPACE_PER_TEAM"], "0");
+      const objects = await renderChart(binary, { namespace: "c8s", set: { "teamNamespaces.enabled": "true" } });
+      assert.equal(one<V1ConfigMap>(objects, "ConfigMap").data?.["C8S_KUBERNETES_NAMESPACE_PER_TEAM"], "1");
+      const role = one<V1ClusterRole>(objects, "ClusterRole");
+      assert.deepEqual([...permissionKeys(role.rules ?? [])].sort(), [...requiredKeys(true)].sort());
+      const binding = one<V1ClusterRoleBinding>(objects, "ClusterRoleBinding");
+      assert.equal(binding.roleRef.name, role.metadata?.name);
+      const deployment = one<V1Deployment>(objects, "Deployment");
+      assert.deepEqual(binding.subjects, [
+        { kind: "ServiceAccount", name: deployment.spec?.template.spec?.serviceAccountName, namespace: "c8s" },
+      ]);
+      // The namespaced Role is unchanged.
+      assert.deepEqual(one<V1Role>(objects, "Role").rules, plainRole.rules);
     });
 
     void test("an inline database.url becomes a Secret the pod reads, never a ConfigMap value", async () => {

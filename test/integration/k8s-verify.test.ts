@@ -13,10 +13,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { KubernetesObject, V1Role } from "@kubernetes/client-node";
+import { RbacAuthorizationV1Api, type KubernetesObject, type V1Role } from "@kubernetes/client-node";
 import type { CheckId } from "../../src/cli/k8s-verify/checks.ts";
 import { kubeConfigForServiceAccount } from "../../src/cli/k8s-verify/cluster.ts";
 import type { VerifyReport } from "../../src/cli/k8s-verify/report.ts";
+import { TEAM_NAMESPACE_PERMISSIONS } from "../../src/runtimes/kubernetes/permissions.ts";
 import { deleteNamespace, findTestCluster } from "../fixtures/k8s-cluster.ts";
 import {
   applyObjects,
@@ -29,6 +30,8 @@ import {
 const cli = join(import.meta.dirname, "../../bin/c8s.js");
 /** Unique per run: the previous run's copy may still be terminating. */
 const BROKEN = `c8s-verify-broken-${randomBytes(3).toString("hex")}`;
+/** deploy/kubernetes copied with the team-namespace ClusterRole (C8S_KUBERNETES_NAMESPACE_PER_TEAM). */
+const TEAMS = `c8s-verify-teams-${randomBytes(3).toString("hex")}`;
 
 function verify(args: string[], kubeconfig: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -74,6 +77,42 @@ function brokenManifests(): KubernetesObject[] {
     });
 }
 
+/** deploy/kubernetes in TEAMS (no Deployment) plus a ClusterRole(Binding) as Helm's teamNamespaces renders. */
+function teamManifests(): KubernetesObject[] {
+  const moved = plainManifests()
+    .filter((o) => o.kind !== "Deployment")
+    .map((o) => {
+      const copy = structuredClone(o) as KubernetesObject & Record<string, unknown>;
+      if (copy.kind === "Namespace") copy.metadata = { ...copy.metadata, name: TEAMS };
+      else copy.metadata = { ...copy.metadata, namespace: TEAMS };
+      if (copy.kind === "RoleBinding")
+        copy["subjects"] = (copy["subjects"] as { namespace: string }[]).map((x) => ({ ...x, namespace: TEAMS }));
+      return copy;
+    });
+  const role = moved.find((o) => o.kind === "Role") as V1Role;
+  const clusterRole = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: TEAMS },
+    rules: [
+      ...TEAM_NAMESPACE_PERMISSIONS.map((p) => ({
+        apiGroups: [p.group],
+        resources: [p.resource],
+        verbs: [...p.verbs],
+      })),
+      ...(role.rules ?? []),
+    ],
+  };
+  const binding = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: TEAMS },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: TEAMS },
+    subjects: [{ kind: "ServiceAccount", name: "c8s-server", namespace: TEAMS }],
+  };
+  return [...moved, clusterRole, binding];
+}
+
 const probe = await findTestCluster();
 
 if (probe.cluster === undefined) {
@@ -91,6 +130,10 @@ if (probe.cluster === undefined) {
     after(async () => {
       rmSync(scratch, { recursive: true, force: true });
       await deleteNamespace(kubeConfig, BROKEN);
+      await deleteNamespace(kubeConfig, TEAMS);
+      const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+      await rbac.deleteClusterRoleBinding({ name: TEAMS }).catch(() => undefined);
+      await rbac.deleteClusterRole({ name: TEAMS }).catch(() => undefined);
     });
 
     void test("as an admin checking c8s:c8s-server: every check passes, exit 0", async () => {
@@ -129,6 +172,20 @@ if (probe.cluster === undefined) {
         const want = adminOnly.includes(result.id) ? "skip" : "pass";
         assert.equal(result.status, want, `${result.id}: ${result.detail}`);
       }
+    });
+
+    void test("--namespace-per-team: the team ClusterRole passes; without the flag it is more than needed", async () => {
+      await applyObjects(kubeConfig, teamManifests());
+      const args = ["--as-service-account", `${TEAMS}:c8s-server`, "--json"];
+      const on = JSON.parse((await verify([...args, "--namespace-per-team"], kubeconfigPath)).stdout) as VerifyReport;
+      const expectOn = Object.fromEntries(on.results.map((r) => [r.id, r.id === "deployment" ? "fail" : "pass"]));
+      assert.deepEqual(statuses(on), expectOn, JSON.stringify(on.results.filter((r) => r.status !== "pass")));
+      const off = JSON.parse((await verify(args, kubeconfigPath)).stdout) as VerifyReport;
+      const byId = new Map(off.results.map((r) => [r.id, r]));
+      assert.equal(byId.get("rbac")?.status, "fail");
+      assert.match(byId.get("rbac")?.detail ?? "", /more than needed .*\/namespaces:create/);
+      assert.equal(byId.get("cannot-cluster")?.status, "fail");
+      assert.match(byId.get("cannot-cluster")?.detail ?? "", /allowed: list namespaces \(cluster-wide\)/);
     });
 
     void test("a broken deployment fails exactly the checks it should, with hints, exit 1", async () => {

@@ -17,7 +17,7 @@ import type { CliCommand, CliIo } from "../io.ts";
 
 const verifyUsage =
   "c8s k8s verify [--namespace NS] [--as-service-account NS:NAME] [--sandbox-service-account NAME] " +
-  "[--kubeconfig PATH] [--image IMAGE] [--timeout 120s] [--simulated] [--json]";
+  "[--kubeconfig PATH] [--image IMAGE] [--timeout 120s] [--simulated] [--namespace-per-team] [--json]";
 
 const dnsLabel = z
   .string()
@@ -39,6 +39,7 @@ const verifyCommand: CliCommand = {
         image: { type: "string" },
         timeout: { type: "string" },
         simulated: { type: "boolean" },
+        "namespace-per-team": { type: "boolean" },
         json: { type: "boolean" },
       },
       z.object({
@@ -49,6 +50,7 @@ const verifyCommand: CliCommand = {
         image: z.string().min(1).optional(),
         timeout: z.string().optional(),
         simulated: z.boolean().optional(),
+        "namespace-per-team": z.boolean().optional(),
         json: z.boolean().optional(),
       }),
       verifyUsage,
@@ -70,6 +72,9 @@ const verifyCommand: CliCommand = {
       identity: account === undefined ? { kind: "self" } : { kind: "service-account", ...account },
       sandboxServiceAccount:
         flags["sandbox-service-account"] ?? nonEmpty(io.env["C8S_KUBERNETES_SANDBOX_SERVICE_ACCOUNT"]) ?? "c8s-sandbox",
+      teamNamespaces:
+        flags["namespace-per-team"] === true ||
+        ["1", "true"].includes(nonEmpty(io.env["C8S_KUBERNETES_NAMESPACE_PER_TEAM"]) ?? ""),
     };
     const kubeConfig = loadKubeConfig(kubeconfigSource(flags.kubeconfig, io));
     if (!flags.json) io.stdout.write(formatHeader(context));

@@ -4,7 +4,11 @@
  * objects read from the cluster (Role rules, the sandbox's Job and pod). No I/O here.
  */
 import type { V1Job, V1Pod, V1PolicyRule } from "@kubernetes/client-node";
-import { RUNTIME_PERMISSIONS } from "../../runtimes/kubernetes/permissions.ts";
+import {
+  RUNTIME_PERMISSIONS,
+  TEAM_NAMESPACE_PERMISSIONS,
+  type RuntimePermission,
+} from "../../runtimes/kubernetes/permissions.ts";
 
 export type CheckId =
   | "cluster"
@@ -47,6 +51,17 @@ export interface VerifyContext {
   identity: VerifyIdentity;
   /** The account sandbox pods run as (deploy/kubernetes: c8s-sandbox). */
   sandboxServiceAccount: string;
+  /**
+   * C8S_KUBERNETES_NAMESPACE_PER_TEAM is on: the account also needs TEAM_NAMESPACE_PERMISSIONS
+   * cluster-wide and the runtime's in team namespaces (a ClusterRole), and may list namespaces
+   * and make Jobs outside its own.
+   */
+  teamNamespaces?: boolean | undefined;
+}
+
+/** A team namespace verify asks about (it need not exist: access reviews take any name). */
+export function sampleTeamNamespace(namespace: string): string {
+  return `${namespace.slice(0, 50)}-verify-team`;
 }
 
 export interface CheckDefinition {
@@ -201,9 +216,8 @@ export function describeAccess(a: AccessAttributes): string {
   return `${a.verb} ${resource}${a.namespace === "" ? " (cluster-wide)" : ` in ${a.namespace}`}`;
 }
 
-/** Every verb of RUNTIME_PERMISSIONS, in the namespace. */
-export function requiredAccess(namespace: string): AccessAttributes[] {
-  return RUNTIME_PERMISSIONS.flatMap((p) =>
+function accessOf(permissions: readonly RuntimePermission[], namespace: string): AccessAttributes[] {
+  return permissions.flatMap((p) =>
     p.verbs.map((verb) => ({
       verb,
       group: p.group,
@@ -214,12 +228,27 @@ export function requiredAccess(namespace: string): AccessAttributes[] {
   );
 }
 
+/**
+ * Every verb of RUNTIME_PERMISSIONS, in the namespace; with team namespaces also in a team
+ * namespace, and TEAM_NAMESPACE_PERMISSIONS (namespaces cluster-wide, quotas in the team namespace).
+ */
+export function requiredAccess(namespace: string, teamNamespaces = false): AccessAttributes[] {
+  if (!teamNamespaces) return accessOf(RUNTIME_PERMISSIONS, namespace);
+  const team = sampleTeamNamespace(namespace);
+  return [
+    ...accessOf(RUNTIME_PERMISSIONS, namespace),
+    ...accessOf(RUNTIME_PERMISSIONS, team),
+    ...TEAM_NAMESPACE_PERMISSIONS.flatMap((p) => accessOf([p], p.resource === "namespaces" ? "" : team)),
+  ];
+}
+
 /** What the server account must not be able to do, per check. */
 export function forbiddenAccess(
   namespace: string,
+  teamNamespaces = false,
 ): Record<"cannot-nodes" | "cannot-secrets" | "cannot-cluster", AccessAttributes[]> {
   const other = namespace === "default" ? "kube-public" : "default";
-  return {
+  const all = {
     "cannot-nodes": [
       { verb: "delete", group: "", resource: "nodes", namespace: "" },
       { verb: "list", group: "", resource: "nodes", namespace: "" },
@@ -244,6 +273,17 @@ export function forbiddenAccess(
       { verb: "create", group: "", resource: "serviceaccounts", subresource: "token", namespace },
     ],
   };
+  if (!teamNamespaces) return all;
+  // Team namespaces: listing namespaces and the runtime's verbs elsewhere are what it is for.
+  const granted = new Set(
+    requiredAccess(namespace, true).map((a) => `${a.group}/${a.resource}/${a.subresource ?? ""}:${a.verb}`),
+  );
+  return {
+    ...all,
+    "cannot-cluster": all["cannot-cluster"].filter(
+      (a) => !granted.has(`${a.group}/${a.resource}/${a.subresource ?? ""}:${a.verb}`),
+    ),
+  };
 }
 
 /** `group/resource[/sub]:verb` keys, for set comparisons of RBAC rules. */
@@ -258,9 +298,9 @@ export function permissionKeys(rules: readonly V1PolicyRule[]): Set<string> {
   return keys;
 }
 
-export function requiredKeys(): Set<string> {
+export function requiredKeys(teamNamespaces = false): Set<string> {
   return new Set(
-    RUNTIME_PERMISSIONS.flatMap((p) =>
+    [...RUNTIME_PERMISSIONS, ...(teamNamespaces ? TEAM_NAMESPACE_PERMISSIONS : [])].flatMap((p) =>
       p.verbs.map(
         (verb) => `${p.group}/${p.resource}${p.subresource === undefined ? "" : `/${p.subresource}`}:${verb}`,
       ),
@@ -272,9 +312,12 @@ export function requiredKeys(): Set<string> {
  * Granted rules against RUNTIME_PERMISSIONS: what is missing and what is more than the
  * runtime uses (wildcards and resourceNames-free extras included).
  */
-export function compareRules(rules: readonly V1PolicyRule[]): { missing: string[]; extra: string[] } {
+export function compareRules(
+  rules: readonly V1PolicyRule[],
+  teamNamespaces = false,
+): { missing: string[]; extra: string[] } {
   const granted = permissionKeys(rules);
-  const required = requiredKeys();
+  const required = requiredKeys(teamNamespaces);
   const covers = (key: string): boolean => {
     if (granted.has(key)) return true;
     const [groupResource = "", verb = ""] = key.split(":");

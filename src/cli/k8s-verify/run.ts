@@ -69,6 +69,7 @@ function fail(detail: string): never {
 export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> {
   const { kubeConfig, context } = options;
   const { namespace, identity } = context;
+  const teams = context.teamNamespaces === true;
   const results: CheckResult[] = [];
   const admin = identity.kind === "service-account" ? kubeConfig : undefined;
   const sandboxId = `sbx_verify_${randomBytes(5).toString("hex")}`;
@@ -143,9 +144,11 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
       const bound = await rulesBoundTo(need(admin), identity);
       if (bound.bindings.length === 0)
         return { ok: false, detail: `no RoleBinding in ${identity.namespace} names ${identity.name}` };
-      const { missing, extra } = compareRules(bound.rules);
+      const teams = context.teamNamespaces === true;
+      const { missing, extra } = compareRules(bound.rules, teams);
       const where = [...bound.bindings, ...bound.clusterBindings].join(", ");
-      if (missing.length > 0 || extra.length > 0 || bound.clusterBindings.length > 0)
+      // Team namespaces need a ClusterRoleBinding; without them one is more than needed.
+      if (missing.length > 0 || extra.length > 0 || (!teams && bound.clusterBindings.length > 0))
         return {
           ok: false,
           detail: `${where}: ${missing.length > 0 ? `missing ${missing.join(" ")}` : ""}${missing.length > 0 && extra.length > 0 ? "; " : ""}${extra.length > 0 ? `more than needed ${extra.join(" ")}` : ""}`,
@@ -167,10 +170,10 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
         detail: states.map((s) => `${s.name} ${s.ready}/${s.want} ready`).join(", "),
       };
     },
-    "can-runtime": () => access(requiredAccess(namespace), "allowed"),
-    "cannot-nodes": () => access(forbiddenAccess(namespace)["cannot-nodes"], "denied"),
-    "cannot-secrets": () => access(forbiddenAccess(namespace)["cannot-secrets"], "denied"),
-    "cannot-cluster": () => access(forbiddenAccess(namespace)["cannot-cluster"], "denied"),
+    "can-runtime": () => access(requiredAccess(namespace, teams), "allowed"),
+    "cannot-nodes": () => access(forbiddenAccess(namespace, teams)["cannot-nodes"], "denied"),
+    "cannot-secrets": () => access(forbiddenAccess(namespace, teams)["cannot-secrets"], "denied"),
+    "cannot-cluster": () => access(forbiddenAccess(namespace, teams)["cannot-cluster"], "denied"),
     "sandbox-create": async () => {
       const config = await asAccount();
       // KWOK's simulated pods share the node's filesystem: each sandbox gets its own workdir there.

@@ -32,6 +32,14 @@ const envSchema = z.object({
       .optional(),
   ),
   C8S_KUBERNETES_STORAGE_CLASS: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  /** `1`/`true`: each team's sandboxes run in `<namespace>-<team>` (see team-namespace.ts). */
+  C8S_KUBERNETES_NAMESPACE_PER_TEAM: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["1", "0", "true", "false"])
+      .default("0")
+      .transform((v) => v === "1" || v === "true"),
+  ),
   /** KWOK test clusters only (pods share the node's filesystem): see simulatedWorkdirRoot. */
   C8S_KUBERNETES_SIMULATED_WORKDIR_ROOT: z.preprocess(
     blankToUndefined,
@@ -42,13 +50,21 @@ const envSchema = z.object({
   ),
 });
 
+/** The config module's own default sandbox limits, for callers that pass none. */
+const FALLBACK_DEFAULT_LIMITS = { cpuMillis: 1000, memoryBytes: 512 * 1024 * 1024 };
+
 /**
  * Options for `createKubernetesRuntime` from C8S_KUBERNETES_* variables. In a pod
  * (KUBERNETES_SERVICE_HOST set, no KUBECONFIG) it uses the in-cluster account.
  */
 export function kubernetesOptionsFromEnv(
   env: NodeJS.ProcessEnv,
-  base: { owner: string; ttlMs: number },
+  base: {
+    owner: string;
+    ttlMs: number;
+    /** The installation's default sandbox limits (C8S_DEFAULT_*): a team namespace's LimitRange. */
+    limits?: { cpuMillis: number; memoryBytes: number } | undefined;
+  },
 ): KubernetesRuntimeOptions {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -65,6 +81,9 @@ export function kubernetesOptionsFromEnv(
     ...(inCluster ? { inCluster: true } : { kubeconfig: e.KUBECONFIG }),
     namespace: e.C8S_KUBERNETES_NAMESPACE,
     owner: e.C8S_KUBERNETES_OWNER ?? base.owner,
+    ...(e.C8S_KUBERNETES_NAMESPACE_PER_TEAM
+      ? { teamNamespaces: { defaultLimits: base.limits ?? FALLBACK_DEFAULT_LIMITS } }
+      : {}),
     ...(e.C8S_KUBERNETES_SIMULATED_WORKDIR_ROOT === undefined
       ? {}
       : {

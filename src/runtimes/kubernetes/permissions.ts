@@ -40,3 +40,30 @@ export const RUNTIME_PERMISSIONS: readonly RuntimePermission[] = [
   },
   { group: "", resource: "persistentvolumeclaims", verbs: ["create", "delete"], why: "optional persistent workspaces" },
 ];
+
+/**
+ * With C8S_KUBERNETES_NAMESPACE_PER_TEAM, on top of RUNTIME_PERMISSIONS: cluster-scoped
+ * (a ClusterRole and ClusterRoleBinding, deploy/helm/c8s `teamNamespaces: true`), because
+ * team namespaces are made at run time and RBAC cannot scope a grant by namespace label.
+ * The ClusterRole also holds RUNTIME_PERMISSIONS, for the sandboxes in those namespaces.
+ */
+export const TEAM_NAMESPACE_PERMISSIONS: readonly RuntimePermission[] = [
+  {
+    group: "",
+    resource: "namespaces",
+    verbs: ["create", "get", "list", "update"],
+    why: "a team's namespace is made at its first sandbox, its labels kept, and listed for orphan clean-up",
+  },
+  {
+    group: "",
+    resource: "resourcequotas",
+    verbs: ["create", "get", "update", "delete"],
+    why: "the team's quotas as a ResourceQuota in its namespace",
+  },
+  {
+    group: "",
+    resource: "limitranges",
+    verbs: ["create", "get", "update"],
+    why: "the default sandbox limits as a LimitRange in the team's namespace",
+  },
+];

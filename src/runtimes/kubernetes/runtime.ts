@@ -35,6 +35,7 @@ import {
   type KubernetesSandboxDefaults,
 } from "./manifests.ts";
 import { waitJobExit } from "./job-exit.ts";
+import { createTeamNamespaces } from "./team-namespaces-apply.ts";
 import { mapFilePaths, toNodePath, type WorkdirMapping } from "./simulated-paths.ts";
 import { isPodReady, podProgress, podsPath, podStartFailure, waitPodsGone, watchUntil } from "./watch.ts";
 
@@ -48,8 +49,13 @@ export interface KubernetesRuntimeOptions {
   kubeconfig?: string | KubeConfig | undefined;
   /** Use the in-cluster ServiceAccount (KUBERNETES_SERVICE_HOST and the mounted token). */
   inCluster?: boolean | undefined;
-  /** Namespace the sandboxes live in. */
+  /** Namespace the sandboxes live in (with `teamNamespaces`: those of no team). */
   namespace: string;
+  /**
+   * Set: a sandbox of team T runs in `<namespace>-<T>`, made on its first sandbox with a
+   * ResourceQuota from the team's quotas and a LimitRange of these default limits.
+   */
+  teamNamespaces?: { defaultLimits: { cpuMillis: number; memoryBytes: number } } | undefined;
   /**
    * This c8s instance's owner (for logs). What labels a sandbox is `spec.owner`, and
    * `listOwned(owner)` selects on its argument, as the Runtime contract says.
@@ -118,6 +124,21 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
   const batch = kubeConfig.makeApiClient(BatchV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   const namespace = options.namespace;
+  const teamNamespaces =
+    options.teamNamespaces === undefined
+      ? undefined
+      : createTeamNamespaces(core, namespace, {
+          limits: options.teamNamespaces.defaultLimits,
+          requests: { ...DEFAULT_SANDBOX_DEFAULTS.requests, ...options.defaults?.requests },
+        });
+  /** Where a sandbox lives: its team's namespace, else the configured one. */
+  const namespaceOf = (spec: SandboxSpec): string =>
+    teamNamespaces !== undefined && spec.team !== undefined ? teamNamespaces.nameOf(spec.team) : namespace;
+  /** The namespace a handle records (handles from before team namespaces: the configured one). */
+  const handleNamespace = (handle: SandboxHandle): string => {
+    const recorded = (handle.ref as Partial<KubernetesRef>).namespace;
+    return typeof recorded === "string" && recorded !== "" ? recorded : namespace;
+  };
   const defaults: KubernetesSandboxDefaults = { ...DEFAULT_SANDBOX_DEFAULTS, ...options.defaults };
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const closing = new AbortController();
@@ -191,7 +212,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     }
   };
 
-  const waitReady = async (spec: SandboxSpec, jobName: string): Promise<string> => {
+  const waitReady = async (spec: SandboxSpec, jobName: string, namespace: string): Promise<string> => {
     const timeout = AbortSignal.timeout(startTimeoutMs);
     let last: V1Pod | undefined;
     try {
@@ -246,7 +267,11 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     }
   };
 
-  const removeObjects = async (names: ReturnType<typeof objectNamesFor>, sandboxId: string): Promise<void> => {
+  const removeObjects = async (
+    names: ReturnType<typeof objectNamesFor>,
+    sandboxId: string,
+    namespace: string,
+  ): Promise<void> => {
     await edge(`delete the objects of sandbox ${sandboxId}`, undefined, async () => {
       await ignoreMissing(() =>
         batch.deleteNamespacedJob({
@@ -296,6 +321,11 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     async create(requested) {
       const spec = withSimulatedWorkdir(requested, options.simulatedWorkdirRoot);
       const names = objectNamesFor(spec.id);
+      const namespace = namespaceOf(spec);
+      if (teamNamespaces !== undefined && spec.team !== undefined) {
+        const team = spec.team;
+        await edge(`prepare the namespace of team ${team.id}`, undefined, () => teamNamespaces.ensure(team));
+      }
       const job = buildJob(spec, namespace, defaults);
       const policy = buildNetworkPolicy(spec, namespace);
       const claim = buildWorkspaceClaim(spec, namespace, defaults);
@@ -312,7 +342,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
           }
           await batch.createNamespacedJob({ namespace, body: job });
         });
-        const pod = await waitReady(spec, names.job);
+        const pod = await waitReady(spec, names.job, namespace);
         sandboxEnv.set(spec.id, { ...spec.env });
         if (options.prepareWorkdir === true || options.simulatedWorkdirRoot !== undefined) {
           const { result, stderr } = await edge(`prepare the workdir of sandbox ${spec.id}`, spec.id, () =>
@@ -348,7 +378,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         options.logger?.info("sandbox ready", { sandboxId: spec.id, job: names.job, pod, owner: options.owner });
         return { id: spec.id, runtime: "kubernetes", ref };
       } catch (error) {
-        await removeObjects(names, spec.id).catch(() => undefined);
+        await removeObjects(names, spec.id, namespace).catch(() => undefined);
         throw error;
       }
     },
@@ -434,7 +464,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       if (destroyed.has(handle.id)) return { reason: "killed" };
       const exit = await waitJobExit({
         kubeConfig,
-        namespace,
+        namespace: handleNamespace(handle),
         job: jobName,
         podSelector: sandboxSelector(handle.id),
         destroyed: () => destroyed.has(handle.id),
@@ -453,6 +483,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
 
     async destroy(handle) {
       const names = objectNamesFor(handle.id);
+      const namespace = handleNamespace(handle);
       destroyed.add(handle.id);
       oomSeen.delete(handle.id);
       sandboxEnv.delete(handle.id);
@@ -460,7 +491,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       const execs = [...(running.get(handle.id) ?? [])];
       running.delete(handle.id);
       await Promise.all(execs.map((p) => p.kill("SIGKILL").catch(() => undefined)));
-      await removeObjects(names, handle.id);
+      await removeObjects(names, handle.id, namespace);
       // Gone means gone: wait (bounded) until the API server no longer lists the pod.
       await waitPodsGone(
         kubeConfig,
@@ -470,14 +501,28 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
       ).catch((error: unknown) =>
         options.logger?.warn("sandbox pod still listed after destroy", { sandboxId: handle.id, error: String(error) }),
       );
-      options.logger?.info("sandbox destroyed", { sandboxId: handle.id, job: names.job });
+      options.logger?.info("sandbox destroyed", { sandboxId: handle.id, job: names.job, namespace });
     },
 
     async listOwned(owner): Promise<OwnedSandbox[]> {
-      const jobs = await edge("list the sandboxes' Jobs", undefined, () =>
-        batch.listNamespacedJob({ namespace, labelSelector: ownerSelector(owner) }),
+      const namespaces = [
+        namespace,
+        ...(teamNamespaces === undefined
+          ? []
+          : await edge("list the team namespaces", undefined, () => teamNamespaces.list())),
+      ];
+      const jobs = await edge("list the sandboxes' Jobs", undefined, async () =>
+        (
+          await Promise.all(
+            namespaces.map(
+              async (ns) =>
+                (await batch.listNamespacedJob({ namespace: ns, labelSelector: ownerSelector(owner) })).items,
+            ),
+          )
+        ).flat(),
       );
-      return jobs.items.flatMap((job) => {
+      return jobs.flatMap((job) => {
+        const namespace = job.metadata?.namespace ?? options.namespace;
         const id = job.metadata?.annotations?.[SANDBOX_ANNOTATION];
         const name = job.metadata?.name;
         if (id === undefined || name === undefined) return [];

@@ -21,7 +21,7 @@ import { errorDetail } from "../../../src/cli/k8s-verify/run.ts";
 import { main } from "../../../src/cli/dispatch.ts";
 import type { CliIo } from "../../../src/cli/io.ts";
 import { C8sError } from "../../../src/errors/index.ts";
-import { RUNTIME_PERMISSIONS } from "../../../src/runtimes/kubernetes/permissions.ts";
+import { RUNTIME_PERMISSIONS, TEAM_NAMESPACE_PERMISSIONS } from "../../../src/runtimes/kubernetes/permissions.ts";
 
 const asAccount: VerifyContext = {
   namespace: "c8s",
@@ -103,6 +103,31 @@ void test("compareRules: exact rules pass; missing verbs and extras (wildcards t
   assert.deepEqual(compareRules(withSecrets), { missing: [], extra: ["/secrets:get"] });
   const wildcard = [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }];
   assert.deepEqual(compareRules(wildcard), { missing: [], extra: ["*/*:*"] });
+});
+
+void test("team namespaces: namespaces cluster-wide, quotas and the runtime's verbs in a team namespace", () => {
+  const required = requiredAccess("c8s", true);
+  const count = (ps: readonly { verbs: string[] }[]) => ps.reduce((n, p) => n + p.verbs.length, 0);
+  assert.equal(required.length, 2 * count(RUNTIME_PERMISSIONS) + count(TEAM_NAMESPACE_PERMISSIONS));
+  assert.ok(required.some((a) => a.resource === "namespaces" && a.verb === "create" && a.namespace === ""));
+  assert.ok(required.some((a) => a.resource === "resourcequotas" && a.namespace === "c8s-verify-team"));
+  assert.ok(required.some((a) => a.resource === "jobs" && a.verb === "create" && a.namespace === "c8s-verify-team"));
+  // Still forbidden: nodes, secrets, pods created directly, RBAC objects, tokens.
+  const forbidden = forbiddenAccess("c8s", true);
+  assert.deepEqual(forbidden["cannot-nodes"], forbiddenAccess("c8s")["cannot-nodes"]);
+  assert.deepEqual(forbidden["cannot-secrets"], forbiddenAccess("c8s")["cannot-secrets"]);
+  const cluster = forbidden["cannot-cluster"].map((a) => `${a.resource}:${a.verb}`);
+  assert.ok(!cluster.includes("namespaces:list") && !cluster.includes("jobs:create"));
+  for (const kept of ["pods:create", "roles:create", "rolebindings:create", "clusterrolebindings:create"])
+    assert.ok(cluster.includes(kept), kept);
+  // The ClusterRole's rules: the runtime's plus the team namespace ones; extras still named.
+  const teamRules = [
+    ...exactRules,
+    ...TEAM_NAMESPACE_PERMISSIONS.map((p) => ({ apiGroups: [p.group], resources: [p.resource], verbs: [...p.verbs] })),
+  ];
+  assert.deepEqual(compareRules(teamRules, true), { missing: [], extra: [] });
+  assert.deepEqual(compareRules(exactRules, true).missing.slice(0, 1), ["/limitranges:create"]);
+  assert.deepEqual(compareRules(teamRules).extra.length, count(TEAM_NAMESPACE_PERMISSIONS));
 });
 
 const expected: ExpectedSandbox = {

@@ -57,3 +57,34 @@ void test("an invalid namespace is CONFIG_INVALID naming the variable", () => {
       error.message.includes("C8S_KUBERNETES_NAMESPACE"),
   );
 });
+
+void test("C8S_KUBERNETES_NAMESPACE_PER_TEAM: team namespaces with the installation's default limits", () => {
+  const limits = { cpuMillis: 2000, memoryBytes: 1024 ** 3 };
+  for (const [value, on] of [
+    ["1", true],
+    ["true", true],
+    ["0", false],
+    ["false", false],
+    ["", false],
+  ] as const) {
+    const options = kubernetesOptionsFromEnv(
+      { KUBECONFIG: "/k.yaml", C8S_KUBERNETES_NAMESPACE_PER_TEAM: value },
+      {
+        ...base,
+        limits,
+      },
+    );
+    assert.deepEqual(options.teamNamespaces, on ? { defaultLimits: limits } : undefined, `'${value}'`);
+  }
+  // No limits passed: the config module's own defaults.
+  assert.deepEqual(kubernetesOptionsFromEnv({ C8S_KUBERNETES_NAMESPACE_PER_TEAM: "1" }, base).teamNamespaces, {
+    defaultLimits: { cpuMillis: 1000, memoryBytes: 512 * 1024 ** 2 },
+  });
+  assert.throws(
+    () => kubernetesOptionsFromEnv({ C8S_KUBERNETES_NAMESPACE_PER_TEAM: "yes" }, base),
+    (error: unknown) =>
+      error instanceof C8sError &&
+      error.code === "CONFIG_INVALID" &&
+      error.message.includes("C8S_KUBERNETES_NAMESPACE_PER_TEAM"),
+  );
+});
