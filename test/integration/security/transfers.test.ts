@@ -61,9 +61,25 @@ function body(seed: number): Readable {
   });
 }
 
-function call(method: string, path: string, input?: Readable): Promise<{ status: number; size: number; text: string }> {
+/** Every request in flight, so a test that times out cannot leave one running. */
+const inFlight = new Set<{ destroy(error?: Error): void }>();
+
+/** One request, bounded: it fails after `timeoutMs` and its body stops with it. */
+function call(
+  method: string,
+  path: string,
+  input?: Readable,
+  timeoutMs = 120_000,
+): Promise<{ status: number; size: number; text: string }> {
   const url = new URL(path, server.url);
   return new Promise((resolve, reject) => {
+    const entry = { destroy: (error?: Error) => req.destroy(error) };
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      inFlight.delete(entry);
+      input?.destroy();
+      settle();
+    };
     const req = request(url, { method, headers: { authorization: `Bearer ${server.token}` } }, (res) => {
       let size = 0;
       let text = "";
@@ -73,34 +89,43 @@ function call(method: string, path: string, input?: Readable): Promise<{ status:
         hash.update(chunk);
         if (text.length < 2048) text += chunk.toString("utf8", 0, Math.min(chunk.length, 2048));
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, size, text }));
-      res.on("error", reject);
+      res.on("end", () => finish(() => resolve({ status: res.statusCode ?? 0, size, text })));
+      res.on("error", (error) => finish(() => reject(error)));
     });
-    req.on("error", reject);
-    if (input) pipeline(input, req).catch(reject);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    inFlight.add(entry);
+    req.on("error", (error) => finish(() => reject(error)));
+    if (input) pipeline(input, req).catch((error: Error) => finish(() => reject(error)));
     else req.end();
   });
 }
 
-before(async () => {
-  server = await startCliServer({ C8S_UPLOAD_LIMIT: String(256 * MiB) });
-  const created = await fetch(`${server.url}/v1/sandboxes`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ limits: { diskBytes: 2048 * MiB } }),
-  });
-  assert.equal(created.status, 201, await created.clone().text());
-  sandboxId = ((await created.json()) as { id: string }).id;
-  // Warm the paths once (JIT, buffers) so the baseline is the steady state.
-  assert.equal(
-    (await call("PUT", `/v1/sandboxes/${sandboxId}/files?path=warm.bin`, Readable.from([Buffer.alloc(MiB)]))).status,
-    204,
-  );
-  assert.equal((await call("GET", `/v1/sandboxes/${sandboxId}/files?path=warm.bin`)).size, MiB);
-});
+before(
+  async () => {
+    server = await startCliServer({ C8S_UPLOAD_LIMIT: String(256 * MiB) });
+    const created = await fetch(`${server.url}/v1/sandboxes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ limits: { diskBytes: 2048 * MiB } }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    sandboxId = ((await created.json()) as { id: string }).id;
+    // Warm the paths once (JIT, buffers) so the baseline is the steady state.
+    assert.equal(
+      (await call("PUT", `/v1/sandboxes/${sandboxId}/files?path=warm.bin`, Readable.from([Buffer.alloc(MiB)]))).status,
+      204,
+    );
+    assert.equal((await call("GET", `/v1/sandboxes/${sandboxId}/files?path=warm.bin`)).size, MiB);
+  },
+  { timeout: 120_000 },
+);
 
 after(async () => {
-  await server.stop();
+  for (const req of inFlight) req.destroy(new Error("test finished"));
+  await server?.stop();
 });
 
 void test(
@@ -132,16 +157,21 @@ void test(
 );
 
 void test("an upload over the limit is 413 and writes nothing", { timeout: 60_000 }, async () => {
+  // Over the 256 MiB limit but finite: a server that failed to stop reading still ends.
+  let sent = 0;
   const over = new Readable({
     read() {
-      this.push(Buffer.alloc(4 * MiB));
+      sent += 4 * MiB;
+      this.push(sent > 320 * MiB ? null : Buffer.alloc(4 * MiB));
     },
   });
-  const res = await call("PUT", `/v1/sandboxes/${sandboxId}/files?path=big-0.bin`, over).catch((error: Error) => ({
-    status: -1,
-    size: 0,
-    text: error.message,
-  }));
+  const res = await call("PUT", `/v1/sandboxes/${sandboxId}/files?path=big-0.bin`, over, 45_000).catch(
+    (error: Error) => ({
+      status: -1,
+      size: 0,
+      text: error.message,
+    }),
+  );
   // The server answers 413 and may close the connection while the client is still sending.
   if (res.status !== -1) assert.equal(res.status, 413, res.text);
   const after = await call("GET", `/v1/sandboxes/${sandboxId}/files/stat?path=big-0.bin`);
