@@ -29,7 +29,10 @@ export const publicRunSchema = z.object({
   priority: z.number(),
   queuePosition: z.number().nullable(),
   repoUrl: z.string().describe("Any credential in it replaced by ***."),
-  repoSecret: z.string().nullable().describe("The name of the team secret the clone authenticates with (never its value)."),
+  repoSecret: z
+    .string()
+    .nullable()
+    .describe("The name of the team secret the clone authenticates with (never its value)."),
   ref: z.string(),
   commit: z.string().nullable(),
   branch: z.string().nullable(),

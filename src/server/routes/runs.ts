@@ -78,7 +78,10 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
           "An inline pipeline or a repoSecret naming secrets, from a token without secrets:use; a repoSecret whose policy does not allow the run.",
         schema: errorResponse,
       },
-      404: { description: "SECRET_NOT_FOUND: the run's team has no secret named by repoSecret.", schema: errorResponse },
+      404: {
+        description: "SECRET_NOT_FOUND: the run's team has no secret named by repoSecret.",
+        schema: errorResponse,
+      },
       422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
       429: { description: STORED_QUOTA, schema: errorResponse },
     },

@@ -18,8 +18,7 @@ void describe("credentialFromSecret", () => {
     { name: "one trailing CRLF is dropped", value: "bob:pw\r\n", want: { username: "bob", password: "pw" } },
     { name: "an @ stays in the password", value: "bob:p@ss", want: { username: "bob", password: "p@ss" } },
   ];
-  for (const c of accepted)
-    void it(c.name, () => assert.deepEqual(credentialFromSecret("TOKEN", c.value), c.want));
+  for (const c of accepted) void it(c.name, () => assert.deepEqual(credentialFromSecret("TOKEN", c.value), c.want));
 
   const refused: { name: string; value: string; why: RegExp }[] = [
     { name: "empty", value: "", why: /empty/ },
