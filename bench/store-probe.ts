@@ -22,6 +22,7 @@ export async function storeWriteCosts(n: number): Promise<Summary[]> {
       priority: 0,
       repoUrl: "file:///bench",
       repoCredential: null,
+      repoSecret: null,
       ref: "HEAD",
       commit: null,
       branch: "main",

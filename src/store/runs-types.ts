@@ -50,6 +50,8 @@ export interface RunRecord {
   repoUrl: string;
   /** The credential split out of the URL, sealed by the server's SecretBox (never in clear), or null. */
   repoCredential: string | null;
+  /** The name of the team secret the clone authenticates with (`repoSecret`), never its value; or null. */
+  repoSecret: string | null;
   /** What was asked for: a commit id or a ref. */
   ref: string;
   /** The full commit id once cloned. */

@@ -1226,6 +1226,8 @@ export interface operations {
               queuePosition: number | null;
               reason: string | null;
               ref: string;
+              /** @description The name of the team secret the clone authenticates with (never its value). */
+              repoSecret: string | null;
               /** @description Any credential in it replaced by ***. */
               repoUrl: string;
               rerunOf: string | null;
@@ -1312,6 +1314,8 @@ export interface operations {
           pipelinePath?: string;
           pipelineYaml?: string;
           priority?: number;
+          /** @description A secret of the run's team to clone the https:// repository with: a token (sent as the password of user x-access-token) or username:password. Same boundary as any secret: the token needs secrets:use, the secret's policy must allow the run. */
+          repoSecret?: string;
           repoUrl: string;
         };
       };
@@ -1346,6 +1350,8 @@ export interface operations {
             queuePosition: number | null;
             reason: string | null;
             ref: string;
+            /** @description The name of the team secret the clone authenticates with (never its value). */
+            repoSecret: string | null;
             /** @description Any credential in it replaced by ***. */
             repoUrl: string;
             rerunOf: string | null;
@@ -1383,7 +1389,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid request or pipeline. */
+      /** @description Invalid request or pipeline (a repoSecret with an ssh:// or credentialed URL). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1393,8 +1399,17 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthenticated"];
-      /** @description An inline pipeline naming secrets, from a token without secrets:use. */
+      /** @description An inline pipeline or a repoSecret naming secrets, from a token without secrets:use; a repoSecret whose policy does not allow the run. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SECRET_NOT_FOUND: the run's team has no secret named by repoSecret. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -1468,6 +1483,8 @@ export interface operations {
             queuePosition: number | null;
             reason: string | null;
             ref: string;
+            /** @description The name of the team secret the clone authenticates with (never its value). */
+            repoSecret: string | null;
             /** @description Any credential in it replaced by ***. */
             repoUrl: string;
             rerunOf: string | null;
@@ -1582,6 +1599,8 @@ export interface operations {
             queuePosition: number | null;
             reason: string | null;
             ref: string;
+            /** @description The name of the team secret the clone authenticates with (never its value). */
+            repoSecret: string | null;
             /** @description Any credential in it replaced by ***. */
             repoUrl: string;
             rerunOf: string | null;
@@ -1701,6 +1720,8 @@ export interface operations {
             queuePosition: number | null;
             reason: string | null;
             ref: string;
+            /** @description The name of the team secret the clone authenticates with (never its value). */
+            repoSecret: string | null;
             /** @description Any credential in it replaced by ***. */
             repoUrl: string;
             rerunOf: string | null;
@@ -1767,6 +1788,8 @@ export interface operations {
             queuePosition: number | null;
             reason: string | null;
             ref: string;
+            /** @description The name of the team secret the clone authenticates with (never its value). */
+            repoSecret: string | null;
             /** @description Any credential in it replaced by ***. */
             repoUrl: string;
             rerunOf: string | null;
@@ -1806,7 +1829,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthenticated"];
-      /** @description The token lacks the scope runs:write (PERMISSION_DENIED). */
+      /** @description The run's repoSecret, from a token without secrets:use or outside the secret's policy. */
       403: {
         headers: {
           [name: string]: unknown;

@@ -23,6 +23,12 @@ export interface SubmitRunOptions {
   cancelPrevious?: boolean;
   /** Keep a failed step's sandbox to debug it (then `c8s runs debug RUN STEP`). */
   debug?: boolean;
+  /**
+   * A secret of the run's team to clone the https:// repository with (a token, or
+   * `username:password`), instead of a credential in `repoUrl`. Needs `secrets:use`; the
+   * secret's policy must allow the run.
+   */
+  repoSecret?: string;
 }
 
 export interface LogChunk {

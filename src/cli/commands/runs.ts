@@ -1,4 +1,4 @@
-/** `c8s runs ls|get|cancel|rerun|artifact|debug`: pipeline runs on the server. */
+/** `c8s runs submit|ls|get|cancel|rerun|artifact|debug`: pipeline runs on the server. */
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -9,6 +9,7 @@ import { parseFlags } from "../flags.ts";
 import { json, relativeTime, table } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 import { runsDebugCommand } from "./runs-debug.ts";
+import { runsSubmitCommand } from "./runs-submit.ts";
 
 async function client(io: CliIo): Promise<Runs> {
   return Runs.connect(await sdkOptions(io));
@@ -26,6 +27,7 @@ export function describeRun(run: RunInfo): string {
     `run ${run.id}  ${run.state}${run.reason ? ` (${run.reason})` : ""}${run.queuePosition ? `  queue position ${run.queuePosition}` : ""}`,
     `pipeline ${run.pipeline}  ${run.repoUrl} @ ${run.commit ?? run.ref}${run.branch ? `  branch ${run.branch}` : ""}  event ${run.event}`,
   ];
+  if (run.repoSecret) lines.push(`cloned with secret ${run.repoSecret}`);
   if (run.rerunOf)
     lines.push(`re-run of ${run.rerunOf}${run.reuse.length > 0 ? `, reusing ${run.reuse.join(", ")}` : ""}`);
   if (run.steps && run.steps.length > 0)
@@ -155,6 +157,7 @@ const artifactCommand: CliCommand = {
 };
 
 const subcommands: CliCommand[] = [
+  runsSubmitCommand(describeRun),
   lsCommand,
   artifactCommand,
   simple("get", "Show a run and its steps", (r, id) => r.get(id)),
@@ -169,8 +172,8 @@ const subcommands: CliCommand[] = [
 
 export const runsCommand: CliCommand = {
   name: "runs",
-  summary: "Pipeline runs on the server: ls, get, cancel, rerun, artifact, debug",
-  usage: "c8s runs ls|get|cancel|rerun|artifact|debug …",
+  summary: "Pipeline runs on the server: submit, ls, get, cancel, rerun, artifact, debug",
+  usage: "c8s runs submit|ls|get|cancel|rerun|artifact|debug …",
   async run(args: string[], io: CliIo) {
     const [name, ...rest] = args;
     if (name === undefined || name === "help") {

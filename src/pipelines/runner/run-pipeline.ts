@@ -45,6 +45,8 @@ export interface LocalRunOptions {
   home: string;
   /** Secret values by name (from --secret / --secret-file, later the secret store). */
   secrets: Record<string, string>;
+  /** More values masked in every output (the clone's credential), given to no step. */
+  masks?: readonly string[] | undefined;
   limits: ResourceLimits;
   /** The installation's ceilings: a step asking for more fails the run before anything starts. */
   ceilings?: SandboxCeilings | undefined;
@@ -164,7 +166,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const runId = options.runId ?? newRunId();
   const runDir = join(options.home, "runs", runId);
   // Every value given to the run (and `::add-mask::` ones as steps register them).
-  const masker = new SecretMasker(Object.values(options.secrets));
+  const masker = new SecretMasker([...Object.values(options.secrets), ...(options.masks ?? [])]);
   const emit = (event: LocalRunEvent) => options.onEvent?.(maskEvent(event, masker));
   const plan = options.plan ?? planPipeline(options.pipeline, options.context);
   checkPlanCeilings(plan, options.limits, options.ceilings ?? SCHEMA_CEILINGS);

@@ -7,6 +7,9 @@
  * The repository URL is checked against the clone policy again right before the clone: a run
  * queued under a laxer policy (before a restart with another setting) fails, uncloned.
  *
+ * A run naming a team secret to clone with (`repoSecret`) has it checked again here, before
+ * the clone (`repo-secret.ts`), its use audited as `secret.use`; its value masks every output.
+ *
  * The pipeline file is read from git's objects at the pinned commit (`readCommittedFile`),
  * never through the checked-out tree, so a symlink in the repository cannot make the server
  * read a host file. Only a file that parsed is stored in the run record.
@@ -30,6 +33,7 @@ import type { LiveLogs } from "./live-logs.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { isStepTransition, type StepPosition } from "./run-states.ts";
 import { loadRunSecrets } from "./run-secrets.ts";
+import { credentialMasks, openRepoSecret } from "./repo-secret.ts";
 import { logDirBytes } from "../runner/step-logs.ts";
 import { maskText } from "../../engine/masking.ts";
 
@@ -120,10 +124,16 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
   };
   // The run's secret values once loaded: a failure after that is masked with them.
   let secrets: Record<string, string> = {};
+  // The clone's credential (a repoSecret or the URL's): masked in errors and every step's output.
+  let cloneMasks: string[] = [];
   try {
     checkCloneUrl(run.repoUrl, deps.clonePolicy);
     await quotaWorkspace(source, deps.limits.diskBytes);
-    const repository = { url: run.repoUrl, credential: openCredential(deps.secretBox, run) };
+    const fromSecret = await openRepoSecret(deps.store, deps.secretBox, run);
+    if (fromSecret !== null) await auditSecretUse(deps.store, run, fromSecret.name, "clone");
+    const credential = fromSecret?.credential ?? openCredential(deps.secretBox, run);
+    cloneMasks = fromSecret?.masks ?? (credential === undefined ? [] : credentialMasks(undefined, credential));
+    const repository = { url: run.repoUrl, credential };
     const cloned = await cloneAt(
       { ...repository, commit: checkoutRef(run) },
       source,
@@ -167,17 +177,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     }
     secrets = await loadRunSecrets(deps.store, deps.secretBox, run, plan.secrets);
     // Each secret the run was given, by name (never its value).
-    for (const name of Object.keys(secrets))
-      await deps.store.audit.append({
-        at: new Date().toISOString(),
-        tokenId: run.trigger.tokenId ?? null,
-        teamId: run.teamId,
-        action: "secret.use",
-        resource: "secret",
-        resourceId: name,
-        status: null,
-        details: { run: run.id, trigger: run.trigger.kind, by: run.trigger.by },
-      });
+    for (const name of Object.keys(secrets)) await auditSecretUse(deps.store, run, name);
     const artifacts: RunRecord["artifacts"] = [];
     const result = await runPipelineLocally({
       pipeline,
@@ -188,6 +188,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       sandboxes: inTeam(deps.sandboxes, run.teamId),
       home: deps.pipelinesHome,
       secrets,
+      masks: cloneMasks,
       limits: deps.limits,
       ceilings: deps.ceilings,
       signal,
@@ -217,12 +218,27 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const failure = toC8sError(error);
     if (signal.aborted) return { state: "cancelled", reason: "cancelled" };
     // Masked before it is cut: a cut could leave a secret's prefix that no longer matches.
-    return { state: "failed", reason: maskText(redactUrls(failure.message), Object.values(secrets)).slice(0, 2000) };
+    const masks = [...Object.values(secrets), ...cloneMasks];
+    return { state: "failed", reason: maskText(redactUrls(failure.message), masks).slice(0, 2000) };
   } finally {
     // What its step logs keep on disk, for the team's stored-bytes quota (checked at submit).
     await deps.store.runs.recordLogBytes(run.id, await logDirBytes(join(dir, "logs"))).catch(() => undefined);
     await removeWorkspace(source, dir).catch(() => undefined);
   }
+}
+
+/** An audit entry for a secret the run was given, by name (never its value); `use: clone` for its repoSecret. */
+async function auditSecretUse(store: Store, run: RunRecord, name: string, use?: "clone"): Promise<void> {
+  await store.audit.append({
+    at: new Date().toISOString(),
+    tokenId: run.trigger.tokenId ?? null,
+    teamId: run.teamId,
+    action: "secret.use",
+    resource: "secret",
+    resourceId: name,
+    status: null,
+    details: { run: run.id, trigger: run.trigger.kind, by: run.trigger.by, ...(use === undefined ? {} : { use }) },
+  });
 }
 
 /** The engine as the runner sees it, with every workload recorded in the run's team. */

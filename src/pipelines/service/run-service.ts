@@ -10,7 +10,8 @@
  *
  * A credential in a repository URL is split out on submit: the record keeps the redacted
  * URL (`https://***@host/…`) and the credential sealed with the server's SecretBox (bound to
- * that URL), which a re-run copies and only the clone opens.
+ * that URL), which a re-run copies and only the clone opens. A run may instead name a team
+ * secret to clone with (`repoSecret`, `repo-secret.ts`): checked here, kept by name, re-checked.
  */
 import { join } from "node:path";
 import { C8sError } from "../../errors/index.ts";
@@ -22,6 +23,7 @@ import { DEFAULT_TEAM, type RunRecord, type RunStepRecord, type RunTrigger, type
 import { planPipeline } from "../spec/plan.ts";
 import type { PipelineEvent } from "../spec/schema.ts";
 import { secretsRefused } from "./run-secrets.ts";
+import { repoSecretRecord } from "./repo-secret.ts";
 import { loadPipeline } from "../spec/lint.ts";
 import { newRunId, removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
 import { splitRepoUrl } from "../runner/repo-url.ts";
@@ -72,6 +74,8 @@ export interface SubmitRunInput {
   trigger: RunTrigger;
   /** The team the run belongs to (default `default`): it gets that team's secrets only. */
   teamId?: string | undefined;
+  /** A secret of that team the clone authenticates with (`repo-secret.ts`). */
+  repoSecret?: string | undefined;
 }
 
 /** A missing run, and (the same error) another team's. */
@@ -157,6 +161,7 @@ export class RunService {
       repoCredential:
         extra.repoCredential ??
         (credential === undefined ? null : sealCredential(this.options.secretBox, repoUrl, credential)),
+      repoSecret: input.repoSecret ?? null,
       ref: input.commit ?? input.branch ?? "HEAD",
       commit: input.commit !== undefined && /^[0-9a-f]{40}$/.test(input.commit) ? input.commit : null,
       branch: input.branch ?? null,
@@ -172,6 +177,8 @@ export class RunService {
       startedAt: null,
       finishedAt: null,
     };
+    // Refused before it is queued; checked again before the clone.
+    if (run.repoSecret !== null) await repoSecretRecord(this.options.store, run, run.repoSecret);
     await this.options.store.runs.insert(run);
     if (run.cancelPrevious && run.branch !== null) {
       const earlier = await this.options.store.runs.list({
@@ -262,6 +269,8 @@ export class RunService {
           ...(run.trigger.fork === true ? { fork: true } : {}),
         },
         teamId: run.teamId,
+        // The reference, never a value: the re-run's own trigger is checked against it again.
+        repoSecret: run.repoSecret ?? undefined,
       },
       { rerunOf: run.id, reuse, repoCredential: run.repoCredential },
     ).then(async (details) => {

@@ -29,6 +29,10 @@ export const publicRunSchema = z.object({
   priority: z.number(),
   queuePosition: z.number().nullable(),
   repoUrl: z.string().describe("Any credential in it replaced by ***."),
+  repoSecret: z
+    .string()
+    .nullable()
+    .describe("The name of the team secret the clone authenticates with (never its value)."),
   ref: z.string(),
   commit: z.string().nullable(),
   branch: z.string().nullable(),
@@ -83,6 +87,7 @@ export function toPublicRun(details: RunDetails, withSteps = true): PublicRun {
     priority: run.priority,
     queuePosition,
     repoUrl: run.repoUrl,
+    repoSecret: run.repoSecret,
     ref: run.ref,
     commit: run.commit,
     branch: run.branch,

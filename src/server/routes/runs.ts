@@ -7,6 +7,7 @@ import { errorResponse, STORED_QUOTA } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
 import { publicRunSchema, toPublicRun } from "./runs-serialize.ts";
+import { SECRET_NAME } from "./secrets.ts";
 
 const TAG = "runs";
 
@@ -21,6 +22,13 @@ export const submitRunBody = z
     priority: z.number().int().min(-1000).max(1000).optional(),
     cancelPrevious: z.boolean().optional(),
     debug: z.boolean().optional().describe("Keep a failed step's sandbox to debug it (`c8s runs debug RUN STEP`)."),
+    repoSecret: z
+      .string()
+      .regex(SECRET_NAME, "a secret name is an environment variable name: [A-Za-z_][A-Za-z0-9_]*")
+      .optional()
+      .describe(
+        "A secret of the run's team to clone the https:// repository with: a token (sent as the password of user x-access-token) or username:password. Same boundary as any secret: the token needs secrets:use, the secret's policy must allow the run.",
+      ),
   })
   .refine((b) => !(b.pipelinePath !== undefined && b.pipelineYaml !== undefined), {
     message: "give pipelinePath or pipelineYaml, not both",
@@ -61,9 +69,17 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     bodyLimit: deps.jsonBodyLimit,
     responses: {
       201: { description: "The queued run.", schema: runResponse },
-      400: { description: "Invalid request or pipeline.", schema: errorResponse },
+      400: {
+        description: "Invalid request or pipeline (a repoSecret with an ssh:// or credentialed URL).",
+        schema: errorResponse,
+      },
       403: {
-        description: "An inline pipeline naming secrets, from a token without secrets:use.",
+        description:
+          "An inline pipeline or a repoSecret naming secrets, from a token without secrets:use; a repoSecret whose policy does not allow the run.",
+        schema: errorResponse,
+      },
+      404: {
+        description: "SECRET_NOT_FOUND: the run's team has no secret named by repoSecret.",
         schema: errorResponse,
       },
       422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
@@ -160,6 +176,10 @@ export async function runRoutes(app: FastifyInstance, deps: PipelineRouteDeps): 
     responses: {
       ...responses,
       201: { description: "The new run.", schema: runResponse },
+      403: {
+        description: "The run's repoSecret, from a token without secrets:use or outside the secret's policy.",
+        schema: errorResponse,
+      },
       422: { description: REPO_URL_FORBIDDEN, schema: errorResponse },
       429: { description: STORED_QUOTA, schema: errorResponse },
     },

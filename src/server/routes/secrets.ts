@@ -12,7 +12,7 @@ import { errorResponse } from "../api-schemas.ts";
 import { defineRoute } from "../route-registry.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const name = z.string().regex(SECRET_NAME, "a secret name is an environment variable name: [A-Za-z_][A-Za-z0-9_]*");
 const setBody = z.strictObject({
   name,

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { main } from "../../../src/cli/dispatch.ts";
 import type { CliIo } from "../../../src/cli/io.ts";
 import { createTestRepository, type TestRepository } from "../../fixtures/git.ts";
+import { startGitHttpServer } from "../../fixtures/git-http.ts";
 import { type PipelineTestServer, startPipelineServer } from "../../fixtures/pipelines-server.ts";
 
 let t: PipelineTestServer;
@@ -62,6 +63,37 @@ void describe("CLI for server runs", () => {
     const cancel = await c8s(["runs", "cancel", again.id]);
     assert.equal(cancel.code, 0, cancel.err);
     assert.equal((await c8s(["runs", "get", "run_nope"])).code === 0, false);
+  });
+
+  void it("submits runs: a file pipeline, a private repository with --repo-secret, refusals as errors", async () => {
+    const plain = await c8s(["runs", "submit", "--repo", repo.url, "--branch", "main", "--json"]);
+    assert.equal(plain.code, 0, plain.err);
+    const run = JSON.parse(plain.out) as { id: string; repoSecret: string | null };
+    assert.equal(run.repoSecret, null);
+    assert.equal((await t.waitForRun(run.id, ["succeeded", "failed"])).state, "succeeded");
+
+    const server = await startGitHttpServer({ app: repo.dir }, { username: "x-access-token", password: "cli-tok-1" });
+    try {
+      assert.equal((await c8s(["secret", "set", "CLI_GIT_TOKEN"], "cli-tok-1\n")).code, 0);
+      const privateRun = await c8s(["runs", "submit", "--repo", server.urlOf("app"), "--repo-secret", "CLI_GIT_TOKEN"]);
+      assert.equal(privateRun.code, 0, privateRun.err);
+      assert.match(privateRun.out, /cloned with secret CLI_GIT_TOKEN/);
+      const id = /^run (\S+)/.exec(privateRun.out)?.[1] ?? "";
+      assert.equal((await t.waitForRun(id, ["succeeded", "failed"])).state, "succeeded");
+      assert.ok(server.requests.some((r) => r.authorized));
+    } finally {
+      await server.close();
+    }
+
+    const url = "https://git.example/acme/app.git";
+    const missing = await c8s(["runs", "submit", "--repo", url, "--repo-secret", "NO_SUCH_SECRET"]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /SECRET_NOT_FOUND|no such secret/);
+    const ssh = await c8s(["runs", "submit", "--repo", "ssh://git@127.0.0.1/x.git", "--repo-secret", "CLI_GIT_TOKEN"]);
+    assert.notEqual(ssh.code, 0);
+    assert.match(ssh.err, /only https:\/\//);
+    const both = await c8s(["runs", "submit", "--repo", repo.url, "--pipeline", "a.yaml", "--file", "b.yaml"]);
+    assert.equal(both.code, 2, both.err);
   });
 
   void it("lists a run's artifacts and downloads one through the API and the CLI; unknown or escaping paths are 404", async () => {
