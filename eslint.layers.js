@@ -1,6 +1,6 @@
 // Layer rules for src/ (see ARCHITECTURE.md "Layers"): each layer imports only the layers
 // below it, and no module takes part in an import cycle (type-only imports included).
-// Order, bottom up: errors · runtimes, blobs · store · engine · config · pipelines · server · cli · app.
+// Order, bottom up: errors · runtimes, blobs · store · engine · config · pipelines · server · dashboard · cli · app.
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 
 const below = {
@@ -12,6 +12,8 @@ const below = {
   config: ["errors", "runtimes", "engine"],
   pipelines: ["errors", "runtimes", "blobs", "store", "engine", "config"],
   server: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines"],
+  // The dashboard's pages ask the API (in-process) for their data and reuse its auth.
+  dashboard: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines", "server"],
 };
 
 /** Each layer and the layers it may import (the rest of src/ — cli/, app.ts, runtime-factory.ts — is the top). */

@@ -2,13 +2,14 @@
 # Installs what c8s needs on a Debian/Ubuntu machine: system packages (as root) and npm
 # dependencies. Safe to run again. Not root: prints the exact apt-get command to run.
 #   bash scripts/install.sh            runtime needs (bubblewrap, a C compiler for the supervisor, git, tar)
-#   bash scripts/install.sh --test     also what the test suite needs (PostgreSQL, util-linux script, busybox)
+#   bash scripts/install.sh --test     also what the test suite needs (PostgreSQL, util-linux script, busybox,
+#                                      Debian's chromium for the dashboard's browser test — never a browser download)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(bubblewrap gcc libc6-dev git tar ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(postgresql busybox-static util-linux iproute2 procps)
+  want+=(postgresql busybox-static util-linux iproute2 procps chromium)
 fi
 
 missing=()

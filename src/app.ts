@@ -16,6 +16,8 @@ import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
 import { startAuditRetention } from "./server/audit-retention.ts";
 import { ensureAdminToken } from "./server/auth.ts";
+import { BrowserSessions } from "./server/browser-sessions.ts";
+import { registerDashboard } from "./dashboard/index.ts";
 import { createJsonLogger } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
 import { openStore } from "./store/index.ts";
@@ -153,6 +155,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     const retention = startAuditRetention(store.audit, { retentionDays: config.auditRetentionDays, logger: log });
     cleanups.push(() => retention.stop());
 
+    const browserSessions = new BrowserSessions();
     const server = buildServer({
       engine,
       store,
@@ -160,9 +163,11 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       version,
       logger: log,
       subscribeEvents: (listener) => engine.onEvent(listener),
+      browserSessions,
     });
     cleanups.push(() => server.close());
     await pipelines.registerRoutes(server);
+    await registerDashboard(server, { store, sessions: browserSessions });
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();
     const port = typeof address === "object" && address !== null ? address.port : config.port;

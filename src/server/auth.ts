@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { C8sError } from "../errors/index.ts";
 import { DEFAULT_TEAM, type Store, type TokenRecord, type TokenRole } from "../store/types.ts";
 import { effectiveScopes, type Principal, requireScope } from "./access.ts";
+import type { BrowserSessions } from "./browser-sessions.ts";
 import type { C8sRouteConfig, RouteDoc } from "./route-registry.ts";
 
 export const TOKEN_PREFIX = "c8s_";
@@ -105,7 +106,20 @@ export interface AuthHookOptions {
   routeOf(method: string, url: string): RouteDoc | undefined;
   /** Throws the resource's own not-found error when it is not in `teamId` (see tenancy.ts). */
   checkOwned(route: RouteDoc, params: unknown, teamId: string): Promise<void>;
+  /** The dashboard's sessions: a request with no bearer token may present one (see browser-sessions.ts). */
+  sessions?: BrowserSessions;
   now?: () => number;
+}
+
+/** What a token record may do, as the auth hook and the dashboard see it. */
+export function principalOf(record: TokenRecord): Principal {
+  return {
+    tokenId: record.id,
+    name: record.name,
+    teamId: record.teamId,
+    role: record.role,
+    scopes: effectiveScopes(record.role, record.scopes),
+  };
 }
 
 /**
@@ -125,21 +139,21 @@ export function createAuthHook(options: AuthHookOptions) {
     const level = config?.auth ?? (underV1 ? "token" : "none");
     if (level === "none") return;
     const token = presentedToken(request, config?.queryToken === true);
-    if (token === undefined) {
+    const session = token === undefined ? options.sessions?.forApi(request) : undefined;
+    if (token === undefined && session === undefined) {
       throw new C8sError("UNAUTHENTICATED", "this request needs a token and none was sent", {
         hint: "Send 'Authorization: Bearer <token>'. On the server's machine the admin token is in $C8S_HOME/credentials.json (written by `c8s serve`).",
       });
     }
-    const record = await store.tokens.findByHash(hashToken(token));
+    const record =
+      token !== undefined
+        ? await store.tokens.findByHash(hashToken(token))
+        : session !== undefined
+          ? await store.tokens.get(session.tokenId)
+          : null;
     const at = now();
     refuseUnusable(record, at);
-    const principal: Principal = {
-      tokenId: record.id,
-      name: record.name,
-      teamId: record.teamId,
-      role: record.role,
-      scopes: effectiveScopes(record.role, record.scopes),
-    };
+    const principal = principalOf(record);
     if (level === "admin" && record.role !== "admin") {
       throw new C8sError(
         "PERMISSION_DENIED",
@@ -172,7 +186,7 @@ export function createAuthHook(options: AuthHookOptions) {
 }
 
 /** UNAUTHENTICATED for an unknown, revoked or expired token. */
-function refuseUnusable(record: TokenRecord | null, at: number): asserts record is TokenRecord {
+export function refuseUnusable(record: TokenRecord | null, at: number): asserts record is TokenRecord {
   const hint =
     "Use a current token: check C8S_TOKEN or $C8S_HOME/credentials.json, or ask a team owner or admin for a new one (c8s token create).";
   if (record === null) throw new C8sError("UNAUTHENTICATED", "the token is not valid", { hint });

@@ -11,6 +11,7 @@ import type { SandboxEngineApi } from "../engine/types.ts";
 import { createWorkloadGuard } from "./workload-guard.ts";
 import type { SandboxEvent, Store } from "../store/types.ts";
 import { createAuthHook } from "./auth.ts";
+import type { BrowserSessions } from "./browser-sessions.ts";
 import { createRateLimitHooks } from "./rate-limit.ts";
 import { createOwnershipCheck } from "./tenancy.ts";
 import { createC8sMetrics, followEngineEvents, type C8sMetrics } from "./c8s-metrics.ts";
@@ -49,6 +50,8 @@ export interface BuildServerOptions {
   jsonBodyLimitBytes?: number;
   /** Cap for one client WebSocket message (default 1 MiB, never above the JSON cap). */
   wsMessageLimitBytes?: number;
+  /** The dashboard's browser sessions, accepted by the API's auth hook (see browser-sessions.ts). */
+  browserSessions?: BrowserSessions;
 }
 
 declare module "fastify" {
@@ -99,7 +102,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook("onRequest", refuseWhenShuttingDown(shutdown.signal));
   const rateLimit = createRateLimitHooks(config.rateLimit, routeOf);
   if (rateLimit) app.addHook("onRequest", rateLimit.beforeAuth);
-  app.addHook("onRequest", createAuthHook({ store, routeOf, checkOwned: createOwnershipCheck(engine, store) }));
+  app.addHook(
+    "onRequest",
+    createAuthHook({
+      store,
+      routeOf,
+      checkOwned: createOwnershipCheck(engine, store),
+      ...(options.browserSessions ? { sessions: options.browserSessions } : {}),
+    }),
+  );
   if (rateLimit) {
     app.addHook("onRequest", rateLimit.afterAuth);
     app.addHook("onResponse", rateLimit.onResponse);

@@ -76,13 +76,14 @@ export const serveCommand: CliCommand = {
     if (token !== undefined) await writeCredentials(path, { url, token });
 
     io.stdout.write(`c8s listening on ${url} (runtime ${config.runtime}, home ${config.home})\n`);
+    io.stdout.write(`dashboard: ${url}/ (sign in with a token)\n`);
     if (config.allowLocalRepos)
       io.stderr.write(
         "warning: local repositories allowed: runs may clone this machine's paths, file://, http:// and private hosts (development only)\n",
       );
     if (server.adminToken !== undefined) {
       io.stdout.write(
-        `admin token (shown once, saved to ${path}):\n  ${server.adminToken}\n` +
+        `admin token (shown once, saved to ${path}; paste it into the dashboard to sign in):\n  ${server.adminToken}\n` +
           `use it elsewhere with: export C8S_URL=${url} C8S_TOKEN=<token>\n`,
       );
     } else if (token === undefined) {
