@@ -50,7 +50,13 @@ export interface ScheduleOptions {
 }
 
 /** The states a step never leaves. */
-export const TERMINAL_STEP_STATES: ReadonlySet<StepState> = new Set(["succeeded", "failed", "cancelled", "skipped", "timed-out"]);
+export const TERMINAL_STEP_STATES: ReadonlySet<StepState> = new Set([
+  "succeeded",
+  "failed",
+  "cancelled",
+  "skipped",
+  "timed-out",
+]);
 
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

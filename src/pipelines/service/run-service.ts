@@ -144,9 +144,19 @@ export class RunService {
     const keep = new Set(this.active.keys());
     const removedClones = await removeLeftoverWorkspaces(join(this.pipelinesHome, "runs"), keep);
     // Their steps' logs were still spooled: into the BlobStore, and counted for the quota.
-    const archivedLogs = (await this.storage.recover(keep)).logs;
+    const { logs: archivedLogs, artifacts: importedArtifacts, failed } = await this.storage.recover(keep);
     for (const id of archivedLogs)
-      await this.options.store.runs.recordLogBytes(id, await this.storage.logBytes(id)).catch(() => undefined);
+      await this.storage
+        .logBytes(id)
+        .then((bytes) => this.options.store.runs.recordLogBytes(id, bytes))
+        .catch(() => undefined);
+    if (importedArtifacts.length > 0)
+      this.options.logger?.info({ runs: importedArtifacts }, "artifacts kept as files moved into the blob store");
+    if (failed.length > 0)
+      this.options.logger?.warn(
+        { failed },
+        "could not move some runs' logs or artifacts into the blob store; retried at the next start",
+      );
     if (interrupted.length > 0 || removedClones.length > 0 || archivedLogs.length > 0)
       this.options.logger?.warn(
         { interrupted, removedClones, archivedLogs },

@@ -34,6 +34,10 @@ function isNotFound(error: unknown): boolean {
 export interface RecoveredRuns {
   /** Runs whose leftover step-log spools were put into the BlobStore. */
   logs: string[];
+  /** Runs whose artifacts were still files under the run directory (kept so by a version before blobs), now blobs. */
+  artifacts: string[];
+  /** Runs whose spools or files could not be moved (the BlobStore failed): left in place for the next start. */
+  failed: { runId: string; error: string }[];
 }
 
 export class RunStorage {
@@ -88,13 +92,48 @@ export class RunStorage {
   /**
    * Start-up recovery, before any run executes here: every spool under the runs directory
    * (but `keep`'s) is a crash's leftover, or a log kept by a version before blobs; both are
-   * archived. Returns the runs that had some.
+   * archived. Artifacts such a version kept under `<run>/artifacts/` become blobs too.
+   * Returns the runs that had some.
    */
   async recover(keep: ReadonlySet<string>): Promise<RecoveredRuns> {
-    const logs: string[] = [];
-    for (const id of (await readdir(this.runsDir).catch(() => [] as string[])).sort())
-      if (RUN_ID.test(id) && !keep.has(id) && (await this.archiveLogs(id)) > 0) logs.push(id);
-    return { logs };
+    const recovered: RecoveredRuns = { logs: [], artifacts: [], failed: [] };
+    for (const id of (await readdir(this.runsDir).catch(() => [] as string[])).sort()) {
+      if (!RUN_ID.test(id) || keep.has(id)) continue;
+      try {
+        if ((await this.archiveLogs(id)) > 0) recovered.logs.push(id);
+        if ((await this.importArtifactFiles(id)) > 0) recovered.artifacts.push(id);
+      } catch (error) {
+        recovered.failed.push({ runId: id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return recovered;
+  }
+
+  /** Moves the files of `<run>/artifacts/` (a `DirectoryArtifactStore`'s) into the BlobStore; a file it cannot move stays. */
+  private async importArtifactFiles(runId: string): Promise<number> {
+    const root = join(this.runsDir, runId, "artifacts");
+    let moved = 0;
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const path = join(dir, entry.name);
+        const key = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+        if (entry.isDirectory()) await walk(path, key);
+        else if (entry.isFile() && entry.name.endsWith(".partial")) await rm(path, { force: true });
+        else if (entry.isFile()) {
+          const put = await this.blobs.put(artifactBlobKey(runId, key), createReadStream(path)).then(
+            () => true,
+            () => false,
+          );
+          if (put) {
+            await rm(path, { force: true });
+            moved++;
+          }
+        }
+      }
+      await rmdir(dir).catch(() => undefined); // only when empty
+    };
+    await walk(root, "");
+    return moved;
   }
 
   /**

@@ -90,7 +90,10 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     params: stepParams,
     query: artifactQuery,
     responses: {
-      200: { description: "The artifact's bytes (streamed from the blob store).", contentType: "application/octet-stream" },
+      200: {
+        description: "The artifact's bytes (streamed from the blob store).",
+        contentType: "application/octet-stream",
+      },
       404: { description: "No such run, step or artifact.", schema: errorResponse },
       410: {
         description: "ARTIFACT_EXPIRED: the artifact retention (C8S_ARTIFACT_RETENTION_DAYS) deleted it.",

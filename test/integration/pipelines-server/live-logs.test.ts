@@ -59,7 +59,11 @@ void test("every cursor yields exactly the bytes after it, from the spool, the f
   }
   logs.end("run1");
   for (let cursor = 0; cursor <= all.length; cursor++)
-    assert.equal(await collect(logs.read("run1", "s", source("run1", "s"), cursor)), all.slice(cursor), `cursor ${cursor}`);
+    assert.equal(
+      await collect(logs.read("run1", "s", source("run1", "s"), cursor)),
+      all.slice(cursor),
+      `cursor ${cursor}`,
+    );
 
   // The step ended: its log goes into the BlobStore and the spool away.
   const info = await storage.archiveLog("run1", "s");
@@ -94,7 +98,9 @@ void test("readers racing the hand-over always read the whole log: the spool, or
   const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
   for (let round = 0; round < 20; round++) {
     const runId = `race${round}`;
-    await (await spool(runId, "build"))(text);
+    await (
+      await spool(runId, "build")
+    )(text);
     const readers = Array.from({ length: 8 }, () => storage.readLog(runId, "build", 100));
     const archived = storage.archiveLog(runId, "build");
     const more = Array.from({ length: 8 }, () => storage.readLog(runId, "build", 100));
@@ -105,7 +111,9 @@ void test("readers racing the hand-over always read the whole log: the spool, or
 
 void test("the hand-over between a reader's two looks (blob missing, then spool gone): the reader finds the blob", async () => {
   const text = "the whole log\n";
-  await (await spool("run_between", "s"))(text);
+  await (
+    await spool("run_between", "s")
+  )(text);
   // The real FsBlobStore; its first miss waits until the step's log was handed over, which is
   // the one interleaving where the spool is gone before the reader looks at it.
   let handedOver = false;
@@ -132,17 +140,44 @@ void test("the hand-over between a reader's two looks (blob missing, then spool 
   assert.ok(handedOver);
 });
 
-void test("recovery archives every spool a crash left and removes it; names it does not know stay", async () => {
-  await (await spool("run_crashed", "test[node=18]"))("half a log\n");
-  await (await spool("run_crashed", "lint"))("lint log\n");
+void test("recovery archives every spool a crash left and older versions' artifact files, and removes them; names it does not know stay", async () => {
+  await (
+    await spool("run_crashed", "test[node=18]")
+  )("half a log\n");
+  await (
+    await spool("run_crashed", "lint")
+  )("lint log\n");
   await appendFile(join(storage.spoolDir("run_crashed"), "notes.txt"), "not a spool");
   const recovered = await storage.recover(new Set(["run_live"]));
   assert.ok(recovered.logs.includes("run_crashed"));
   assert.equal((await readBlob(blobs, stepLogBlobKey("run_crashed", "test[node=18]"))).toString(), "half a log\n");
   assert.equal((await storage.readLog("run_crashed", "lint")).toString(), "lint log\n");
   assert.deepEqual(await readdir(storage.spoolDir("run_crashed")), ["notes.txt"]);
+  // Artifacts an older version kept as files under the run directory become blobs.
+  const files = join(storage.runsDir, "run_before_blobs", "artifacts", "build", "dist");
+  await mkdir(files, { recursive: true });
+  await appendFile(join(files, "app.txt"), "built before blobs\n");
+  await appendFile(join(files, "half.txt.partial"), "a put that never finished");
+  const upgraded = await storage.recover(new Set());
+  assert.deepEqual(upgraded.artifacts, ["run_before_blobs"]);
+  assert.deepEqual(upgraded.failed, []);
+  const moved = await storage.openArtifact("run_before_blobs", "build/dist/app.txt");
+  assert.ok(moved !== null);
+  assert.equal(
+    (await readBlob(blobs, "runs/run_before_blobs/artifacts/build/dist/app.txt")).toString(),
+    "built before blobs\n",
+  );
+  moved.destroy();
+  assert.deepEqual(
+    (await blobs.list("runs/run_before_blobs/")).blobs.map((b) => b.key),
+    ["runs/run_before_blobs/artifacts/build/dist/app.txt"],
+    "a partial file is dropped, not imported",
+  );
+  assert.deepEqual(await readdir(join(storage.runsDir, "run_before_blobs")), [], "the files are gone");
   // A run in `keep` (executing here) is left alone.
-  await (await spool("run_live", "s"))("still running\n");
+  await (
+    await spool("run_live", "s")
+  )("still running\n");
   await storage.recover(new Set(["run_live"]));
   assert.equal(await blobs.stat(stepLogBlobKey("run_live", "s")), null);
 });
