@@ -9,12 +9,14 @@ import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { FsBlobStore } from "./blobs/index.ts";
 import { readCredentials, writeCredentials } from "./cli/credentials.ts";
 import type { C8sConfig } from "./config/config.ts";
 import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } from "./engine/index.ts";
 import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
 import { startAuditRetention } from "./server/audit-retention.ts";
+import { startArtifactRetention } from "./pipelines/service/artifact-retention.ts";
 import { ensureAdminToken } from "./server/auth.ts";
 import { BrowserSessions } from "./server/browser-sessions.ts";
 import { registerDashboard } from "./dashboard/index.ts";
@@ -130,6 +132,8 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     log.info({ report }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
+    // Artifacts and finished step logs: one BlobStore, on the filesystem beside the store's data.
+    const blobs = new FsBlobStore(join(config.home, "blobs"));
     const pipelines = await startPipelines({
       githubWebhookSecret: config.webhooks.githubSecret,
       gitlabWebhookSecret: config.webhooks.gitlabToken,
@@ -137,6 +141,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       store,
       sandboxes: engine,
       home: config.home,
+      blobs,
       limits: {
         memoryBytes: config.defaults.memoryBytes,
         pids: config.defaults.pids,
@@ -154,6 +159,11 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
 
     const retention = startAuditRetention(store.audit, { retentionDays: config.auditRetentionDays, logger: log });
     cleanups.push(() => retention.stop());
+    const artifactRetention = startArtifactRetention(
+      { runs: store.runs, storage: pipelines.service.storage },
+      { retentionDays: config.artifactRetentionDays, logger: log },
+    );
+    cleanups.push(() => artifactRetention.stop());
 
     const browserSessions = new BrowserSessions();
     const server = buildServer({

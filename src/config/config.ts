@@ -129,6 +129,11 @@ export const configSchema = z
       .prefault({}),
     /** Audit entries older than this many days are deleted (C8S_AUDIT_RETENTION_DAYS); 0 keeps them forever. */
     auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
+    /**
+     * Run artifacts are deleted this many days after their run finished
+     * (C8S_ARTIFACT_RETENTION_DAYS); 0 keeps them forever. Step logs are kept.
+     */
+    artifactRetentionDays: z.coerce.number().int().min(0).max(36_500).default(30),
     /** Largest buffered request body accepted by the API (JSON is capped lower; stdin chunks). */
     bodyLimitBytes: bytes.default(64 * 1024 * 1024),
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
@@ -186,6 +191,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     uploadLimitBytes: env["C8S_UPLOAD_LIMIT"] || undefined,
     allowLocalRepos: env["C8S_ALLOW_LOCAL_REPOS"] || undefined,
     auditRetentionDays: env["C8S_AUDIT_RETENTION_DAYS"] || undefined,
+    artifactRetentionDays: env["C8S_ARTIFACT_RETENTION_DAYS"] || undefined,
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
       Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
@@ -222,6 +228,7 @@ function settingFor(field: string): string | undefined {
     return `${TEAM_QUOTA_SETTINGS[name as keyof typeof TEAM_QUOTA_SETTINGS]} setting`;
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   if (group === "auditRetentionDays") return "C8S_AUDIT_RETENTION_DAYS setting (days, 0 = keep forever)";
+  if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
   return undefined;
 }

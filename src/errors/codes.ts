@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   RUN_NOT_FOUND: 404,
   STEP_NOT_FOUND: 404,
   ARTIFACT_NOT_FOUND: 404,
+  /** The artifact retention (C8S_ARTIFACT_RETENTION_DAYS) deleted it. */
+  ARTIFACT_EXPIRED: 410,
   /** An artifact shows a secret where it cannot be masked (a binary file, a directory's tar, its path): not stored. */
   ARTIFACT_REFUSED: 422,
   SECRET_NOT_FOUND: 404,

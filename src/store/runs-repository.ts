@@ -189,10 +189,22 @@ export class SqlRunRepository implements RunRepository {
       `SELECT (SELECT COALESCE(SUM(log_bytes), 0) FROM runs WHERE team_id = $1) AS logs,
               (SELECT COALESCE(SUM((a ->> 'size')::bigint), 0)
                  FROM runs r, jsonb_array_elements(r.artifacts) a
-                WHERE r.team_id = $1 AND NOT (a ? 'refused')) AS artifacts`,
+                WHERE r.team_id = $1 AND NOT (a ? 'refused') AND NOT (a ? 'expiredAt')) AS artifacts`,
       [teamId],
     );
     return Number(rows[0]?.logs ?? 0) + Number(rows[0]?.artifacts ?? 0);
+  }
+
+  async withArtifactsFinishedBefore(cutoff: string, limit: number): Promise<RunRecord[]> {
+    const { rows } = await this.db.query(
+      `SELECT * FROM runs
+        WHERE finished_at IS NOT NULL AND finished_at < $1::timestamptz
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(artifacts) a
+                       WHERE NOT (a ? 'refused') AND NOT (a ? 'expiredAt'))
+        ORDER BY finished_at, id LIMIT $2`,
+      [cutoff, limit],
+    );
+    return rows.map(runFromRow);
   }
 
   async upsertStep(step: RunStepRecord): Promise<void> {

@@ -68,8 +68,11 @@ export interface RunRecord {
   reuse: string[];
   /** Cancel earlier queued/running runs of the same repository, branch and pipeline. */
   cancelPrevious: boolean;
-  /** What steps collected; `refused` (why, naming the secret) when it showed a secret and was not stored. */
-  artifacts: { step: string; path: string; key: string; size: number; refused?: string }[];
+  /**
+   * What steps collected; `refused` (why, naming the secret) when it showed a secret and was
+   * not stored; `expiredAt` when the artifact retention deleted it.
+   */
+  artifacts: { step: string; path: string; key: string; size: number; refused?: string; expiredAt?: string }[];
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -117,10 +120,15 @@ export interface RunRepository {
   /** Records the bytes of a run's step logs on disk (when it ends). */
   recordLogBytes(id: string, bytes: number): Promise<void>;
   /**
-   * What a team's runs keep on disk: the sizes of their stored artifacts (a refused one is
-   * not stored) plus their recorded step-log bytes.
+   * What a team's runs keep on disk: the sizes of their stored artifacts (a refused or
+   * expired one is not stored) plus their recorded step-log bytes.
    */
   storedBytes(teamId: string): Promise<number>;
+  /**
+   * Runs that finished before `cutoff` (ISO) and still keep an artifact (neither refused nor
+   * `expiredAt`), oldest first, at most `limit`: the artifact retention's next batch.
+   */
+  withArtifactsFinishedBefore(cutoff: string, limit: number): Promise<RunRecord[]>;
   upsertStep(step: RunStepRecord): Promise<void>;
   steps(runId: string): Promise<RunStepRecord[]>;
   /** Steps of these runs still queued/running become `state` with `reason` (crash recovery). */

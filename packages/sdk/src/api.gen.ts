@@ -1205,6 +1205,8 @@ export interface operations {
           "application/json": {
             runs: {
               artifacts: {
+                /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+                expiredAt?: string;
                 key: string;
                 path: string;
                 /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1329,6 +1331,8 @@ export interface operations {
         content: {
           "application/json": {
             artifacts: {
+              /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+              expiredAt?: string;
               key: string;
               path: string;
               /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1462,6 +1466,8 @@ export interface operations {
         content: {
           "application/json": {
             artifacts: {
+              /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+              expiredAt?: string;
               key: string;
               path: string;
               /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1578,6 +1584,8 @@ export interface operations {
         content: {
           "application/json": {
             artifacts: {
+              /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+              expiredAt?: string;
               key: string;
               path: string;
               /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1699,6 +1707,8 @@ export interface operations {
         content: {
           "application/json": {
             artifacts: {
+              /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+              expiredAt?: string;
               key: string;
               path: string;
               /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1767,6 +1777,8 @@ export interface operations {
         content: {
           "application/json": {
             artifacts: {
+              /** @description Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED. */
+              expiredAt?: string;
               key: string;
               path: string;
               /** @description Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked. */
@@ -1887,7 +1899,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The artifact's bytes. */
+      /** @description The artifact's bytes (streamed from the blob store). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1909,6 +1921,15 @@ export interface operations {
       };
       /** @description No such run, step or artifact. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description ARTIFACT_EXPIRED: the artifact retention (C8S_ARTIFACT_RETENTION_DAYS) deleted it. */
+      410: {
         headers: {
           [name: string]: unknown;
         };

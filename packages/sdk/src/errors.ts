@@ -134,6 +134,7 @@ const classByCode: Record<string, ErrorClass> = {
   RUN_NOT_FOUND: NotFoundError,
   STEP_NOT_FOUND: NotFoundError,
   ARTIFACT_NOT_FOUND: NotFoundError,
+  ARTIFACT_EXPIRED: NotFoundError,
   SECRET_NOT_FOUND: NotFoundError,
   TEAM_NOT_FOUND: NotFoundError,
   INVALID_ARGUMENT: InvalidArgumentError,

@@ -43,10 +43,15 @@ export function describeRun(run: RunInfo): string {
         ]),
       ).trimEnd(),
     );
-  for (const a of run.artifacts)
-    lines.push(
-      `artifact ${a.step}: ${a.path} ${a.refused === undefined ? `(${a.size} bytes)` : `(refused: ${a.refused})`}`,
-    );
+  for (const a of run.artifacts) {
+    const state =
+      a.refused !== undefined
+        ? `refused: ${a.refused}`
+        : a.expiredAt !== undefined
+          ? `${a.size} bytes, expired ${a.expiredAt}`
+          : `${a.size} bytes`;
+    lines.push(`artifact ${a.step}: ${a.path} (${state})`);
+  }
   return `${lines.join("\n")}\n`;
 }
 

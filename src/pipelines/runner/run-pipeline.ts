@@ -22,7 +22,7 @@ import { SCHEMA_CEILINGS, type SandboxCeilings } from "../../engine/ceilings.ts"
 import { newId } from "../../engine/ids.ts";
 import { type RunningService, serviceHosts, startServices, stopServices } from "./services.ts";
 import { SandboxStepExecutor, workspaceHandOffFor } from "./sandbox-executor.ts";
-import { type RunResult, runPlan } from "./scheduler.ts";
+import { type RunResult, runPlan, TERMINAL_STEP_STATES } from "./scheduler.ts";
 import type { PipelineFile } from "../spec/schema.ts";
 
 export type { LocalRunEvent } from "./run-events.ts";
@@ -65,13 +65,20 @@ export interface LocalRunOptions {
   runId?: string | undefined;
   /** Steps reused from an earlier run (re-run from the failed step): not run again. */
   reuse?: ReadonlySet<string> | undefined;
+  /**
+   * Called once a step ended and its log file is closed (no attempt writes to it again), with
+   * the file's path; the run waits for every call before it returns, and a failure is ignored
+   * (the caller's own clean-up retries). The server moves the log into its BlobStore here.
+   * Absent: logs stay under the run directory (`c8s run`).
+   */
+  onStepLogClosed?: ((step: string, path: string) => Promise<void>) | undefined;
 }
 
 export interface LocalRunResult extends RunResult {
   runId: string;
   runDir: string;
   commit: string | undefined;
-  /** Log file of each step. */
+  /** Log file of each step (where `onStepLogClosed` found it; gone if that moved it). */
   logs: Record<string, string>;
   /** Stored artifacts, and refused ones (`refused`: why; no key, size 0). */
   artifacts: { step: string; path: string; key: string; size: number; refused?: string | undefined }[];
@@ -255,6 +262,22 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     },
   });
 
+  // A step's log is closed (and handed to `onStepLogClosed`) as soon as the step ends.
+  const closedLogs = new Set<string>();
+  const handOvers: Promise<void>[] = [];
+  const onSchedulerEvent = (event: LocalRunEvent) => {
+    emit(event);
+    if (event.type !== "step" || !TERMINAL_STEP_STATES.has(event.step.state) || closedLogs.has(event.step.name)) return;
+    const step = event.step.name;
+    closedLogs.add(step);
+    handOvers.push(
+      executor
+        .closeLog(step)
+        .then(() => options.onStepLogClosed?.(step, executor.logPath(step)))
+        .catch(() => undefined),
+    );
+  };
+
   let services: RunningService[] = [];
   let commit: string | undefined;
   let result: RunResult;
@@ -294,7 +317,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         failFast: options.failFast,
         signal: options.signal,
         ...(options.reuse ? { reuse: options.reuse } : {}),
-        onEvent: emit,
+        onEvent: onSchedulerEvent,
       }),
       masker,
     );
@@ -322,6 +345,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     if (Object.keys(kept).length === 0) await stopServices(services, options.sandboxes);
     for (const s of services) emit({ type: "service", name: s.name, state: "stopped" });
     await executor.close();
+    await Promise.all(handOvers);
   }
   const logs = Object.fromEntries(plan.steps.map((s) => [s.name, executor.logPath(s.name)]));
   const summary = {

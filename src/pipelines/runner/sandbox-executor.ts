@@ -145,9 +145,18 @@ export class SandboxStepExecutor implements StepExecutor {
     return file;
   }
 
-  /** Flushes every log file. Call once the run ended. */
+  /** Flushes and closes a step's log file once the step ended (no attempt writes to it again). */
+  async closeLog(step: string): Promise<void> {
+    const file = this.logs.get(step);
+    this.logs.delete(step);
+    await file?.close();
+  }
+
+  /** Flushes every log file still open. Call once the run ended. */
   async close(): Promise<void> {
-    await Promise.all([...this.logs.values()].map((f) => f.close()));
+    const files = [...this.logs.values()];
+    this.logs.clear();
+    await Promise.all(files.map((f) => f.close()));
   }
 
   private stepEnv(step: PlannedStep): Record<string, string> {

@@ -49,7 +49,14 @@ export interface ScheduleOptions {
   reuse?: ReadonlySet<string>;
 }
 
-const TERMINAL: ReadonlySet<StepState> = new Set(["succeeded", "failed", "cancelled", "skipped", "timed-out"]);
+/** The states a step never leaves. */
+export const TERMINAL_STEP_STATES: ReadonlySet<StepState> = new Set([
+  "succeeded",
+  "failed",
+  "cancelled",
+  "skipped",
+  "timed-out",
+]);
 
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -92,7 +99,7 @@ export async function runPlan(plan: Plan, executor: StepExecutor, options: Sched
     const record = records.get(name);
     if (!record) return;
     Object.assign(record, patch);
-    if (TERMINAL.has(record.state) && record.startedAt !== undefined && record.finishedAt === undefined) {
+    if (TERMINAL_STEP_STATES.has(record.state) && record.startedAt !== undefined && record.finishedAt === undefined) {
       record.finishedAt = new Date(now()).toISOString();
       record.durationMs = now() - Date.parse(record.startedAt);
     }
@@ -191,7 +198,7 @@ export async function runPlan(plan: Plan, executor: StepExecutor, options: Sched
       }
       if (stop !== undefined) continue;
       const deps = step.dependsOn.map((d) => records.get(d));
-      if (!deps.every((d) => d !== undefined && TERMINAL.has(d.state))) continue;
+      if (!deps.every((d) => d !== undefined && TERMINAL_STEP_STATES.has(d.state))) continue;
       const blocker = step.dependsOn.find((d) => !satisfied(d));
       if (blocker !== undefined) {
         update(step.name, { state: "skipped", reason: `dependency '${blocker}' did not succeed` });
@@ -208,7 +215,7 @@ export async function runPlan(plan: Plan, executor: StepExecutor, options: Sched
         return (
           r?.state === "queued" &&
           stop === undefined &&
-          s.dependsOn.every((d) => TERMINAL.has(records.get(d)?.state ?? "queued"))
+          s.dependsOn.every((d) => TERMINAL_STEP_STATES.has(records.get(d)?.state ?? "queued"))
         );
       });
       if (!progress) break;

@@ -1,11 +1,12 @@
 /**
- * Where a step's output goes after masking: a log file under the run directory and a
- * bounded tail kept in memory (for the progress display's "last lines" of a failed step).
+ * Where a step's output goes after masking: a log file under the run directory (the server
+ * moves it into its BlobStore when the step ends, `service/run-storage.ts`) and a bounded
+ * tail kept in memory (for the progress display's "last lines" of a failed step).
  * Raw output never reaches either: callers feed `MaskingStream` output only.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, readdir, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 
 /** The last `maxBytes` of a byte stream. */
 export class LogTail {
@@ -61,15 +62,4 @@ export class LogFile {
 /** A safe file name for a step name such as `test[node=18,os=linux]`. */
 export function logFileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9_.=,-]/g, "_")}.log`;
-}
-
-/** The bytes of the log files in `dir` (a run's `logs/`), 0 when there is none. */
-export async function logDirBytes(dir: string): Promise<number> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  let total = 0;
-  for (const name of names) {
-    const info = await stat(join(dir, name)).catch(() => undefined);
-    if (info?.isFile() === true) total += info.size;
-  }
-  return total;
 }

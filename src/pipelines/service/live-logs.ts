@@ -1,10 +1,11 @@
 /**
- * Step logs for readers: the persisted (masked) log file plus, while the run executes on
+ * Step logs for readers: the persisted (masked) log — the spool file while the step runs, the
+ * blob once it ended (`run-storage.ts`) — plus, while the run executes on
  * this server, a bounded in-memory feed of the same bytes. Positions are byte offsets in the
- * step's log, so a cursor means the same thing in the file and in the feed: a reconnecting
+ * step's log, so a cursor means the same thing in the persisted log and in the feed: a reconnecting
  * client passes the offset it has reached and gets every later byte exactly once.
  */
-import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { OutputBuffer } from "../../engine/output-buffer.ts";
 
 export interface LogChunk {
@@ -19,27 +20,20 @@ interface Feed {
   bytes: number;
 }
 
-/** Bytes of `path` from `from` (to the end, or to `to`). Missing file → empty. */
-export async function readLogRange(path: string, from: number, to?: number): Promise<Buffer> {
-  const file = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (!file) return Buffer.alloc(0);
-  try {
-    const size = (await file.stat()).size;
-    const end = Math.min(size, to ?? size);
-    if (end <= from) return Buffer.alloc(0);
-    const out = Buffer.alloc(end - from);
-    let done = 0;
-    while (done < out.length) {
-      const { bytesRead } = await file.read(out, done, out.length - done, from + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return out.subarray(0, done);
-  } finally {
-    await file.close();
+/**
+ * A step's persisted log (`RunStorage.openLog`): its bytes from `from` to `to` (exclusive;
+ * default the end) as a stream, empty when it has none.
+ */
+export type LogSource = (from: number, to?: number) => Promise<Readable>;
+
+/** Every chunk of `source` from `from` (to `to`), with its offset. */
+async function* persisted(source: LogSource, from: number, to?: number): AsyncGenerator<LogChunk> {
+  let offset = from;
+  for await (const raw of await source(from, to)) {
+    const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+    if (data.length === 0) continue;
+    yield { stream: "stdout", offset, data };
+    offset += data.length;
   }
 }
 
@@ -104,28 +98,26 @@ export class LiveLogs {
   }
 
   /**
-   * Every log byte from `cursor` on, as chunks: the file for what the feed no longer holds,
-   * then the feed (live) until the step's output ends. Without a feed: the file only.
+   * Every log byte from `cursor` on, as chunks: the persisted log for what the feed no longer
+   * holds, then the feed (live) until the step's output ends. Without a feed: the persisted log only.
    */
   async *read(
     runId: string,
     step: string,
-    logPath: string,
+    source: LogSource,
     cursor: number,
     signal?: AbortSignal,
   ): AsyncGenerator<LogChunk> {
     const buffer = this.feed(runId, step);
     if (!buffer) {
-      const rest = await readLogRange(logPath, cursor);
-      if (rest.length > 0) yield { stream: "stdout", offset: cursor, data: rest };
+      yield* persisted(source, cursor);
       return;
     }
     const held = buffer.snapshot();
     const firstOffset = held[0]?.value.offset ?? this.runs.get(runId)?.get(step)?.bytes ?? 0;
     let position = cursor;
     if (position < firstOffset) {
-      const early = await readLogRange(logPath, position, firstOffset);
-      if (early.length > 0) yield { stream: "stdout", offset: position, data: early };
+      yield* persisted(source, position, firstOffset);
       position = firstOffset;
     }
     const start =

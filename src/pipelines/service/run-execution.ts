@@ -34,7 +34,7 @@ import type { SecretBox } from "./secret-box.ts";
 import { isStepTransition, type StepPosition } from "./run-states.ts";
 import { loadRunSecrets } from "./run-secrets.ts";
 import { credentialMasks, openRepoSecret } from "./repo-secret.ts";
-import { logDirBytes } from "../runner/step-logs.ts";
+import type { RunStorage } from "./run-storage.ts";
 import { maskText } from "../../engine/masking.ts";
 
 export interface ExecutionDeps {
@@ -47,6 +47,8 @@ export interface ExecutionDeps {
   secretBox: SecretBox;
   clonePolicy: ClonePolicy;
   logs: LiveLogs;
+  /** Artifacts and finished step logs (the BlobStore); the spools are under `runs/<id>/logs/`. */
+  storage: RunStorage;
 }
 
 export interface ExecutionOutcome {
@@ -195,6 +197,10 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
       runId: run.id,
       reuse,
       debug: run.trigger.debug === true,
+      artifactStore: deps.storage.artifactStore(run.id),
+      onStepLogClosed: async (step) => {
+        await deps.storage.archiveLog(run.id, step);
+      },
       onEvent: (event) => {
         if (event.type === "step") persist(event.step);
         else if (event.type === "output" && positions.has(event.source))
@@ -221,8 +227,13 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, signal: Ab
     const masks = [...Object.values(secrets), ...cloneMasks];
     return { state: "failed", reason: maskText(redactUrls(failure.message), masks).slice(0, 2000) };
   } finally {
-    // What its step logs keep on disk, for the team's stored-bytes quota (checked at submit).
-    await deps.store.runs.recordLogBytes(run.id, await logDirBytes(join(dir, "logs"))).catch(() => undefined);
+    // Any spool a step left (the run stopped before it ended) goes to the BlobStore too; then
+    // what the step logs keep there, for the team's stored-bytes quota (checked at submit).
+    await deps.storage.archiveLogs(run.id).catch(() => undefined);
+    await deps.storage
+      .logBytes(run.id)
+      .then((bytes) => deps.store.runs.recordLogBytes(run.id, bytes))
+      .catch(() => undefined);
     await removeWorkspace(source, dir).catch(() => undefined);
   }
 }

@@ -2,8 +2,12 @@
  * The server's pipeline runs: a persistent queue in the store, a dispatcher that starts
  * queued runs by priority then age under a global and a per-pipeline limit, cancellation,
  * re-runs (whole, or from the failed step), and start-up recovery: runs a crash left
- * `running` become `failed` with reason `interrupted`, their sandboxes are destroyed and
- * their clones removed; queued runs simply wait in the store for the next start.
+ * `running` become `failed` with reason `interrupted`, their sandboxes are destroyed, their
+ * clones removed and the step-log spools they left put into the BlobStore; queued runs simply
+ * wait in the store for the next start.
+ *
+ * Artifacts and finished step logs are blobs (`run-storage.ts`); reads of a step reused by a
+ * re-run go to the run it came from.
  *
  * The repository URL is checked against the clone policy on submit (and by a re-run: a
  * stricter policy refuses an old run's URL), before anything is stored or cloned.
@@ -14,6 +18,8 @@
  * secret to clone with (`repoSecret`, `repo-secret.ts`): checked here, kept by name, re-checked.
  */
 import { join } from "node:path";
+import type { Readable } from "node:stream";
+import type { BlobStore } from "../../blobs/index.ts";
 import { C8sError } from "../../errors/index.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
@@ -28,9 +34,9 @@ import { loadPipeline } from "../spec/lint.ts";
 import { newRunId, removeLeftoverWorkspaces } from "../runner/run-pipeline.ts";
 import { splitRepoUrl } from "../runner/repo-url.ts";
 import { checkCloneUrl, type ClonePolicy } from "../runner/clone-policy.ts";
-import { logFileName } from "../runner/step-logs.ts";
-import { executeRun, runDir, safePipelinePath, sealCredential } from "./run-execution.ts";
-import { LiveLogs } from "./live-logs.ts";
+import { executeRun, safePipelinePath, sealCredential } from "./run-execution.ts";
+import { LiveLogs, type LogSource } from "./live-logs.ts";
+import { RunStorage } from "./run-storage.ts";
 import { pickRunnable, type QueueLimits } from "./queue-policy.ts";
 import { runFrom, runSources, TERMINAL_RUN_STATES } from "./run-states.ts";
 import type { SecretBox } from "./secret-box.ts";
@@ -46,8 +52,10 @@ export interface RunServiceOptions {
   store: Store;
   /** The engine: step and service sandboxes are its workloads, reconciled by its start-up. */
   sandboxes: WorkloadSandboxes;
-  /** The c8s home; runs live in `<home>/pipelines/runs/<id>/`. */
+  /** The c8s home; run directories (clones, step-log spools) live in `<home>/pipelines/runs/<id>/`. */
   home: string;
+  /** Where artifacts and finished step logs are kept (keys `runs/<id>/…`). */
+  blobs: BlobStore;
   limits: ResourceLimits;
   /** The installation's ceilings on step resources and timeouts. */
   ceilings?: SandboxCeilings | undefined;
@@ -78,6 +86,18 @@ export interface SubmitRunInput {
   repoSecret?: string | undefined;
 }
 
+/** An artifact the retention deleted (`expiredAt`): 410, saying when. */
+export function artifactExpired(id: string, step: string, path: string, expiredAt: string): C8sError {
+  return new C8sError(
+    "ARTIFACT_EXPIRED",
+    `artifact '${path}' of step '${step}' has expired: the artifact retention deleted it at ${expiredAt}`,
+    {
+      details: { id, step, path, expiredAt },
+      hint: "Artifacts are kept C8S_ARTIFACT_RETENTION_DAYS days after their run finished (0 keeps them forever). Re-run the pipeline to build it again.",
+    },
+  );
+}
+
 /** A missing run, and (the same error) another team's. */
 export function runNotFound(id: string): C8sError {
   return new C8sError("RUN_NOT_FOUND", `no run '${id}'`, { details: { id }, hint: "List runs with GET /v1/runs." });
@@ -95,6 +115,7 @@ function repoName(url: string): string {
 
 export class RunService {
   readonly logs: LiveLogs;
+  readonly storage: RunStorage;
   private readonly active = new Map<
     string,
     { abort: AbortController; pipeline: string; teamId: string; done: Promise<void> }
@@ -105,6 +126,7 @@ export class RunService {
 
   constructor(private readonly options: RunServiceOptions) {
     this.logs = new LiveLogs({ bufferBytes: options.logBufferBytes ?? 1024 * 1024, keepFinishedRuns: 32 });
+    this.storage = new RunStorage(options.blobs, join(this.pipelinesHome, "runs"));
   }
 
   private get pipelinesHome(): string {
@@ -112,21 +134,36 @@ export class RunService {
   }
 
   /** Crash recovery, then dispatch what is queued. */
-  async start(): Promise<{ interrupted: string[]; removedClones: string[] }> {
+  async start(): Promise<{ interrupted: string[]; removedClones: string[]; archivedLogs: string[] }> {
     const at = new Date().toISOString();
     const interrupted = await this.options.store.runs.interruptRunning("interrupted", at);
     await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
     // The engine's start-up reconciliation (which runs first, in app.ts) has ended every step
     // and service sandbox a crash left: none can write into a clone any more. No run executes
     // here yet, so every clone under this server's runs directory is a crash's leftover.
-    const removedClones = await removeLeftoverWorkspaces(join(this.pipelinesHome, "runs"), new Set(this.active.keys()));
-    if (interrupted.length > 0 || removedClones.length > 0)
+    const keep = new Set(this.active.keys());
+    const removedClones = await removeLeftoverWorkspaces(join(this.pipelinesHome, "runs"), keep);
+    // Their steps' logs were still spooled: into the BlobStore, and counted for the quota.
+    const { logs: archivedLogs, artifacts: importedArtifacts, failed } = await this.storage.recover(keep);
+    for (const id of archivedLogs)
+      await this.storage
+        .logBytes(id)
+        .then((bytes) => this.options.store.runs.recordLogBytes(id, bytes))
+        .catch(() => undefined);
+    if (importedArtifacts.length > 0)
+      this.options.logger?.info({ runs: importedArtifacts }, "artifacts kept as files moved into the blob store");
+    if (failed.length > 0)
       this.options.logger?.warn(
-        { interrupted, removedClones },
-        "runs interrupted by the previous shutdown: sandboxes destroyed, clones removed",
+        { failed },
+        "could not move some runs' logs or artifacts into the blob store; retried at the next start",
+      );
+    if (interrupted.length > 0 || removedClones.length > 0 || archivedLogs.length > 0)
+      this.options.logger?.warn(
+        { interrupted, removedClones, archivedLogs },
+        "runs interrupted by the previous shutdown: sandboxes destroyed, clones removed, step logs archived",
       );
     this.kick();
-    return { interrupted, removedClones };
+    return { interrupted, removedClones, archivedLogs };
   }
 
   /** Throws REPO_URL_FORBIDDEN when this server's clone policy refuses `url` (a webhook asks before recording its delivery). */
@@ -281,8 +318,11 @@ export class RunService {
     });
   }
 
-  /** The log file of a step; a step reused by a re-run reads the run it came from. */
-  async logPath(id: string, step: string): Promise<{ runId: string; path: string }> {
+  /**
+   * A step's log: the run that holds it (a step reused by a re-run reads the run it came
+   * from) and its bytes from an offset, from the spool while the step runs, then the blob.
+   */
+  async stepLog(id: string, step: string): Promise<{ runId: string; source: LogSource }> {
     const { run, steps } = await this.details(id);
     const record = steps.find((s) => s.name === step);
     if (!record && TERMINAL_RUN_STATES.includes(run.state))
@@ -290,12 +330,16 @@ export class RunService {
         details: { id, step, steps: steps.map((s) => s.name) },
         hint: `Steps: ${steps.map((s) => s.name).join(", ") || "none"}.`,
       });
-    if (record?.reason === "reused" && run.rerunOf !== null) return this.logPath(run.rerunOf, step);
-    return { runId: id, path: join(runDir(this.pipelinesHome, id), "logs", logFileName(step)) };
+    if (record?.reason === "reused" && run.rerunOf !== null) return this.stepLog(run.rerunOf, step);
+    return { runId: id, source: (from, to) => this.storage.openLog(id, step, from, to) };
   }
 
-  /** The stored file of an artifact a step collected; a step reused by a re-run reads the run it came from. */
-  async artifactFile(id: string, step: string, path: string): Promise<{ file: string; size: number }> {
+  /**
+   * An artifact a step collected, as a stream from the BlobStore; a step reused by a re-run
+   * reads the run it came from. ARTIFACT_NOT_FOUND when it was refused or never collected,
+   * ARTIFACT_EXPIRED when the retention deleted it.
+   */
+  async openArtifact(id: string, step: string, path: string): Promise<{ stream: Readable; size: number }> {
     const { run, steps } = await this.details(id);
     const found = run.artifacts.find((a) => a.step === step && a.path === path);
     if (found?.refused !== undefined)
@@ -307,9 +351,18 @@ export class RunService {
           hint: "Text artifacts are stored masked; a binary file or directory that contains a secret is refused.",
         },
       );
-    if (found) return { file: join(runDir(this.pipelinesHome, id), "artifacts", found.key), size: found.size };
+    if (found?.expiredAt !== undefined) throw artifactExpired(id, step, path, found.expiredAt);
+    if (found) {
+      const stream = await this.storage.openArtifact(id, found.key);
+      if (stream === null)
+        throw new C8sError("ARTIFACT_NOT_FOUND", `artifact '${path}' of step '${step}' is no longer stored`, {
+          details: { id, step, path },
+          hint: "Its blob is gone (deleted outside c8s, or by a retention sweep that has not marked it yet). Re-run the pipeline to build it again.",
+        });
+      return { stream, size: found.size };
+    }
     const record = steps.find((s) => s.name === step);
-    if (record?.reason === "reused" && run.rerunOf !== null) return this.artifactFile(run.rerunOf, step, path);
+    if (record?.reason === "reused" && run.rerunOf !== null) return this.openArtifact(run.rerunOf, step, path);
     const listed = run.artifacts.filter((a) => a.step === step && a.refused === undefined).map((a) => a.path);
     throw new C8sError("ARTIFACT_NOT_FOUND", `run ${id} has no artifact '${path}' from step '${step}'`, {
       details: { id, step, path, artifacts: listed },
@@ -376,6 +429,7 @@ export class RunService {
           store: this.options.store,
           sandboxes: this.options.sandboxes,
           pipelinesHome: this.pipelinesHome,
+          storage: this.storage,
           limits: this.options.limits,
           ceilings: this.options.ceilings,
           secretBox: this.options.secretBox,

@@ -4,10 +4,9 @@
  * live. Each event's id is the byte offset reached after it; a client reconnecting with
  * `Last-Event-ID` (or `?cursor=`) gets every later byte exactly once.
  */
-import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { readLogRange } from "../../pipelines/service/live-logs.ts";
+import type { LogSource } from "../../pipelines/service/live-logs.ts";
 import { TERMINAL_RUN_STATES } from "../../pipelines/service/run-service.ts";
 import { C8sError } from "../../errors/index.ts";
 import { errorResponse } from "../api-schemas.ts";
@@ -57,7 +56,7 @@ async function followStepLog(
   deps: PipelineRouteDeps,
   runId: string,
   step: string,
-  path: string,
+  source: LogSource,
   cursor: number,
   signal: AbortSignal,
   emit: (chunk: LogChunk) => Promise<void>,
@@ -69,7 +68,7 @@ async function followStepLog(
     if (TERMINAL_RUN_STATES.includes(run.state) || (run.state === "running" && !runs.isActive(runId))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  for await (const chunk of runs.logs.read(runId, step, path, cursor, signal)) {
+  for await (const chunk of runs.logs.read(runId, step, source, cursor, signal)) {
     if (signal.aborted) break;
     position = chunk.offset + chunk.data.length;
     await emit(chunk);
@@ -91,17 +90,24 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     params: stepParams,
     query: artifactQuery,
     responses: {
-      200: { description: "The artifact's bytes.", contentType: "application/octet-stream" },
+      200: {
+        description: "The artifact's bytes (streamed from the blob store).",
+        contentType: "application/octet-stream",
+      },
       404: { description: "No such run, step or artifact.", schema: errorResponse },
+      410: {
+        description: "ARTIFACT_EXPIRED: the artifact retention (C8S_ARTIFACT_RETENTION_DAYS) deleted it.",
+        schema: errorResponse,
+      },
     },
     handler: async ({ params, query, reply }) => {
-      const { file, size } = await runs.artifactFile(params.id, params.step, query.path);
+      const { stream, size } = await runs.openArtifact(params.id, params.step, query.path);
       const name = query.path.split("/").pop() ?? "artifact";
       return reply
         .type("application/octet-stream")
         .header("content-length", size)
         .header("content-disposition", `attachment; filename="${name.replace(/["\\\r\n]/g, "_")}"`)
-        .send(createReadStream(file));
+        .send(stream);
     },
   });
 
@@ -125,11 +131,12 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       404: { description: "No such run or step.", schema: errorResponse },
     },
     handler: async ({ params, query, request, reply }) => {
-      const { runId, path } = await runs.logPath(params.id, params.step);
+      const { runId, source } = await runs.stepLog(params.id, params.step);
       const cursor = cursorFrom(query.cursor, request.headers["last-event-id"]);
       const follow =
         query.follow === "true" || (query.follow === undefined && request.headers.accept === "text/event-stream");
-      if (!follow) return reply.type("text/plain; charset=utf-8").send(await readLogRange(path, cursor));
+      // Streamed from the spool or the blob, never read whole into memory.
+      if (!follow) return reply.type("text/plain; charset=utf-8").send(await source(cursor));
 
       const abort = new AbortController();
       const raw = reply.raw;
@@ -147,7 +154,7 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       raw.on("close", stop);
       deps.shutdown.addEventListener("abort", stop, { once: true });
       try {
-        const position = await followStepLog(deps, runId, params.step, path, cursor, abort.signal, async (chunk) => {
+        const position = await followStepLog(deps, runId, params.step, source, cursor, abort.signal, async (chunk) => {
           if (!raw.write(logFrame(chunk.offset, chunk.stream, chunk.data)))
             await new Promise<void>((resolve) => {
               raw.once("drain", resolve);
@@ -169,7 +176,7 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
     },
   });
 
-  const targets = new WeakMap<FastifyRequest, { runId: string; step: string; path: string; cursor: number }>();
+  const targets = new WeakMap<FastifyRequest, { runId: string; step: string; source: LogSource; cursor: number }>();
   registry.add({
     method: "GET",
     url: "/v1/runs/:id/steps/:step/logs/ws",
@@ -196,8 +203,8 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       preValidation: async (request) => {
         const params = parseInput(stepParams, request.params, "params");
         const query = parseInput(wsLogQuery, request.query ?? {}, "query");
-        const { runId, path } = await runs.logPath(params.id, params.step);
-        targets.set(request, { runId, step: params.step, path, cursor: query.cursor ?? 0 });
+        const { runId, source } = await runs.stepLog(params.id, params.step);
+        targets.set(request, { runId, step: params.step, source, cursor: query.cursor ?? 0 });
       },
     },
     (socket, request) => {
@@ -220,8 +227,8 @@ export async function runLogRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       deps.shutdown.addEventListener("abort", stop, { once: true });
       void (async () => {
         try {
-          const { runId, step, path, cursor } = target;
-          const position = await followStepLog(deps, runId, step, path, cursor, abort.signal, (chunk) =>
+          const { runId, step, source, cursor } = target;
+          const position = await followStepLog(deps, runId, step, source, cursor, abort.signal, (chunk) =>
             send(socket, {
               type: "output",
               stream: chunk.stream,

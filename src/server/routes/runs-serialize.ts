@@ -67,6 +67,11 @@ export const publicRunSchema = z.object({
         .describe(
           "Set when the artifact was not stored because it showed a secret where it cannot be masked (a binary file, a directory's tar, its path): why, naming the secret. Text artifacts are stored masked.",
         ),
+      expiredAt: isoTime
+        .optional()
+        .describe(
+          "Set when the artifact retention (C8S_ARTIFACT_RETENTION_DAYS after the run finished) deleted it: a download answers 410 ARTIFACT_EXPIRED.",
+        ),
     }),
   ),
   createdAt: isoTime,

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { BlobStore } from "../../blobs/index.ts";
 import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
 import { SecretBox } from "../../pipelines/service/secret-box.ts";
@@ -30,6 +31,8 @@ export interface StartPipelinesOptions extends PipelineSettings {
   /** The engine: step and service sandboxes are its workloads. */
   sandboxes: WorkloadSandboxes;
   home: string;
+  /** Artifacts and finished step logs (the composition root's one BlobStore). */
+  blobs: BlobStore;
   limits: ResourceLimits;
   ceilings?: SandboxCeilings | undefined;
   /** Teams' quotas: a team's runs beyond its `maxRuns` wait queued. */
@@ -54,6 +57,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     store: options.store,
     sandboxes: options.sandboxes,
     home: options.home,
+    blobs: options.blobs,
     limits: options.limits,
     ceilings: options.ceilings,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },

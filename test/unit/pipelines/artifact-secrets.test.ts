@@ -1,8 +1,10 @@
 /**
- * Storing an artifact through the secret filter (the real `DirectoryArtifactStore` on a temp
- * directory): text is stored masked at any chunking, a binary file with a secret anywhere —
- * across the 8 KiB sniff and later chunk boundaries — is refused and leaves no file, clean
- * binary is stored byte for byte, a tar is always scanned, never masked.
+ * Storing an artifact through the secret filter, on both real stores — the
+ * `DirectoryArtifactStore` of `c8s run` and the server's `BlobArtifactStore` over an
+ * `FsBlobStore` — on temp directories: text is stored masked at any chunking, a binary file
+ * with a secret anywhere — across the 8 KiB sniff and later chunk boundaries — is refused and
+ * leaves no file or object, clean binary is stored byte for byte, a tar is always scanned,
+ * never masked.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -11,20 +13,51 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
+import { FsBlobStore, readBlob } from "../../../src/blobs/index.ts";
 import { SecretMasker } from "../../../src/engine/masking.ts";
 import { C8sError } from "../../../src/errors/index.ts";
-import { DirectoryArtifactStore } from "../../../src/pipelines/runner/artifact-store.ts";
+import {
+  type ArtifactStore,
+  BlobArtifactStore,
+  DirectoryArtifactStore,
+} from "../../../src/pipelines/runner/artifact-store.ts";
 import { artifactSecretGuard, looksBinary, SNIFF_BYTES } from "../../../src/pipelines/runner/artifact-secrets.ts";
 
 const SECRETS = { DEPLOY_TOKEN: "dpl-7c1e-secret-value" };
 const VALUE = SECRETS.DEPLOY_TOKEN;
 let root: string;
-let store: DirectoryArtifactStore;
 let n = 0;
+
+interface Candidate {
+  name: string;
+  store: ArtifactStore;
+  read(key: string): Promise<Buffer>;
+  /** What a put under `a<n>/` left behind, stored or partial. */
+  leftovers(prefix: string): Promise<string[]>;
+}
+let candidates: Candidate[];
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), "c8s-artifact-secrets-"));
-  store = new DirectoryArtifactStore(root);
+  const dirRoot = join(root, "dir");
+  const blobs = new FsBlobStore(join(root, "blobs"));
+  candidates = [
+    {
+      name: "directory",
+      store: new DirectoryArtifactStore(dirRoot),
+      read: (key) => readFile(join(dirRoot, key)),
+      leftovers: (prefix) => readdir(join(dirRoot, prefix)).catch(() => []),
+    },
+    {
+      name: "blob",
+      store: new BlobArtifactStore(blobs, "runs/r/artifacts"),
+      read: (key) => readBlob(blobs, `runs/r/artifacts/${key}`),
+      leftovers: async (prefix) => [
+        ...(await blobs.list(`runs/r/artifacts/${prefix}`)).blobs.map((b) => b.key),
+        ...(await readdir(join(blobs.root, ".tmp")).catch(() => [])),
+      ],
+    },
+  ];
 });
 after(() => rm(root, { recursive: true, force: true }));
 
@@ -34,20 +67,46 @@ function chunksOf(data: Buffer, size: number): Buffer[] {
   return out;
 }
 
+/** Stores `data` in every candidate store; they must agree. */
 async function store1(data: Buffer, chunk: number, kind: "file" | "tar" = "file") {
-  const guard = artifactSecretGuard(SECRETS, new SecretMasker(Object.values(SECRETS)));
   const key = `a${++n}/file`;
-  try {
-    const stored = await store.put(key, Readable.from(chunksOf(data, chunk)), guard.filter("out/file", kind));
-    return { stored: await readFile(join(root, stored.key)) };
-  } catch (error) {
-    assert.ok(error instanceof C8sError, String(error));
-    assert.equal(error.code, "ARTIFACT_REFUSED");
-    assert.ok(!error.message.includes(VALUE));
-    assert.deepEqual(await readdir(join(root, `a${n}`)), [], "a refused artifact leaves no (partial) file");
-    return { refused: error.message };
+  const results: ({ stored: Buffer } | { refused: string })[] = [];
+  for (const c of candidates) {
+    const guard = artifactSecretGuard(SECRETS, new SecretMasker(Object.values(SECRETS)));
+    try {
+      const stored = await c.store.put(key, Readable.from(chunksOf(data, chunk)), guard.filter("out/file", kind));
+      const bytes = await c.read(stored.key);
+      assert.equal(stored.size, bytes.length, `${c.name}: the recorded size is the stored size`);
+      results.push({ stored: bytes });
+    } catch (error) {
+      assert.ok(error instanceof C8sError, String(error));
+      assert.equal(error.code, "ARTIFACT_REFUSED", `${c.name}: ${error.message}`);
+      assert.ok(!error.message.includes(VALUE));
+      assert.deepEqual(await c.leftovers(`a${n}/`), [], `${c.name}: a refused artifact leaves no (partial) file`);
+      results.push({ refused: error.message });
+    }
   }
+  assert.deepEqual(results[1], results[0], "both stores store (or refuse) the same");
+  return results[0] as { stored?: Buffer; refused?: string };
 }
+
+void test("a source failing half-way stores nothing in either store", async () => {
+  for (const c of candidates) {
+    const failing = Readable.from(
+      (async function* () {
+        yield Buffer.from("first part ");
+        throw new Error("the sandbox went away");
+      })(),
+    );
+    const guard = artifactSecretGuard(SECRETS, new SecretMasker(Object.values(SECRETS)));
+    await assert.rejects(c.store.put("broken/file", failing, guard.filter("broken/file", "file")), /went away/);
+    assert.deepEqual(await c.leftovers("broken/"), [], c.name);
+  }
+  await assert.rejects(
+    candidates[1]?.store.put("../escape", Readable.from([Buffer.from("x")])) ?? Promise.resolve(),
+    (e: unknown) => e instanceof C8sError && e.code === "INVALID_ARGUMENT",
+  );
+});
 
 void test("looksBinary: NUL or invalid UTF-8; a sequence cut at the sniff boundary is still text", () => {
   assert.equal(looksBinary(Buffer.from("plain text\n"), true), false);
