@@ -4,9 +4,8 @@
  * so a large backlog never holds the store for long (what one sweep leaves, the next takes).
  */
 import type { FastifyBaseLogger } from "fastify";
+import { retentionCutoff } from "../config/retention.ts";
 import type { AuditRepository } from "../store/index.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AuditSweepOptions {
   /** 0: keep forever (the sweep deletes nothing). */
@@ -20,10 +19,7 @@ export interface AuditSweepOptions {
   signal?: AbortSignal;
 }
 
-/** The ISO time before which entries are deleted, or null when they are kept forever (pure). */
-export function retentionCutoff(retentionDays: number, now: number): string | null {
-  return retentionDays > 0 ? new Date(now - retentionDays * DAY_MS).toISOString() : null;
-}
+export { retentionCutoff };
 
 /** One sweep: deletes entries older than the retention, batch by batch; returns how many. */
 export async function sweepAuditLog(audit: AuditRepository, options: AuditSweepOptions): Promise<number> {

@@ -8,10 +8,9 @@
  * Blobs go first, the mark second: a crash in between leaves a run the next sweep finds again
  * (its deletes find nothing, then it is marked), never a blob nothing points to.
  */
+import { retentionCutoff } from "../../config/retention.ts";
 import type { RunRecord, RunRepository } from "../../store/index.ts";
 import type { RunStorage } from "./run-storage.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ArtifactSweepOptions {
   /** 0: keep forever (the sweep deletes nothing). */
@@ -31,9 +30,7 @@ export interface ArtifactSweepDeps {
 }
 
 /** The ISO time before which finished runs lose their artifacts, or null when kept forever (pure). */
-export function artifactRetentionCutoff(retentionDays: number, now: number): string | null {
-  return retentionDays > 0 ? new Date(now - retentionDays * DAY_MS).toISOString() : null;
-}
+export const artifactRetentionCutoff = retentionCutoff;
 
 /** The run's artifacts with every stored one marked expired at `at` (pure; refused and already expired ones unchanged). */
 export function markArtifactsExpired(artifacts: RunRecord["artifacts"], at: string): RunRecord["artifacts"] {
