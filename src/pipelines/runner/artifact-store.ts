@@ -4,6 +4,7 @@
  * keeps them as files under its run directory (`DirectoryArtifactStore`), where it prints them.
  * Both store nothing when the bytes or the filter (masking, the secret scan) fail.
  */
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, normalize, posix } from "node:path";
@@ -42,11 +43,15 @@ export class DirectoryArtifactStore implements ArtifactStore {
     await mkdir(dirname(path), { recursive: true });
     // Written beside and renamed: a read that fails half-way leaves no truncated artifact.
     const partial = `${path}.partial`;
+    const sink = createWriteStream(partial);
     try {
-      if (through) await pipeline(data, through, createWriteStream(partial));
-      else await pipeline(data, createWriteStream(partial));
+      if (through) await pipeline(data, through, sink);
+      else await pipeline(data, sink);
       await rename(partial, path);
     } catch (error) {
+      // A failure can come before the file is even open: removed only once the sink has
+      // closed, or its late open would make the file again after the rm.
+      if (!sink.closed) await once(sink, "close").catch(() => undefined);
       await rm(partial, { force: true });
       throw error;
     }
