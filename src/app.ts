@@ -2,6 +2,8 @@
  * The composition root: config in, a running c8s out. Opens the store, creates the runtime
  * the config names, starts the engine (which reconciles what a crash left behind), builds the
  * HTTP server and listens, then writes `$C8S_HOME/server.json` and `credentials.json`.
+ * Each process holds a replica lease in the store (`server/replica-lease.ts`): several
+ * servers on one PostgreSQL recover only the work of replicas whose lease expired.
  * `c8s serve` calls `startC8s` and handles SIGINT/SIGTERM by calling `close()`.
  */
 import { createHash } from "node:crypto";
@@ -16,6 +18,7 @@ import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } fro
 import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
 import { startAuditRetention } from "./server/audit-retention.ts";
+import { acquireReplicaLease } from "./server/replica-lease.ts";
 import { startArtifactRetention } from "./pipelines/service/artifact-retention.ts";
 import { ensureAdminToken } from "./server/auth.ts";
 import { BrowserSessions } from "./server/browser-sessions.ts";
@@ -103,6 +106,10 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
 
     const log = options.logger ?? createJsonLogger(config.logLevel);
     const owner = await ownerLabel(config.home);
+    // Before the engine's reconciliation: refuses a second live server on this home, so what
+    // it reconciles as this owner's is a dead predecessor's. Released last, after the runs.
+    const lease = await acquireReplicaLease({ store, owner, leaseMs: config.leaseMs, logger: log });
+    cleanups.push(() => lease.release());
     const runtime = await createRuntimeFor({
       config,
       env: options.env ?? {},
@@ -154,8 +161,24 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       clonePolicy: { allowLocal: config.allowLocalRepos },
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
+      replicaId: lease.id,
+      secretsKey: config.secrets,
     });
     cleanups.push(() => pipelines.close());
+    // Heartbeats; each beat adopts replicas whose lease expired (their sandboxes end
+    // interrupted, their runs fail as interrupted) and dispatches runs queued elsewhere.
+    lease.run({
+      adopt: async (dead) => {
+        const live = (await store.replicas.list()).some((r) => r.live && r.owner === dead.owner);
+        // A live server on the dead one's home (it restarted) reconciles those sandboxes itself.
+        const report = live ? null : await engine.adoptOwner(dead.owner);
+        log.warn({ replica: dead.id, report }, "adopted the work of a replica whose lease expired");
+      },
+      after: async () => {
+        await pipelines.service.recoverOrphans();
+      },
+    });
+    cleanups.push(() => lease.stopAdopting());
 
     const retention = startAuditRetention(store.audit, { retentionDays: config.auditRetentionDays, logger: log });
     cleanups.push(() => retention.stop());

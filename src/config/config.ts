@@ -139,6 +139,25 @@ export const configSchema = z
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
     uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /**
+     * The secrets key, the same on every replica of one database (never logged): base64 of
+     * 32 bytes (C8S_SECRETS_KEY) or a file holding it (C8S_SECRETS_KEY_FILE); unset: the
+     * generated `<home>/secrets.key`. `previousKey` (C8S_SECRETS_KEY_PREVIOUS) still opens
+     * values during a rotation (docs/operations.md).
+     */
+    secrets: z
+      .object({
+        key: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        previousKey: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * This replica's lease in the store (C8S_LEASE_MS): renewed every third of it; another
+     * replica adopts this one's runs and sandboxes once it has expired.
+     */
+    leaseMs: z.coerce.number().int().min(300).max(600_000).default(15_000),
     /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
     webhooks: z
       .object({
@@ -200,6 +219,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
       burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
     },
+    leaseMs: env["C8S_LEASE_MS"] || undefined,
+    secrets: Object.fromEntries(
+      (
+        [
+          ["key", "C8S_SECRETS_KEY"],
+          ["keyFile", "C8S_SECRETS_KEY_FILE"],
+          ["previousKey", "C8S_SECRETS_KEY_PREVIOUS"],
+        ] as const
+      ).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
+    ),
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -229,6 +258,8 @@ function settingFor(field: string): string | undefined {
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   if (group === "auditRetentionDays") return "C8S_AUDIT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
+  if (group === "leaseMs") return "C8S_LEASE_MS setting (milliseconds)";
+  if (group === "secrets") return "C8S_SECRETS_KEY / C8S_SECRETS_KEY_FILE / C8S_SECRETS_KEY_PREVIOUS setting";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
   return undefined;
 }

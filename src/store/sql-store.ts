@@ -3,6 +3,7 @@ import { SqlAuditRepository } from "./audit-repository.ts";
 import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
 import { runMigrations } from "./migrate.ts";
+import { SqlReplicaRepository, SqlSettingsRepository } from "./replica-repository.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
@@ -19,6 +20,8 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
+  readonly replicas: SqlReplicaRepository;
+  readonly settings: SqlSettingsRepository;
   private closed = false;
 
   constructor(
@@ -33,6 +36,8 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
+    this.replicas = new SqlReplicaRepository(db);
+    this.settings = new SqlSettingsRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -8,6 +8,7 @@
 import type { RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+import type { ReplicaRepository, SettingsRepository } from "./replica-repository.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
@@ -215,6 +216,10 @@ export interface Store extends EngineStore {
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;
   readonly audit: AuditRepository;
+  /** Replica leases (migration 13, `replica-repository.ts`). */
+  readonly replicas: ReplicaRepository;
+  /** Installation-wide settings (`c8s_settings`), e.g. the secrets key's check value. */
+  readonly settings: SettingsRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */
