@@ -143,7 +143,7 @@ export const configSchema = z
      * The secrets key, the same on every replica of one database (never logged): base64 of
      * 32 bytes (C8S_SECRETS_KEY) or a file holding it (C8S_SECRETS_KEY_FILE); unset: the
      * generated `<home>/secrets.key`. `previousKey` (C8S_SECRETS_KEY_PREVIOUS) still opens
-     * values during a rotation (docs/operations.md).
+     * values during a rotation (docs/security.md, "The secrets key").
      */
     secrets: z
       .object({

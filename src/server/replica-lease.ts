@@ -104,9 +104,11 @@ export async function acquireReplicaLease(options: {
     if (tick === undefined) return;
     for (const expired of await store.replicas.claimExpired(16)) {
       if (released !== undefined) return;
-      await tick.adopt(expired).catch((error: unknown) =>
-        logger.error({ replica: expired.id, error: String(error) }, "could not adopt an expired replica's work"),
-      );
+      await tick
+        .adopt(expired)
+        .catch((error: unknown) =>
+          logger.error({ replica: expired.id, error: String(error) }, "could not adopt an expired replica's work"),
+        );
     }
     if (released === undefined) await tick.after?.();
   };

@@ -186,7 +186,8 @@ export interface SecretPolicyData {
 
 /** Secrets are keyed by (team, name): every call names the team. */
 /** What a sealed value belongs to (its associated data is derived from it). */
-export type SealedItem = { kind: "secret"; teamId: string; name: string } | { kind: "repo-credential"; runId: string; repoUrl: string };
+export type SealedItem =
+  { kind: "secret"; teamId: string; name: string } | { kind: "repo-credential"; runId: string; repoUrl: string };
 
 export interface SecretRepository {
   /** Creates or replaces. */

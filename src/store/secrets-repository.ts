@@ -81,7 +81,11 @@ export class SqlSecretRepository implements SecretRepository {
         "SELECT id, repo_url, repo_credential FROM runs WHERE repo_credential IS NOT NULL ORDER BY id FOR UPDATE",
       );
       for (const row of runs.rows) {
-        const item: SealedItem = { kind: "repo-credential", runId: String(row["id"]), repoUrl: String(row["repo_url"]) };
+        const item: SealedItem = {
+          kind: "repo-credential",
+          runId: String(row["id"]),
+          repoUrl: String(row["repo_url"]),
+        };
         await tx.query("UPDATE runs SET repo_credential = $2 WHERE id = $1", [
           item.runId,
           reseal(item, String(row["repo_credential"])),

@@ -11,7 +11,7 @@
  * recovery (`start`, `recoverOrphans`) fails only runs whose owner replica's lease is gone,
  * never a live replica's (`store.runs.interruptOrphaned`). An adopted run is failed with
  * reason `interrupted`, not re-queued: its steps may have had effects (see
- * docs/operations.md).
+ * ARCHITECTURE.md, "Replicas").
  *
  * Artifacts and finished step logs are blobs (`run-storage.ts`); reads of a step reused by a
  * re-run go to the run it came from.

@@ -42,8 +42,7 @@ export function decodeKey(text: string, setting: string): Buffer {
 
 /** The SecretBox this server seals and opens with. */
 export async function openSecretBox(home: string, source: SecretsKeySource = {}): Promise<SecretBox> {
-  const previous =
-    source.previousKey === undefined ? [] : [decodeKey(source.previousKey, "C8S_SECRETS_KEY_PREVIOUS")];
+  const previous = source.previousKey === undefined ? [] : [decodeKey(source.previousKey, "C8S_SECRETS_KEY_PREVIOUS")];
   if (source.key !== undefined) return SecretBox.fromKey(decodeKey(source.key, "C8S_SECRETS_KEY"), previous);
   if (source.keyFile !== undefined) {
     const text = await readFile(source.keyFile, "utf8").catch((error: unknown) => {
@@ -68,7 +67,7 @@ function mismatch(): C8sError {
     "SECRETS_KEY_MISMATCH",
     "the secrets key configured on this server is not the key this database's secrets are sealed with",
     {
-      hint: "Give every replica the same key (C8S_SECRETS_KEY or C8S_SECRETS_KEY_FILE, e.g. from one Kubernetes Secret). During a rotation set the old key as C8S_SECRETS_KEY_PREVIOUS; see docs/operations.md.",
+      hint: "Give every replica the same key (C8S_SECRETS_KEY or C8S_SECRETS_KEY_FILE, e.g. from one Kubernetes Secret). During a rotation set the old key as C8S_SECRETS_KEY_PREVIOUS; see docs/security.md, 'The secrets key'.",
     },
   );
 }
@@ -108,7 +107,10 @@ export async function verifySecretsKey(
  * transaction (a value no key of the box opens rolls it all back) and records the current
  * key's check value. Safe to repeat.
  */
-export async function rotateSecretsKey(store: Store, box: SecretBox): Promise<{ secrets: number; credentials: number }> {
+export async function rotateSecretsKey(
+  store: Store,
+  box: SecretBox,
+): Promise<{ secrets: number; credentials: number }> {
   return store.secrets.resealAll((item, sealed) => box.reseal(aad(item), sealed), {
     name: SECRETS_KEY_CHECK,
     value: box.checkValue,

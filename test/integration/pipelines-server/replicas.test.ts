@@ -59,77 +59,78 @@ async function runSandboxes(runId: string) {
   return all.filter((s) => s.runId === runId);
 }
 
-void describe("replicas on one PostgreSQL", { skip: url === undefined ? POSTGRES_SKIP_REASON : false, timeout: 240_000 }, () => {
-  void it("a second replica's start-up changes nothing of the first's work; after a SIGKILL it adopts it", async () => {
-    const repo = await createTestRepository({ "README.md": "hi\n" });
-    try {
-      const first = await start("a");
-      const slow = `version: v1alpha1\nname: slow\nsteps:\n  - name: wait\n    commands: [echo started, sleep 120]\n`;
-      const quick = `version: v1alpha1\nname: quick\nsteps:\n  - name: s\n    commands: [echo survived]\n`;
-      const executing = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: slow });
-      await waitFor(first, executing.id, ["running"]);
-      await waitForRunningStep(first, executing.id);
+void describe(
+  "replicas on one PostgreSQL",
+  { skip: url === undefined ? POSTGRES_SKIP_REASON : false, timeout: 240_000 },
+  () => {
+    void it("a second replica's start-up changes nothing of the first's work; after a SIGKILL it adopts it", async () => {
+      const repo = await createTestRepository({ "README.md": "hi\n" });
+      try {
+        const first = await start("a");
+        const slow = `version: v1alpha1\nname: slow\nsteps:\n  - name: wait\n    commands: [echo started, sleep 120]\n`;
+        const quick = `version: v1alpha1\nname: quick\nsteps:\n  - name: s\n    commands: [echo survived]\n`;
+        const executing = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: slow });
+        await waitFor(first, executing.id, ["running"]);
+        await waitForRunningStep(first, executing.id);
 
-      // The second replica starts (the first's admin token works: one database) and waits
-      // longer than a lease: the first heartbeats, so nothing of its work is touched.
-      const second = { ...(await start("b")), token: first.token };
-      await sleep(2500);
-      const seen = await call(second, "GET", `/v1/runs/${executing.id}`);
-      assert.equal(seen.state, "running");
-      assert.deepEqual(
-        seen.steps.map((s) => s.state),
-        ["running"],
-      );
-      assert.deepEqual(
-        (await runSandboxes(executing.id)).map((s) => [s.purpose, s.step, s.state]),
-        [["step", "wait", "running"]],
-      );
+        // The second replica starts (the first's admin token works: one database) and waits
+        // longer than a lease: the first heartbeats, so nothing of its work is touched.
+        const second = { ...(await start("b")), token: first.token };
+        await sleep(2500);
+        const seen = await call(second, "GET", `/v1/runs/${executing.id}`);
+        assert.equal(seen.state, "running");
+        assert.deepEqual(
+          seen.steps.map((s) => s.state),
+          ["running"],
+        );
+        assert.deepEqual(
+          (await runSandboxes(executing.id)).map((s) => [s.purpose, s.step, s.state]),
+          [["step", "wait", "running"]],
+        );
 
-      // The first has one run slot (the child's queue limit): this one waits, queued.
-      const queued = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick });
-      assert.equal(queued.state, "queued");
+        // The first has one run slot (the child's queue limit): this one waits, queued.
+        const queued = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick });
+        assert.equal(queued.state, "queued");
 
-      const killedAt = Date.now();
-      first.process.kill("SIGKILL");
-      await new Promise((resolve) => first.process.once("exit", resolve));
+        const killedAt = Date.now();
+        first.process.kill("SIGKILL");
+        await new Promise((resolve) => first.process.once("exit", resolve));
 
-      const interrupted = await waitFor(second, executing.id, ["failed", "succeeded", "cancelled"]);
-      const adoptedMs = Date.now() - killedAt;
-      assert.equal(interrupted.state, "failed");
-      assert.equal(interrupted.reason, "interrupted");
-      assert.deepEqual(
-        interrupted.steps.map((s) => [s.state, s.reason]),
-        [["failed", "interrupted"]],
-      );
-      // Within a lease and a few heartbeats (1 s lease, 333 ms beat, 200 ms polling).
-      assert.ok(adoptedMs < 10_000, `adopted after ${adoptedMs} ms`);
-      for (let i = 0; i < 50; i++) {
-        if ((await runSandboxes(executing.id)).every((s) => s.state === "terminated")) break;
-        await sleep(200);
+        const interrupted = await waitFor(second, executing.id, ["failed", "succeeded", "cancelled"]);
+        const adoptedMs = Date.now() - killedAt;
+        assert.equal(interrupted.state, "failed");
+        assert.equal(interrupted.reason, "interrupted");
+        assert.deepEqual(
+          interrupted.steps.map((s) => [s.state, s.reason]),
+          [["failed", "interrupted"]],
+        );
+        // Within a lease and a few heartbeats (1 s lease, 333 ms beat, 200 ms polling).
+        assert.ok(adoptedMs < 10_000, `adopted after ${adoptedMs} ms`);
+        for (let i = 0; i < 50; i++) {
+          if ((await runSandboxes(executing.id)).every((s) => s.state === "terminated")) break;
+          await sleep(200);
+        }
+        assert.deepEqual(
+          (await runSandboxes(executing.id)).map((s) => [s.purpose, s.state, s.terminationReason]),
+          [["step", "terminated", "interrupted"]],
+        );
+        // The run the dead replica had queued runs on the second.
+        const survived = await waitFor(second, queued.id, ["succeeded", "failed", "cancelled"]);
+        assert.equal(survived.state, "succeeded");
+      } finally {
+        await repo.cleanup();
       }
-      assert.deepEqual(
-        (await runSandboxes(executing.id)).map((s) => [s.purpose, s.state, s.terminationReason]),
-        [["step", "terminated", "interrupted"]],
-      );
-      // The run the dead replica had queued runs on the second.
-      const survived = await waitFor(second, queued.id, ["succeeded", "failed", "cancelled"]);
-      assert.equal(survived.state, "succeeded");
-    } finally {
-      await repo.cleanup();
-    }
-  });
+    });
 
-  void it("a replica with another secrets key refuses to start, naming the fix, never the key", async () => {
-    const other = randomBytes(32).toString("base64");
-    await assert.rejects(
-      start("c", { secrets: { key: other } }),
-      (error: unknown) => {
+    void it("a replica with another secrets key refuses to start, naming the fix, never the key", async () => {
+      const other = randomBytes(32).toString("base64");
+      await assert.rejects(start("c", { secrets: { key: other } }), (error: unknown) => {
         assert.ok(error instanceof ServerChildStartError);
         assert.equal(error.code, "SECRETS_KEY_MISMATCH");
         assert.match(error.message, /not the key this database's secrets are sealed with/);
         assert.ok(!error.message.includes(other) && !error.message.includes(key));
         return true;
-      },
-    );
-  });
-});
+      });
+    });
+  },
+);

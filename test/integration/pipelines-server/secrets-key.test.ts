@@ -21,6 +21,7 @@ import {
 } from "../../../src/pipelines/service/secrets-key.ts";
 import { openStore, type Store } from "../../../src/store/index.ts";
 import { runRecord } from "../../fixtures/pipelines-server-store-suite.ts";
+import { startPipelineServer } from "../../fixtures/pipelines-server.ts";
 
 const dir = await mkdtemp(join(tmpdir(), "c8s-secrets-key-"));
 const stores: Store[] = [];
@@ -150,5 +151,41 @@ void describe("secrets key", { timeout: 60_000 }, () => {
     await assert.rejects(rotateSecretsKey(store, rotating), /cannot be decrypted/);
     assert.equal((await store.secrets.get("default", "GOOD"))?.ciphertext, before);
     assert.equal(await store.settings.get(SECRETS_KEY_CHECK), old.checkValue);
+  });
+
+  void it("over HTTP: a restart with the new key and the old as previous, then POST /v1/secrets-key/rotate", async () => {
+    const home = join(dir, "server-home");
+    const oldKey = b64(randomBytes(32));
+    const newKey = b64(randomBytes(32));
+    const first = await startPipelineServer({ home, config: { secrets: { key: oldKey } } });
+    try {
+      const set = await first.call("POST", "/v1/secrets", { body: { name: "DEPLOY", value: "hunter2" } });
+      assert.equal(set.status, 201);
+    } finally {
+      await first.close();
+    }
+    // Only the new key: refused at start-up, before anything is served.
+    await assert.rejects(startPipelineServer({ home, config: { secrets: { key: newKey } } }), isMismatch);
+    const second = await startPipelineServer({ home, config: { secrets: { key: newKey, previousKey: oldKey } } });
+    try {
+      const rotated = await second.call("POST", "/v1/secrets-key/rotate");
+      assert.equal(rotated.status, 200, rotated.text);
+      assert.deepEqual(rotated.json, { secrets: 1, credentials: 0 });
+      assert.ok(!rotated.text.includes("hunter2"));
+    } finally {
+      await second.close();
+    }
+    // Done: the new key alone starts (the store cases above check every value opens with it).
+    const third = await startPipelineServer({ home, config: { secrets: { key: newKey } } });
+    try {
+      const list = await third.call("GET", "/v1/secrets");
+      assert.deepEqual(
+        (list.json as { secrets: { name: string }[] }).secrets.map((x) => x.name),
+        ["DEPLOY"],
+      );
+    } finally {
+      await third.close();
+    }
+    await assert.rejects(startPipelineServer({ home, config: { secrets: { key: oldKey } } }), isMismatch);
   });
 });
