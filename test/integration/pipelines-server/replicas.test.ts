@@ -1,10 +1,11 @@
 /**
  * Two `c8s serve` replicas (child processes, real local runtime, real HTTP) on one real
  * PostgreSQL schema (issue 16). The second's start-up changes nothing of the first's running
- * run; after the first is killed with SIGKILL, the second adopts its work within the lease
- * (1 s here): the run it was executing fails with reason `interrupted` (it is not re-queued:
- * its steps may have had effects), its step sandbox's record ends `interrupted`, and the run
- * it had queued is started by the second. A replica configured with another secrets key
+ * run, and runs queued through the first while its one run slot is taken are claimed by the
+ * second, each once; after the first is killed with SIGKILL, the second adopts its work
+ * within the lease (1 s here): the run it was executing fails with reason `interrupted` (it
+ * is not re-queued: its steps may have had effects), its step sandbox's record ends
+ * `interrupted` and its lease is gone. A replica configured with another secrets key
  * refuses to start. Skipped without C8S_TEST_DATABASE_URL.
  */
 import assert from "node:assert/strict";
@@ -63,7 +64,7 @@ void describe(
   "replicas on one PostgreSQL",
   { skip: url === undefined ? POSTGRES_SKIP_REASON : false, timeout: 240_000 },
   () => {
-    void it("a second replica's start-up changes nothing of the first's work; after a SIGKILL it adopts it", async () => {
+    void it("a second replica's start-up changes nothing of the first's work; after a SIGKILL it adopts it", async (t) => {
       const repo = await createTestRepository({ "README.md": "hi\n" });
       try {
         const first = await start("a");
@@ -88,9 +89,25 @@ void describe(
           [["step", "wait", "running"]],
         );
 
-        // The first has one run slot (the child's queue limit): this one waits, queued.
-        const queued = await call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick });
-        assert.equal(queued.state, "queued");
+        // The first has one run slot (the child's queue limit), taken: runs queued through it
+        // are claimed by the second on its heartbeat, each exactly once.
+        const quickRuns = await Promise.all(
+          Array.from({ length: 4 }, () => call(first, "POST", "/v1/runs", { repoUrl: repo.url, pipelineYaml: quick })),
+        );
+        for (const r of quickRuns)
+          assert.equal((await waitFor(second, r.id, ["succeeded", "failed"])).state, "succeeded");
+        store ??= await openStore({ databaseUrl: url, schema });
+        const replicas = await store.replicas.list();
+        assert.equal(replicas.length, 2);
+        const firstReplica = await store.runs.ownerReplica(executing.id);
+        for (const r of quickRuns) {
+          const owner = await store.runs.ownerReplica(r.id);
+          assert.ok(owner !== null && owner !== firstReplica && replicas.some((x) => x.id === owner));
+          assert.deepEqual(
+            (await store.runs.steps(r.id)).map((x) => [x.state, x.attempts]),
+            [["succeeded", 1]],
+          );
+        }
 
         const killedAt = Date.now();
         first.process.kill("SIGKILL");
@@ -106,6 +123,7 @@ void describe(
         );
         // Within a lease and a few heartbeats (1 s lease, 333 ms beat, 200 ms polling).
         assert.ok(adoptedMs < 10_000, `adopted after ${adoptedMs} ms`);
+        t.diagnostic(`SIGKILL → run failed/interrupted seen through the second replica after ${adoptedMs} ms`);
         for (let i = 0; i < 50; i++) {
           if ((await runSandboxes(executing.id)).every((s) => s.state === "terminated")) break;
           await sleep(200);
@@ -114,9 +132,11 @@ void describe(
           (await runSandboxes(executing.id)).map((s) => [s.purpose, s.state, s.terminationReason]),
           [["step", "terminated", "interrupted"]],
         );
-        // The run the dead replica had queued runs on the second.
-        const survived = await waitFor(second, queued.id, ["succeeded", "failed", "cancelled"]);
-        assert.equal(survived.state, "succeeded");
+        // Its lease is gone (adopted), the second's remains.
+        assert.deepEqual(
+          (await store.replicas.list()).map((r) => r.id),
+          replicas.map((r) => r.id).filter((id) => id !== firstReplica),
+        );
       } finally {
         await repo.cleanup();
       }

@@ -6,7 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { openStore, type Store } from "../../../src/store/index.ts";
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
+import { C8sError } from "../../../src/errors/index.ts";
+import { acquireReplicaLease } from "../../../src/server/replica-lease.ts";
+import { openStore, type ReplicaRecord, type Store } from "../../../src/store/index.ts";
 import { dropSchema, freshSchemaName, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from "../../fixtures/store-postgres.ts";
 import { runRecord } from "../../fixtures/pipelines-server-store-suite.ts";
 import { uniqueId } from "../../fixtures/store-suite.ts";
@@ -90,6 +94,72 @@ function leaseCases(name: string, open: () => Promise<[Store, Store]>, skip?: st
     });
   });
 }
+
+const quiet = { warn: () => undefined, error: () => undefined };
+
+void describe("replica lease (acquireReplicaLease) on PGlite", { timeout: 60_000 }, () => {
+  let store: Store | undefined;
+  after(() => store?.close());
+
+  void it("refuses a second live server on the same home, takes over a dead or expired one's lease", async () => {
+    store ??= await openStore({});
+    const owner = uniqueId("owner");
+    // A live process on this host holding the same owner label: refused.
+    await store.replicas.register({ id: uniqueId("r"), owner, host: hostname(), pid: process.ppid }, 60_000);
+    await assert.rejects(
+      acquireReplicaLease({ store, owner, logger: quiet }),
+      (error: unknown) => error instanceof C8sError && error.code === "REPLICA_CONFLICT",
+    );
+    await Promise.all((await store.replicas.list()).map((r) => store?.replicas.release(r.id)));
+    // A dead process (its pid is gone) or an expired lease: taken over at once.
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+    await store.replicas.register({ id: uniqueId("r"), owner, host: hostname(), pid: dead }, 60_000);
+    await store.replicas.register({ id: uniqueId("r"), owner, host: "elsewhere", pid: 1 }, 1);
+    await sleep(10);
+    const lease = await acquireReplicaLease({ store, owner, leaseMs: 60_000, logger: quiet });
+    assert.deepEqual(
+      (await store.replicas.list()).filter((r) => r.owner === owner).map((r) => r.id),
+      [lease.id],
+    );
+    await lease.release();
+    assert.deepEqual(
+      (await store.replicas.list()).filter((r) => r.owner === owner),
+      [],
+    );
+  });
+
+  void it("each beat renews the lease, adopts each expired lease once, and re-registers a lost one", async () => {
+    store ??= await openStore({});
+    const lease = await acquireReplicaLease({ store, owner: uniqueId("owner"), leaseMs: 60_000, logger: quiet });
+    const adopted: ReplicaRecord[] = [];
+    let afters = 0;
+    lease.run({
+      adopt: async (r) => {
+        adopted.push(r);
+      },
+      after: async () => {
+        afters++;
+      },
+    });
+    const dead = replica();
+    await store.replicas.register(dead, 1);
+    await sleep(10);
+    await lease.beat();
+    await lease.beat();
+    assert.deepEqual(
+      adopted.map((r) => r.id),
+      [dead.id],
+    );
+    assert.ok(afters >= 2);
+    // Its row removed (adopted by someone while it stalled): the next beat takes a new lease.
+    await store.replicas.release(lease.id);
+    await lease.beat();
+    assert.ok((await store.replicas.list()).some((r) => r.id === lease.id && r.live));
+    await lease.stopAdopting();
+    await lease.release();
+    assert.ok(!(await store.replicas.list()).some((r) => r.id === lease.id));
+  });
+});
 
 leaseCases("PGlite (one connection)", async () => {
   const store = await openStore({});
