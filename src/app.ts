@@ -177,6 +177,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       after: async () => {
         await pipelines.service.recoverOrphans();
       },
+      lost: () => pipelines.service.abortActive(),
     });
     cleanups.push(() => lease.stopAdopting());
 

@@ -29,6 +29,11 @@ export interface ReplicaTick {
   adopt(replica: ReplicaRecord): Promise<void>;
   /** After every beat. */
   after?(): Promise<void>;
+  /**
+   * This replica's lease was found adopted (its heartbeat stalled past the lease): its runs
+   * were failed and its sandboxes ended by another replica. Stop what still executes here.
+   */
+  lost?(): Promise<void>;
 }
 
 export interface ReplicaLease {
@@ -100,6 +105,8 @@ export async function acquireReplicaLease(options: {
       // Too slow a heartbeat: another replica adopted this one's work. Take a new lease.
       logger.error({ replica: self.id }, "this replica's lease expired and was adopted by another replica");
       await store.replicas.register(self, leaseMs);
+      const lost = tick?.lost?.();
+      void lost?.catch((error: unknown) => logger.warn({ error: String(error) }, "could not stop the adopted work"));
     }
     if (tick === undefined) return;
     for (const expired of await store.replicas.claimExpired(16)) {

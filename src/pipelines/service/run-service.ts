@@ -480,6 +480,16 @@ export class RunService {
     this.active.set(run.id, { abort, pipeline: run.pipeline, teamId: run.teamId, done });
   }
 
+  /**
+   * Aborts every run executing here (reason `interrupted`) and keeps dispatching: this
+   * replica's lease was adopted by another, which already failed those runs.
+   */
+  async abortActive(): Promise<void> {
+    const running = [...this.active.values()];
+    for (const a of running) a.abort.abort("interrupted");
+    await Promise.all(running.map((a) => a.done));
+  }
+
   /** Stops dispatching; runs executing here end as failed with reason `interrupted`. */
   async close(): Promise<void> {
     this.closed = true;

@@ -133,7 +133,11 @@ void describe("replica lease (acquireReplicaLease) on PGlite", { timeout: 60_000
     const lease = await acquireReplicaLease({ store, owner: uniqueId("owner"), leaseMs: 60_000, logger: quiet });
     const adopted: ReplicaRecord[] = [];
     let afters = 0;
+    let lost = 0;
     lease.run({
+      lost: async () => {
+        lost++;
+      },
       adopt: async (r) => {
         adopted.push(r);
       },
@@ -155,6 +159,7 @@ void describe("replica lease (acquireReplicaLease) on PGlite", { timeout: 60_000
     await store.replicas.release(lease.id);
     await lease.beat();
     assert.ok((await store.replicas.list()).some((r) => r.id === lease.id && r.live));
+    assert.equal(lost, 1);
     await lease.stopAdopting();
     await lease.release();
     assert.ok(!(await store.replicas.list()).some((r) => r.id === lease.id));
