@@ -6,7 +6,7 @@
  * servers on one PostgreSQL recover only the work of replicas whose lease expired.
  * `c8s serve` calls `startC8s` and handles SIGINT/SIGTERM by calling `close()`.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -70,8 +70,22 @@ async function packageVersion(): Promise<string> {
 /**
  * This instance's owner label: stable across restarts of the same home on the same host, so
  * the start-up reconciliation finds (and removes) what a crashed predecessor left running.
+ * A random id kept in the home (`instance-id`) is part of it: two containers with the same
+ * hostname and home path (host networking, a fixed `hostname:`) but their own volumes get
+ * different labels, so on one Docker daemon or cluster neither takes the other's sandboxes.
  */
 export async function ownerLabel(home: string): Promise<string> {
+  const file = join(home, "instance-id");
+  await writeFile(file, `${randomBytes(12).toString("hex")}\n`, { mode: 0o600, flag: "wx" }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  });
+  const id = (await readFile(file, "utf8")).trim();
+  const where = `${hostname()}:${await realpath(home)}:${id}`;
+  return `c8s-${createHash("sha256").update(where).digest("hex").slice(0, 16)}`;
+}
+
+/** The owner label before `instance-id` (a home's sandboxes from before the upgrade carry it). */
+export async function legacyOwnerLabel(home: string): Promise<string> {
   const where = `${hostname()}:${await realpath(home)}`;
   return `c8s-${createHash("sha256").update(where).digest("hex").slice(0, 16)}`;
 }
@@ -136,7 +150,9 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       logger: log,
     });
     const report = await engine.start();
-    log.info({ report }, "reconciled sandboxes left by a previous run");
+    // What a crash left before this home had an instance-id (labelled the old way).
+    const legacy = await engine.adoptOwner(await legacyOwnerLabel(config.home));
+    log.info({ report, legacy }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
     // Artifacts and finished step logs: one BlobStore, on the filesystem beside the store's data.
