@@ -8,7 +8,7 @@
  * same host) is a predecessor: taken over when it expired or its process is gone, otherwise
  * the start is refused (two servers on one home would destroy each other's sandboxes).
  *
- * `run(tick)` starts the heartbeat; each beat also adopts expired leases — `tick.adopt` gets
+ * Heartbeats start at acquisition; after `run(tick)` each beat also adopts expired leases — `tick.adopt` gets
  * each one exactly once across all replicas — and then calls `tick.after` (orphaned-run
  * recovery, dispatch of runs queued on other replicas).
  */
@@ -39,7 +39,7 @@ export interface ReplicaTick {
 export interface ReplicaLease {
   readonly id: string;
   readonly leaseMs: number;
-  /** Starts heartbeats (and adoption) until `release`. */
+  /** Starts adopting expired leases on each heartbeat (heartbeats run from acquisition until `release`). */
   run(tick: ReplicaTick): void;
   /** Stops adopting (shutdown: the engine and runs are closing); heartbeats go on until `release`. */
   stopAdopting(): Promise<void>;
@@ -94,43 +94,45 @@ export async function acquireReplicaLease(options: {
   }
   await store.replicas.register(self, leaseMs);
 
-  let timer: NodeJS.Timeout | undefined;
   let tick: ReplicaTick | undefined;
   let beating: Promise<void> | undefined;
   let released: Promise<void> | undefined;
 
   const beatOnce = async (): Promise<void> => {
     if (released !== undefined) return;
+    const current = tick;
     if (!(await store.replicas.heartbeat(self.id, leaseMs))) {
       // Too slow a heartbeat: another replica adopted this one's work. Take a new lease.
       logger.error({ replica: self.id }, "this replica's lease expired and was adopted by another replica");
       await store.replicas.register(self, leaseMs);
-      const lost = tick?.lost?.();
+      const lost = current?.lost?.();
       void lost?.catch((error: unknown) => logger.warn({ error: String(error) }, "could not stop the adopted work"));
     }
-    if (tick === undefined) return;
+    if (current === undefined) return;
     for (const expired of await store.replicas.claimExpired(16)) {
       if (released !== undefined) return;
-      await tick
+      await current
         .adopt(expired)
         .catch((error: unknown) =>
           logger.error({ replica: expired.id, error: String(error) }, "could not adopt an expired replica's work"),
         );
     }
-    if (released === undefined) await tick.after?.();
+    if (released === undefined && tick !== undefined) await current.after?.();
   };
   const beat = (): Promise<void> =>
     (beating ??= beatOnce()
       .catch((error: unknown) => logger.warn({ error: String(error) }, "replica heartbeat failed"))
       .finally(() => (beating = undefined)));
 
+  // Heartbeats from now on (a slow start-up must not lose the lease); adoption once `run`.
+  const timer = setInterval(() => void beat(), heartbeatMs);
+  timer.unref();
+
   return {
     id: self.id,
     leaseMs,
     run(next) {
       tick = next;
-      timer ??= setInterval(() => void beat(), heartbeatMs);
-      timer.unref();
     },
     beat,
     async stopAdopting() {
@@ -139,7 +141,7 @@ export async function acquireReplicaLease(options: {
     },
     release: () =>
       (released ??= (async () => {
-        if (timer !== undefined) clearInterval(timer);
+        clearInterval(timer);
         await beating;
         await store.replicas.release(self.id).catch(() => undefined);
       })()),
