@@ -51,7 +51,7 @@ async function putSecret(store: Store, box: SecretBox, teamId: string, name: str
   });
 }
 
-void describe("secrets key", { timeout: 60_000 }, () => {
+void describe("secrets key", { timeout: 240_000 }, () => {
   void it("comes from C8S_SECRETS_KEY, C8S_SECRETS_KEY_FILE or the home's generated file; a bad one is refused without echoing it", async () => {
     const key = randomBytes(32);
     const fromEnv = await openSecretBox(join(dir, "home-a"), { key: b64(key) });

@@ -23,7 +23,7 @@ function replica(owner = uniqueId("owner")) {
 }
 
 function leaseCases(name: string, open: () => Promise<[Store, Store]>, skip?: string): void {
-  void describe(`replica leases: ${name}`, { ...(skip === undefined ? {} : { skip }), timeout: 60_000 }, () => {
+  void describe(`replica leases: ${name}`, { ...(skip === undefined ? {} : { skip }), timeout: 180_000 }, () => {
     let stores: [Store, Store] | undefined;
     const both = async (): Promise<[Store, Store]> => (stores ??= await open());
     after(async () => {
@@ -97,7 +97,7 @@ function leaseCases(name: string, open: () => Promise<[Store, Store]>, skip?: st
 
 const quiet = { warn: () => undefined, error: () => undefined };
 
-void describe("replica lease (acquireReplicaLease) on PGlite", { timeout: 60_000 }, () => {
+void describe("replica lease (acquireReplicaLease) on PGlite", { timeout: 180_000 }, () => {
   let store: Store | undefined;
   after(() => store?.close());
 
