@@ -176,6 +176,25 @@ export const configSchema = z
             message: "give both C8S_S3_ACCESS_KEY_ID and C8S_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK's chain)",
           });
       }),
+    /**
+     * The secrets key, the same on every replica of one database (never logged): base64 of
+     * 32 bytes (C8S_SECRETS_KEY) or a file holding it (C8S_SECRETS_KEY_FILE); unset: the
+     * generated `<home>/secrets.key`. `previousKey` (C8S_SECRETS_KEY_PREVIOUS) still opens
+     * values during a rotation (docs/security.md, "The secrets key").
+     */
+    secrets: z
+      .object({
+        key: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        previousKey: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * This replica's lease in the store (C8S_LEASE_MS): renewed every third of it; another
+     * replica adopts this one's runs and sandboxes once it has expired.
+     */
+    leaseMs: z.coerce.number().int().min(300).max(600_000).default(15_000),
     /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
     webhooks: z
       .object({
@@ -249,6 +268,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
         forcePathStyle: env["C8S_S3_FORCE_PATH_STYLE"] || undefined,
       },
     },
+    leaseMs: env["C8S_LEASE_MS"] || undefined,
+    secrets: Object.fromEntries(
+      (
+        [
+          ["key", "C8S_SECRETS_KEY"],
+          ["keyFile", "C8S_SECRETS_KEY_FILE"],
+          ["previousKey", "C8S_SECRETS_KEY_PREVIOUS"],
+        ] as const
+      ).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
+    ),
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -278,6 +307,8 @@ function settingFor(field: string): string | undefined {
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   if (group === "auditRetentionDays") return "C8S_AUDIT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
+  if (group === "leaseMs") return "C8S_LEASE_MS setting (milliseconds)";
+  if (group === "secrets") return "C8S_SECRETS_KEY / C8S_SECRETS_KEY_FILE / C8S_SECRETS_KEY_PREVIOUS setting";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
   if (group === "blobs") return name === "backend" ? "C8S_BLOB_STORE setting (fs or s3)" : "C8S_S3_* settings";
   return undefined;

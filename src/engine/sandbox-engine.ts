@@ -112,6 +112,23 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     });
   }
 
+  /**
+   * Adopts the sandboxes of another server whose lease expired (`owner`: its owner label):
+   * its active records end `interrupted`, and what this runtime still lists for it is
+   * destroyed. Never call it for a live server's owner.
+   */
+  async adoptOwner(owner: string): Promise<ReconcileReport> {
+    return reconcile({
+      runtime: this.runtime,
+      store: this.store,
+      owner,
+      events: this.eventLog,
+      clock: this.clock,
+      logger: this.logger,
+      foreign: owner !== this.options.owner,
+    });
+  }
+
   /** Stops timers; by default destroys this engine's active sandboxes (reason `interrupted`). */
   async close(options: { destroySandboxes?: boolean } = {}): Promise<void> {
     if (this.closed) return;

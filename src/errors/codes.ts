@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   STORE_ERROR: 500,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
+  /** Start-up: the secrets key configured here is not the one this database's secrets are sealed with. */
+  SECRETS_KEY_MISMATCH: 500,
+  /** Start-up: another live c8s server already uses this home on this host. */
+  REPLICA_CONFLICT: 500,
   /** The server is shutting down and takes no new requests; retry against another one or later. */
   SERVER_SHUTTING_DOWN: 503,
   // clients (CLI/SDK): no server address known

@@ -4,6 +4,7 @@ import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
 import { SqlHookRepository } from "./hooks-repository.ts";
 import { runMigrations } from "./migrate.ts";
+import { SqlReplicaRepository, SqlSettingsRepository } from "./replica-repository.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
@@ -21,6 +22,8 @@ export class SqlStore implements Store {
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
   readonly hooks: SqlHookRepository;
+  readonly replicas: SqlReplicaRepository;
+  readonly settings: SqlSettingsRepository;
   private closed = false;
 
   constructor(
@@ -36,6 +39,8 @@ export class SqlStore implements Store {
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
     this.hooks = new SqlHookRepository(db);
+    this.replicas = new SqlReplicaRepository(db);
+    this.settings = new SqlSettingsRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -652,6 +652,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/secrets-key/rotate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Re-seal every secret, repository credential and team hook's signing secret with this server's current secrets key (C8S_SECRETS_KEY), in one transaction; values sealed with C8S_SECRETS_KEY_PREVIOUS stay readable until then. Installation admins; see docs/security.md, 'The secrets key'.
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    post: operations["post_v1_secrets_key_rotate"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/secrets/{name}": {
     parameters: {
       query?: never;
@@ -4238,6 +4258,58 @@ export interface operations {
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthenticated"];
       /** @description The token lacks the scope secrets:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_secrets_key_rotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many values were re-sealed (never a value or a key). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            credentials: number;
+            hooks: number;
+            secrets: number;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description Not an admin token. */
       403: {
         headers: {
           [name: string]: unknown;
