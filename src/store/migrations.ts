@@ -12,6 +12,7 @@ import { STORED_BYTES_MIGRATION } from "./stored-bytes-migration.ts";
 import type { Migration } from "./migration.ts";
 import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
+import { TEMPLATES_MIGRATION } from "./templates-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export type { Migration };
@@ -88,6 +89,7 @@ CREATE TABLE tokens (
   AUDIT_INDEX_MIGRATION,
   STORED_BYTES_MIGRATION,
   REPO_SECRET_MIGRATION,
+  TEMPLATES_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

@@ -7,6 +7,7 @@ import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
+import { SqlTemplateRepository } from "./template-repository.ts";
 import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
 
@@ -19,6 +20,7 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
+  readonly templates: SqlTemplateRepository;
   private closed = false;
 
   constructor(
@@ -33,6 +35,7 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
+    this.templates = new SqlTemplateRepository(db);
   }
 
   async migrate(): Promise<void> {

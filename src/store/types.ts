@@ -8,6 +8,7 @@
 import type { RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+import type { TemplateRepository } from "./template-repository.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
@@ -215,6 +216,7 @@ export interface Store extends EngineStore {
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;
   readonly audit: AuditRepository;
+  readonly templates: TemplateRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */
