@@ -6,9 +6,13 @@ import type { Readable } from "node:stream";
 import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize, WriteStreamOptions } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxPurpose, SandboxRecord, SandboxState } from "../store/types.ts";
 import type { Caller } from "./ceilings.ts";
+import type { TemplateRecord } from "../store/template-repository.ts";
+import type { PoolEvent, PoolStats } from "./pool.ts";
 
 /** The public create request, validated by zod at the edge (see `engine/schemas.ts`). */
 export interface CreateSandboxInput {
+  /** A template of the caller's team: its fields under these (a warm-pool claim when only labels/lifetimes are given). */
+  template?: string;
   image?: string;
   env?: Record<string, string>;
   labels?: Record<string, string>;
@@ -92,6 +96,13 @@ export interface SandboxEngineApi {
     limit?: number;
   }): Promise<SandboxRecord[]>;
   destroy(id: string): Promise<SandboxRecord>;
+
+  /** A template was saved (its warm pool follows) or deleted. Optional: engines without pools ignore templates. */
+  templateChanged?(template: TemplateRecord): void;
+  templateRemoved?(templateId: string): void;
+  /** Warm pools now, and their hits, misses and refills as they happen (metrics). */
+  poolStats?(): PoolStats[];
+  onPoolEvent?(listener: (event: PoolEvent) => void): () => void;
 
   exec(sandboxId: string, input: ExecInput): Promise<ExecSession>;
   /** exec + wait + collect output (bounded), for request/response APIs. */

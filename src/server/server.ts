@@ -83,7 +83,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   const registry = new RouteRegistry();
-  const metrics = createC8sMetrics(store);
+  const metrics = createC8sMetrics(store, options.engine.poolStats?.bind(options.engine));
   const shutdown = new AbortController();
   const deps: RouteDeps = { engine, store, config, version, registry, metrics, limits, shutdown: shutdown.signal };
   app.decorate("c8sMetrics", metrics);
@@ -144,8 +144,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       follower = { stop: async () => unsubscribe() };
     } else follower = followEngineEvents(engine, store, metrics, app.log);
   });
+  const unsubscribePool = engine.onPoolEvent?.((event) => metrics.observePool(event));
   app.addHook("preClose", async () => {
     shutdown.abort();
+    unsubscribePool?.();
     await follower?.stop();
     // Upgraded sockets are not HTTP connections: close would wait on a peer that never answers.
     await closeWebSockets([...app.websocketServer.clients], 1000);

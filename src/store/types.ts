@@ -63,6 +63,7 @@ export type SandboxEventType =
   | "sandbox.started"
   | "sandbox.ready"
   | "sandbox.kept"
+  | "sandbox.claimed"
   | "sandbox.terminated"
   | "exec.started"
   | "exec.finished";
@@ -133,6 +134,8 @@ export interface SandboxFilter {
   state?: SandboxState | SandboxState[];
   owner?: string;
   teamId?: string;
+  /** Leaves out this team's records (the engine's warm pools hide theirs this way). */
+  excludeTeamId?: string;
   purpose?: SandboxPurpose | SandboxPurpose[];
   runId?: string;
   labels?: Record<string, string>;
