@@ -46,8 +46,7 @@ export interface ClaimHost {
 export function applyTemplate(spec: TemplateSpec, request: Omit<CreateSandboxInput, "template">): CreateSandboxInput {
   const merged: CreateSandboxInput = { ...spec, ...request };
   if (spec.env !== undefined || request.env !== undefined) merged.env = { ...spec.env, ...request.env };
-  if (spec.limits !== undefined || request.limits !== undefined)
-    merged.limits = { ...spec.limits, ...request.limits };
+  if (spec.limits !== undefined || request.limits !== undefined) merged.limits = { ...spec.limits, ...request.limits };
   return merged;
 }
 

@@ -32,8 +32,7 @@ export interface PoolHost {
 }
 
 export type PoolEvent =
-  | { type: "hit" | "miss"; template: string }
-  | { type: "refill"; template: string; durationMs: number; ok: boolean };
+  { type: "hit" | "miss"; template: string } | { type: "refill"; template: string; durationMs: number; ok: boolean };
 
 export interface PoolStats {
   /** Template id, its team and name. */

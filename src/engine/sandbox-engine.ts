@@ -262,7 +262,10 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       pool: template.name,
     });
     // The runtime places it as the template's team would be (kubernetes: that team's namespace).
-    const spec = { ...plan.spec, team: { id: template.teamId, quotas: { maxSandboxes, maxMemoryBytes, maxCpuMillis } } };
+    const spec = {
+      ...plan.spec,
+      team: { id: template.teamId, quotas: { maxSandboxes, maxMemoryBytes, maxCpuMillis } },
+    };
     const running = await this.lock.run(plan.record.id, () => this.startSandbox(plan.record, spec));
     return running.id;
   }

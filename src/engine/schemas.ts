@@ -112,7 +112,10 @@ export const templatePoolSchema = z
     min: z.number().int().min(0).max(256),
     max: z.number().int().min(0).max(256).optional(),
   })
-  .refine((p) => p.max === undefined || p.max >= p.min, { message: "pool.max must be at least pool.min", path: ["max"] })
+  .refine((p) => p.max === undefined || p.max >= p.min, {
+    message: "pool.max must be at least pool.min",
+    path: ["max"],
+  })
   .transform((p) => ({ min: p.min, max: p.max ?? p.min }));
 
 export const commandSchema = z

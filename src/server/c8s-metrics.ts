@@ -45,14 +45,18 @@ const REFILL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 export function createC8sMetrics(store: Store, pools?: () => PoolStats[]): C8sMetrics {
   const registry = new MetricsRegistry();
   registry.register(
-    new Gauge("c8s_pool_sandboxes", "Warm-pool sandboxes by template and state (ready, filling), and the pool's target.", async (gauge) => {
-      for (const pool of pools?.() ?? []) {
-        const labels = { template: pool.name, team: pool.team };
-        gauge.set({ ...labels, state: "ready" }, pool.ready);
-        gauge.set({ ...labels, state: "filling" }, pool.filling);
-        gauge.set({ ...labels, state: "target" }, pool.target);
-      }
-    }),
+    new Gauge(
+      "c8s_pool_sandboxes",
+      "Warm-pool sandboxes by template and state (ready, filling), and the pool's target.",
+      async (gauge) => {
+        for (const pool of pools?.() ?? []) {
+          const labels = { template: pool.name, team: pool.team };
+          gauge.set({ ...labels, state: "ready" }, pool.ready);
+          gauge.set({ ...labels, state: "filling" }, pool.filling);
+          gauge.set({ ...labels, state: "target" }, pool.target);
+        }
+      },
+    ),
   );
   const poolClaims = registry.register(
     new Counter("c8s_pool_claims_total", "Creates from a pooled template, by template id and result (hit, miss)."),
@@ -61,8 +65,7 @@ export function createC8sMetrics(store: Store, pools?: () => PoolStats[]): C8sMe
     new Histogram("c8s_pool_refill_seconds", "Time to start one warm-pool sandbox, by result.", REFILL_BUCKETS),
   );
   function observePool(event: PoolEvent): void {
-    if (event.type === "refill")
-      refillSeconds.observe({ result: event.ok ? "ok" : "failed" }, event.durationMs / 1000);
+    if (event.type === "refill") refillSeconds.observe({ result: event.ok ? "ok" : "failed" }, event.durationMs / 1000);
     else poolClaims.inc({ template: event.template, result: event.type });
   }
   const sandboxes = registry.register(
