@@ -28,6 +28,8 @@ import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { teamRoutes } from "./routes/teams.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { executeRoutes } from "./routes/execute.ts";
+import { templateRoutes } from "./routes/templates.ts";
 import { createAuditHooks } from "./audit.ts";
 import { boundedWebSocketClass, webSocketErrorHandler } from "./ws-messages.ts";
 
@@ -170,6 +172,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await tokenRoutes(scope, deps);
     await teamRoutes(scope, deps);
     await auditRoutes(scope, deps);
+    await templateRoutes(scope, deps);
+    await executeRoutes(scope, deps);
   });
   return app;
 }
