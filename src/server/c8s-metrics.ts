@@ -4,7 +4,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { SandboxEngineApi } from "../engine/types.ts";
-import type { PoolEvent, PoolStats } from "../engine/pool.ts";
+import { POOL_TEAM, type PoolEvent, type PoolStats } from "../engine/pool.ts";
 import { SANDBOX_PURPOSES, type SandboxEvent, type Store } from "../store/types.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics.ts";
 
@@ -73,7 +73,8 @@ export function createC8sMetrics(store: Store, pools?: () => PoolStats[]): C8sMe
       "c8s_sandboxes",
       "Sandboxes that are not terminated, by state and purpose (sandbox, step, service, …).",
       async (gauge) => {
-        const live = await store.sandboxes.list({ state: [...LIVE_STATES] });
+        // Unclaimed warm-pool sandboxes are c8s_pool_sandboxes, not here.
+        const live = await store.sandboxes.list({ state: [...LIVE_STATES], excludeTeamId: POOL_TEAM });
         for (const state of LIVE_STATES)
           for (const purpose of SANDBOX_PURPOSES)
             gauge.set({ state, purpose }, live.filter((s) => s.state === state && s.purpose === purpose).length);
