@@ -104,6 +104,39 @@ void describe("/v1/templates", () => {
   });
 });
 
+void describe("warm pools and team quotas", () => {
+  void it("counts a claimed sandbox against its team's quota, and never a pooled one", async () => {
+    assert.equal(
+      (await t.api("POST", "/v1/teams", { body: { name: "green", quotas: { maxSandboxes: 1 } } })).statusCode,
+      201,
+    );
+    const res = await t.api("POST", "/v1/tokens", { body: { name: "green-member", team: "green", role: "member" } });
+    const green = (res.json() as { token: string }).token;
+    // Two pooled sandboxes while the team's quota is one: the pool is not the team's.
+    const created = await t.api("POST", "/v1/templates", { token: green, body: { name: "q", pool: { min: 2 } } });
+    assert.equal(created.statusCode, 201, created.body);
+    const metrics = async () => (await t.api("GET", "/metrics")).body;
+    await waitFor("the pool to fill", async () =>
+      /c8s_pool_sandboxes\{template="q",team="green",state="ready"\} 2/.test(await metrics()),
+    );
+    const first = await t.api("POST", "/v1/sandboxes", { token: green, body: { template: "q" } });
+    assert.equal(first.statusCode, 201, first.body);
+    assert.equal((first.json() as { team: string }).team, "green");
+    const second = await t.api("POST", "/v1/sandboxes", { token: green, body: { template: "q" } });
+    assert.equal(second.statusCode, 429, second.body);
+    assert.equal(errorOf(second).code, "QUOTA_EXCEEDED");
+    const listed = (await t.api("GET", "/v1/sandboxes?state=running", { token: green })).json() as {
+      sandboxes: { id: string }[];
+    };
+    assert.deepEqual(
+      listed.sandboxes.map((x) => x.id),
+      [(first.json() as { id: string }).id],
+    );
+    await t.api("DELETE", `/v1/sandboxes/${(first.json() as { id: string }).id}`, { token: green });
+    assert.equal((await t.api("DELETE", "/v1/templates/q", { token: green })).statusCode, 204);
+  });
+});
+
 void describe("POST /v1/execute", () => {
   void it("runs one command with stdin in a pooled sandbox of a template and destroys it", async () => {
     const red = tokens.red;
