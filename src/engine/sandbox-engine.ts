@@ -38,7 +38,7 @@ import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { enforceTeamQuota, type TeamQuotaSource } from "./team-quotas.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
 import { type ClaimHost, createFromTemplate, type TemplateSource } from "./claim.ts";
-import { POOL_LABEL, POOL_TEAM, type PoolEvent, type PoolStats, WarmPools } from "./pool.ts";
+import { POOL_LABEL, POOL_TEAM, WarmPools } from "./pool.ts";
 import type { TemplateRecord } from "../store/template-repository.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
 import type {
@@ -63,7 +63,8 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
   private readonly execs: ExecManager;
   private readonly teamQuotas: TeamQuotaSource | undefined;
   private readonly templates: TemplateSource | undefined;
-  private readonly pools: WarmPools;
+  /** Warm pools (pool.ts): the template routes tell it of changes; metrics read its stats and events. */
+  readonly pools: WarmPools;
   private closed = false;
   private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number; policy: EnginePolicy };
 
@@ -217,29 +218,6 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
         });
       },
     };
-  }
-
-  /** A template's pool changed (created, sizes or spec updated): the pool follows; a new spec replaces its sandboxes. */
-  templateChanged(template: TemplateRecord): void {
-    this.pools.set(template);
-  }
-
-  /** A template was deleted: its unclaimed pooled sandboxes are destroyed. */
-  templateRemoved(templateId: string): void {
-    this.pools.remove(templateId);
-  }
-
-  poolStats(): PoolStats[] {
-    return this.pools.stats();
-  }
-
-  onPoolEvent(listener: (event: PoolEvent) => void): () => void {
-    return this.pools.subscribe(listener);
-  }
-
-  /** Resolves when no warm-pool refill or drain is in flight (tests, benches). */
-  settlePools(): Promise<void> {
-    return this.pools.settle();
   }
 
   /** One started sandbox of `template` for its warm pool: team `POOL_TEAM`, no TTL or idle timeout until claimed. */

@@ -6,8 +6,7 @@ import type { Readable } from "node:stream";
 import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize, WriteStreamOptions } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxPurpose, SandboxRecord, SandboxState } from "../store/types.ts";
 import type { Caller } from "./ceilings.ts";
-import type { TemplateRecord } from "../store/template-repository.ts";
-import type { PoolEvent, PoolStats } from "./pool.ts";
+import type { WarmPools } from "./pool.ts";
 
 /** The public create request, validated by zod at the edge (see `engine/schemas.ts`). */
 export interface CreateSandboxInput {
@@ -97,12 +96,11 @@ export interface SandboxEngineApi {
   }): Promise<SandboxRecord[]>;
   destroy(id: string): Promise<SandboxRecord>;
 
-  /** A template was saved (its warm pool follows) or deleted. Optional: engines without pools ignore templates. */
-  templateChanged?(template: TemplateRecord): void;
-  templateRemoved?(templateId: string): void;
-  /** Warm pools now, and their hits, misses and refills as they happen (metrics). */
-  poolStats?(): PoolStats[];
-  onPoolEvent?(listener: (event: PoolEvent) => void): () => void;
+  /**
+   * Warm pools (pool.ts): `set` when a template is saved (a changed spec replaces its sandboxes),
+   * `remove` when deleted; `stats` and `subscribe` (hits, misses, refills) feed metrics.
+   */
+  readonly pools?: Pick<WarmPools, "set" | "remove" | "stats" | "subscribe" | "settle">;
 
   exec(sandboxId: string, input: ExecInput): Promise<ExecSession>;
   /** exec + wait + collect output (bounded), for request/response APIs. */

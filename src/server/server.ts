@@ -85,7 +85,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   const registry = new RouteRegistry();
-  const metrics = createC8sMetrics(store, options.engine.poolStats?.bind(options.engine));
+  const metrics = createC8sMetrics(store, () => engine.pools?.stats() ?? []);
   const shutdown = new AbortController();
   const deps: RouteDeps = { engine, store, config, version, registry, metrics, limits, shutdown: shutdown.signal };
   app.decorate("c8sMetrics", metrics);
@@ -146,7 +146,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       follower = { stop: async () => unsubscribe() };
     } else follower = followEngineEvents(engine, store, metrics, app.log);
   });
-  const unsubscribePool = engine.onPoolEvent?.((event) => metrics.observePool(event));
+  const unsubscribePool = engine.pools?.subscribe((event) => metrics.observePool(event));
   app.addHook("preClose", async () => {
     shutdown.abort();
     unsubscribePool?.();

@@ -74,7 +74,7 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       createdAt: existing?.createdAt ?? iso,
       updatedAt: iso,
     });
-    engine.templateChanged?.(record);
+    engine.pools?.set(record);
     return { record, created: existing === null };
   }
 
@@ -171,7 +171,7 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     handler: async ({ params, reply, request }) => {
       const removed = await store.templates.delete(teamOf(request.auth), params.name);
       if (removed === null) throw notFound(params.name);
-      engine.templateRemoved?.(removed.id);
+      engine.pools?.remove(removed.id);
       return reply.status(204).send();
     },
   });
