@@ -78,9 +78,7 @@ export class WarmPools {
 
   constructor(
     private readonly deps: { host: PoolHost; clock: Clock; logger: Logger; maxPooled: number; tickMs?: number },
-  ) {
-    this.arm();
-  }
+  ) {}
 
   /** Starts or updates a template's pool; a changed spec replaces its unclaimed sandboxes. */
   set(template: TemplateRecord): void {
@@ -99,6 +97,7 @@ export class WarmPools {
         retryAtMs: 0,
       };
       this.pools.set(template.id, state);
+      this.arm();
     } else {
       if (!sameSandboxSpec(state.template, template)) {
         state.generation += 1;
@@ -249,9 +248,12 @@ export class WarmPools {
     void job.finally(() => this.inflight.delete(job));
   }
 
+  /** The tick (shrink idle pools, retry failed refills) runs only while some pool exists. */
   private arm(): void {
+    if (this.timer !== undefined || this.closed) return;
     this.timer = this.deps.clock.setTimer(this.deps.tickMs ?? TICK_MS, () => {
-      if (this.closed) return;
+      this.timer = undefined;
+      if (this.closed || this.pools.size === 0) return;
       for (const state of this.pools.values()) this.fill(state);
       this.arm();
     });
