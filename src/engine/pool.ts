@@ -1,5 +1,5 @@
 /**
- * Warm pools (issue 11, docs/pools.md). For each template with `pool.min > 0` the engine keeps
+ * Warm pools (issue 11, docs/pools.md). For each template with `pool.max > 0` the engine keeps
  * sandboxes started and ready — created from the template alone, recorded in the reserved team
  * `POOL_TEAM` (so no team lists them or counts them against its quotas) with the label
  * `c8s.pool=<template id>`, no TTL and no idle timeout. A claim (claim.ts) takes one, gives it
@@ -22,6 +22,8 @@ export const POOL_LABEL = "c8s.pool";
 const RATE_WINDOW_MS = 60_000;
 const TICK_MS = 5_000;
 const MAX_BACKOFF_MS = 30_000;
+/** The refill time the policy assumes before a pool has refilled once. */
+const ASSUMED_REFILL_MS = 100;
 
 /** What the pool asks of the engine. */
 export interface PoolHost {
@@ -186,7 +188,7 @@ export class WarmPools {
       min: state.template.pool.min,
       max: state.template.pool.max,
       claimsPerSecond: recent / (RATE_WINDOW_MS / 1000),
-      refillMs: state.refillMs,
+      refillMs: state.refillMs || ASSUMED_REFILL_MS,
     });
   }
 

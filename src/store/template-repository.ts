@@ -31,7 +31,7 @@ export interface TemplateRepository {
   getById(id: string): Promise<TemplateRecord | null>;
   /** Undefined `teamId`: every team's (installation admins). Ordered by team, then name. */
   list(teamId: string | undefined): Promise<TemplateRecord[]>;
-  /** The templates with a warm pool (`pool.min > 0`), every team's. */
+  /** The templates with a warm pool (`pool.max > 0`), every team's. */
   listPooled(): Promise<TemplateRecord[]>;
   /** The deleted record, or null when there was none. */
   delete(teamId: string, name: string): Promise<TemplateRecord | null>;
@@ -93,7 +93,7 @@ export class SqlTemplateRepository implements TemplateRepository {
   }
 
   async listPooled(): Promise<TemplateRecord[]> {
-    const { rows } = await this.db.query("SELECT * FROM templates WHERE pool_min > 0 ORDER BY team_id, name");
+    const { rows } = await this.db.query("SELECT * FROM templates WHERE pool_max > 0 ORDER BY team_id, name");
     return rows.map(templateFromRow);
   }
 

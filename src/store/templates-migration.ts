@@ -21,6 +21,6 @@ CREATE TABLE templates (
   updated_at timestamptz NOT NULL,
   UNIQUE (team_id, name)
 );
-CREATE INDEX templates_pool_idx ON templates (pool_min) WHERE pool_min > 0;
+CREATE INDEX templates_pool_idx ON templates (pool_max) WHERE pool_max > 0;
 `,
 };
