@@ -14,6 +14,7 @@ import { versionCommand } from "./commands/version.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { secretCommand } from "./commands/secret.ts";
+import { hookCommand } from "./commands/hook.ts";
 import { teamCommand } from "./commands/team.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { auditCommand } from "./commands/audit.ts";
@@ -35,6 +36,7 @@ export const commands: CliCommand[] = [
   runsCommand,
   logsCommand,
   secretCommand,
+  hookCommand,
   teamCommand,
   tokenCommand,
   auditCommand,

@@ -2,6 +2,7 @@
 import { SqlAuditRepository } from "./audit-repository.ts";
 import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
+import { SqlHookRepository } from "./hooks-repository.ts";
 import { runMigrations } from "./migrate.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
@@ -21,6 +22,7 @@ export class SqlStore implements Store {
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
   readonly templates: SqlTemplateRepository;
+  readonly hooks: SqlHookRepository;
   private closed = false;
 
   constructor(
@@ -36,6 +38,7 @@ export class SqlStore implements Store {
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
     this.templates = new SqlTemplateRepository(db);
+    this.hooks = new SqlHookRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -17,6 +17,7 @@ export {
   type RunOnceOptions,
   type RunOnceResult,
 } from "./templates.ts";
+export { Hooks, type HookInfo, type CreatedHook, type CreateHookOptions } from "./hooks.ts";
 export { Audit, type AuditEntry, type AuditFilter } from "./audit.ts";
 export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
 export { Files, type FileData } from "./files.ts";
