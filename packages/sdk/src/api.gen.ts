@@ -777,7 +777,7 @@ export interface paths {
      */
     get: operations["get_v1_templates_by_name"];
     /**
-     * Replace one of the team's templates; a changed spec replaces its pool's unclaimed sandboxes.
+     * Replace one of the team's templates (create one with POST); a changed spec replaces its pool's unclaimed sandboxes.
      * @description Needs the scope `templates:write`.
      */
     put: operations["put_v1_templates_by_name"];
@@ -5227,41 +5227,6 @@ export interface operations {
           };
         };
       };
-      /** @description Created (there was none of that name). */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": {
-            createdAt: string;
-            name: string;
-            pool: {
-              max: number;
-              min: number;
-            };
-            spec: {
-              env?: {
-                [key: string]: string;
-              };
-              idleTimeoutMs?: number;
-              image?: string;
-              limits?: {
-                cpuMillis?: number;
-                diskBytes?: number;
-                memoryBytes?: number;
-                pids?: number;
-              };
-              /** @enum {string} */
-              network?: "none" | "host";
-              ttlMs?: number;
-              workdir?: string;
-            };
-            team: string;
-            updatedAt: string;
-          };
-        };
-      };
       /** @description Invalid request. */
       400: {
         headers: {
@@ -5281,7 +5246,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No such resource. */
+      /** @description No such template in the caller's team. */
       404: {
         headers: {
           [name: string]: unknown;

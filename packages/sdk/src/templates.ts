@@ -39,11 +39,9 @@ export class Templates {
     return new Templates(new ApiClient(connectionFromEnv(options)));
   }
 
-  /** Creates or replaces the template `name`. */
+  /** Creates the template `name`, or replaces the one of that name (`POST /v1/templates`). */
   set(name: string, options: TemplateOptions = {}): Promise<TemplateInfo> {
-    return this.api.json<TemplateInfo>("PUT", `/v1/templates/${encodeURIComponent(name)}`, {
-      json: sandboxBody(options),
-    });
+    return this.api.json<TemplateInfo>("POST", "/v1/templates", { json: { name, ...sandboxBody(options) } });
   }
 
   get(name: string): Promise<TemplateInfo> {

@@ -50,7 +50,12 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   const teamOf = (auth: Principal | null | undefined): string => auth?.teamId ?? DEFAULT_TEAM;
 
   /** Validates the spec as a create request of this caller would be, then stores it and tells the engine. */
-  async function save(auth: Principal | null | undefined, name: string, body: z.infer<typeof templateBody>) {
+  async function save(
+    auth: Principal | null | undefined,
+    name: string,
+    body: z.infer<typeof templateBody>,
+    mustExist: boolean,
+  ) {
     const { pool, ...spec } = body;
     const teamId = teamOf(auth);
     const now = Date.now();
@@ -65,6 +70,7 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     });
     const iso = new Date(now).toISOString();
     const existing = await store.templates.get(teamId, name);
+    if (existing === null && mustExist) throw notFound(name);
     const record = await store.templates.put({
       id: existing?.id ?? newId("tpl", now),
       teamId,
@@ -75,7 +81,7 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       updatedAt: iso,
     });
     engine.pools?.set(record);
-    return { record, created: existing === null };
+    return record;
   }
 
   defineRoute(app, registry, {
@@ -96,7 +102,7 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     },
     handler: async ({ body, reply, request }) => {
       const { name, ...rest } = body;
-      const { record } = await save(request.auth, name, rest);
+      const record = await save(request.auth, name, rest, false);
       return reply.status(201).send(toPublicTemplate(record));
     },
   });
@@ -136,7 +142,8 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   defineRoute(app, registry, {
     method: "PUT",
     url: "/v1/templates/:name",
-    summary: "Replace one of the team's templates; a changed spec replaces its pool's unclaimed sandboxes.",
+    summary:
+      "Replace one of the team's templates (create one with POST); a changed spec replaces its pool's unclaimed sandboxes.",
     tag: TAG,
     auth: "token",
     scope: "templates:write",
@@ -145,14 +152,13 @@ export async function templateRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     bodyLimit: deps.limits.jsonBytes,
     responses: {
       200: { description: "The stored template.", schema: templateResponse },
-      201: { description: "Created (there was none of that name).", schema: templateResponse },
+      404: { description: "No such template in the caller's team.", schema: errorResponse },
       400: { description: "Invalid request.", schema: errorResponse },
       403: { description: 'network "host" asked by a caller the host-network policy refuses.', schema: errorResponse },
       422: { description: "A limit or lifetime over the installation's ceiling.", schema: errorResponse },
     },
-    handler: async ({ params, body, reply, request }) => {
-      const { record, created } = await save(request.auth, params.name, body);
-      return reply.status(created ? 201 : 200).send(toPublicTemplate(record));
+    handler: async ({ params, body, request }) => {
+      return toPublicTemplate(await save(request.auth, params.name, body, true));
     },
   });
 

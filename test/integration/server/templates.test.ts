@@ -60,8 +60,10 @@ void describe("/v1/templates", () => {
     const put = await t.api("PUT", "/v1/templates/py", { token: red, body: { env: { LANG_X: "py3" } } });
     assert.equal(put.statusCode, 200, put.body);
     assert.equal((put.json() as { createdAt: string }).createdAt, (got.json() as { createdAt: string }).createdAt);
-    const putNew = await t.api("PUT", "/v1/templates/other", { token: red, body: {} });
-    assert.equal(putNew.statusCode, 201);
+    const putMissing = await t.api("PUT", "/v1/templates/other", { token: red, body: {} });
+    assert.equal(putMissing.statusCode, 404, "PUT replaces; POST creates");
+    assert.equal(errorOf(putMissing).code, "TEMPLATE_NOT_FOUND");
+    assert.equal((await t.api("POST", "/v1/templates", { token: red, body: { name: "other" } })).statusCode, 201);
     assert.equal((await t.api("DELETE", "/v1/templates/other", { token: red })).statusCode, 204);
     const gone = await t.api("DELETE", "/v1/templates/other", { token: red });
     assert.equal(gone.statusCode, 404);
@@ -72,6 +74,7 @@ void describe("/v1/templates", () => {
     const blue = tokens.blue;
     for (const [method, body] of [
       ["GET", undefined],
+      ["PUT", {}],
       ["DELETE", undefined],
     ] as const) {
       const res = await t.api(method, "/v1/templates/py", { token: blue, ...(body === undefined ? {} : { body }) });
@@ -82,8 +85,8 @@ void describe("/v1/templates", () => {
     const use = await t.api("POST", "/v1/sandboxes", { token: blue, body: { template: "py" } });
     assert.equal(use.statusCode, 404);
     assert.equal(errorOf(use).code, "TEMPLATE_NOT_FOUND");
-    // A PUT of the same name makes blue's own template; red's is untouched.
-    assert.equal((await t.api("PUT", "/v1/templates/py", { token: blue, body: {} })).statusCode, 201);
+    // A POST of the same name makes blue's own template; red's is untouched.
+    assert.equal((await t.api("POST", "/v1/templates", { token: blue, body: { name: "py" } })).statusCode, 201);
     const reds = (await t.api("GET", "/v1/templates/py", { token: tokens.red })).json() as { spec: { env?: unknown } };
     assert.deepEqual(reds.spec.env, { LANG_X: "py3" });
   });
