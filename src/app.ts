@@ -146,6 +146,8 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       policy: { maxima: config.maxima, hostNetwork: config.hostNetwork },
       maxSandboxes: config.maxSandboxes,
       teamQuotas,
+      templates: store.templates,
+      maxPooled: config.maxPooled,
       clock: systemClock,
       logger: log,
     });

@@ -99,6 +99,8 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
+    /** Most warm-pool sandboxes over every template at once (C8S_MAX_POOLED; 0 turns pools off; docs/pools.md). */
+    maxPooled: z.coerce.number().int().min(0).default(16),
     /**
      * Requests per token (unauthenticated ones: per remote address), a token bucket:
      * `requestsPerSecond` refill, `burst` capacity; 0 requests per second disables it
@@ -248,6 +250,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     allowLocalRepos: env["C8S_ALLOW_LOCAL_REPOS"] || undefined,
     auditRetentionDays: env["C8S_AUDIT_RETENTION_DAYS"] || undefined,
     artifactRetentionDays: env["C8S_ARTIFACT_RETENTION_DAYS"] || undefined,
+    maxPooled: env["C8S_MAX_POOLED"] || undefined,
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
       Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
@@ -309,6 +312,7 @@ function settingFor(field: string): string | undefined {
   if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "leaseMs") return "C8S_LEASE_MS setting (milliseconds)";
   if (group === "secrets") return "C8S_SECRETS_KEY / C8S_SECRETS_KEY_FILE / C8S_SECRETS_KEY_PREVIOUS setting";
+  if (group === "maxPooled") return "C8S_MAX_POOLED setting (a count, 0 = no warm pools)";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
   if (group === "blobs") return name === "backend" ? "C8S_BLOB_STORE setting (fs or s3)" : "C8S_S3_* settings";
   return undefined;

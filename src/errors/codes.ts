@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   /** An artifact shows a secret where it cannot be masked (a binary file, a directory's tar, its path): not stored. */
   ARTIFACT_REFUSED: 422,
   SECRET_NOT_FOUND: 404,
+  /** No template of that name in the caller's team (another team's is not found either). */
+  TEMPLATE_NOT_FOUND: 404,
   WEBHOOK_SIGNATURE_INVALID: 401,
   /** A team hook (`/v1/hooks`) that does not exist, or is another team's. */
   HOOK_NOT_FOUND: 404,

@@ -14,6 +14,7 @@ import { STORED_BYTES_MIGRATION } from "./stored-bytes-migration.ts";
 import type { Migration } from "./migration.ts";
 import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
+import { TEMPLATES_MIGRATION } from "./templates-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export type { Migration };
@@ -90,7 +91,7 @@ CREATE TABLE tokens (
   AUDIT_INDEX_MIGRATION,
   STORED_BYTES_MIGRATION,
   REPO_SECRET_MIGRATION,
-  // 12 is another branch's (templates); ids need not be contiguous (`pendingMigrations`).
+  TEMPLATES_MIGRATION,
   REPLICAS_MIGRATION,
   HOOKS_MIGRATION,
 ];

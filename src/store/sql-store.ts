@@ -9,6 +9,7 @@ import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
+import { SqlTemplateRepository } from "./template-repository.ts";
 import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
 
@@ -21,6 +22,7 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
+  readonly templates: SqlTemplateRepository;
   readonly hooks: SqlHookRepository;
   readonly replicas: SqlReplicaRepository;
   readonly settings: SqlSettingsRepository;
@@ -38,6 +40,7 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
+    this.templates = new SqlTemplateRepository(db);
     this.hooks = new SqlHookRepository(db);
     this.replicas = new SqlReplicaRepository(db);
     this.settings = new SqlSettingsRepository(db);

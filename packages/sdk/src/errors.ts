@@ -136,6 +136,7 @@ const classByCode: Record<string, ErrorClass> = {
   ARTIFACT_NOT_FOUND: NotFoundError,
   ARTIFACT_EXPIRED: NotFoundError,
   SECRET_NOT_FOUND: NotFoundError,
+  TEMPLATE_NOT_FOUND: NotFoundError,
   HOOK_NOT_FOUND: NotFoundError,
   TEAM_NOT_FOUND: NotFoundError,
   INVALID_ARGUMENT: InvalidArgumentError,

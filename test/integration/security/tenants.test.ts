@@ -41,6 +41,7 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "tokens.id": missing ? "tok_missing0000000000" : blue.token,
       "secrets.name": missing ? "NO_SUCH_SECRET_ANYWHERE" : blue.secret,
       "hooks.id": missing ? "hook_missing0000000000" : blue.hook,
+      "templates.name": missing ? "no-such-template-anywhere" : blue.template,
     }[key];
     if (value === undefined)
       throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
@@ -86,6 +87,7 @@ async function blueState(ctx: TenantContext) {
   const secrets = (await ctx.as(blue, "GET", "/v1/secrets")).json;
   const tokens = (await ctx.as(blue, "GET", "/v1/tokens")).json;
   const hooks = (await ctx.as(blue, "GET", "/v1/hooks")).json;
+  const templates = (await ctx.as(blue, "GET", "/v1/templates")).json;
   const viewerWorks = (await ctx.as({ team: "blue", role: "viewer" }, "GET", "/v1/sandboxes")).status;
   return {
     sandbox: [sandbox.state, sandbox.lastActivityAt],
@@ -94,6 +96,7 @@ async function blueState(ctx: TenantContext) {
     secrets: secrets.secrets.map((s: { name: string; updatedAt: string }) => `${s.name}@${s.updatedAt}`).sort(),
     tokens: tokens.tokens.map((x: { id: string; revokedAt: unknown }) => `${x.id}:${String(x.revokedAt)}`).sort(),
     hooks: hooks.hooks.map((h: { id: string }) => h.id),
+    templates: templates.templates.map((x: { name: string; updatedAt: string }) => `${x.name}@${x.updatedAt}`),
     viewerWorks,
   };
 }
@@ -145,6 +148,7 @@ const cases: Case[] = [
         "/v1/secrets",
         "/v1/tokens",
         "/v1/hooks",
+        "/v1/templates",
         "/v1/events",
         `/v1/events?sandbox=${ctx.blue.sandbox}`,
       ]) {
