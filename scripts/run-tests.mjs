@@ -32,6 +32,13 @@ if (files.length === 0) {
   console.error(`no test files found for: ${selected.join(" ")}`);
   process.exit(1);
 }
+// The e2e tests run the real bin/c8s.js, which starts from dist/ when it is current: build it
+// first (a no-op when it is), so they exercise the compiled CLI users run.
+const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit", cwd: root });
+if (build.status !== 0) {
+  console.error("scripts/build.mjs failed: the tests need the compiled CLI in dist/");
+  process.exit(1);
+}
 const concurrency = process.env.C8S_TEST_CONCURRENCY ?? "2";
 // A test that hangs fails after 10 minutes; a run that hangs (a handle keeping a test file's
 // process alive) is killed after C8S_TEST_RUN_TIMEOUT_MS (default 60 minutes) and fails.
