@@ -3,15 +3,19 @@
  * close it re-attaches with `?cursor=<next seq>` and the server replays what was missed.
  * Chunks are delivered exactly once and in order (a seq below the cursor is dropped).
  */
+import { createRequire } from "node:module";
 import type WebSocket from "ws";
 import { C8sSdkError, ConnectionError, SandboxError, errorFromApi } from "./errors.ts";
 import type { ApiClient } from "./http.ts";
 import type { ExecInfo, ExitInfo, OutputChunk } from "./types.ts";
 
-/** `ws` is loaded on the first attach, so importing the SDK (the CLI's every start) does not pay for it. */
+/**
+ * `ws` is loaded on the first attach, so importing the SDK (the CLI's every start) does not pay
+ * for it; with `require`, as it is CommonJS: an ESM import would also run Node's CJS export scan on it.
+ */
 let wsModule: Promise<typeof WebSocket> | undefined;
 function loadWebSocket(): Promise<typeof WebSocket> {
-  wsModule ??= import("ws").then((m) => m.default);
+  wsModule ??= Promise.resolve().then(() => createRequire(import.meta.url)("ws") as typeof WebSocket);
   return wsModule;
 }
 
