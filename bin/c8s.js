@@ -3,6 +3,7 @@
 // is current; otherwise — a development checkout with edited sources, or no build yet — runs the
 // TypeScript sources through tsx and says so once on stderr (on a terminal, or with C8S_DEBUG).
 import { readFileSync } from "node:fs";
+import module from "node:module";
 import { fileURLToPath } from "node:url";
 import { STAMP_FILE, stampIsCurrent } from "./source-stamp.js";
 
@@ -20,6 +21,8 @@ function distIsCurrent() {
 }
 
 if (process.env.C8S_FROM_SOURCES !== "1" && distIsCurrent()) {
+  // Node ≥ 22.1 keeps compiled code between runs (in the OS temp dir); older Node has no such cache.
+  module.enableCompileCache?.();
   await import(new URL("main.js", dist).href);
 } else {
   if (process.stderr.isTTY || process.env.C8S_DEBUG) {

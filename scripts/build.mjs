@@ -9,6 +9,7 @@
 //   node scripts/build.mjs --outdir D   build into D instead of dist/ (tests)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { sourceStamp, STAMP_FILE, stampIsCurrent } from "../bin/source-stamp.js";
 
@@ -37,20 +38,28 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
   .filter((n) => !BUNDLED.has(n))
   .flatMap((n) => [n, `${n}/*`]);
 
+// `import { z } from "zod"` becomes a namespace import of zod's module itself: esbuild then keeps
+// only the parts c8s uses (~190 KB instead of ~750 KB with every locale: less to parse per start).
+const zodNamespace = join(dirname(createRequire(import.meta.url).resolve("zod")), "v4/classic/external.js");
+const ZOD_IMPORT = /^import \{ z \} from "zod";$/gm;
+
 // A module that finds files beside itself (`new URL("./x", import.meta.url)`: the local runtime's
 // helper and supervisor sources, the dashboard's assets, package.json) keeps finding them in the
 // source tree: its import.meta.url becomes its source file's URL, relative to the chunk (every
 // output file sits directly in outdir, so one relative path fits whichever chunk it lands in).
 const sourceUrls = {
-  name: "source-import-meta-url",
+  name: "c8s-sources",
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (loadArgs) => {
-      const text = readFileSync(loadArgs.path, "utf8");
-      if (!text.includes("import.meta.url")) return undefined;
-      const rel = relative(outdir, loadArgs.path).split(sep).join("/");
-      if (isAbsolute(rel)) throw new Error(`cannot reach ${loadArgs.path} from ${outdir}`);
-      const url = `new URL(${JSON.stringify(rel)}, import.meta.url).href`;
-      return { contents: text.replaceAll("import.meta.url", url), loader: "ts" };
+      let text = readFileSync(loadArgs.path, "utf8");
+      const before = text;
+      if (text.includes("import.meta.url")) {
+        const rel = relative(outdir, loadArgs.path).split(sep).join("/");
+        if (isAbsolute(rel)) throw new Error(`cannot reach ${loadArgs.path} from ${outdir}`);
+        text = text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+      }
+      text = text.replace(ZOD_IMPORT, `import * as z from ${JSON.stringify(zodNamespace)};`);
+      return text === before ? undefined : { contents: text, loader: "ts" };
     });
   },
 };
