@@ -7,7 +7,7 @@
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-stale   build only when dist/ is missing or older than the sources
 //   node scripts/build.mjs --outdir D   build into D instead of dist/ (tests)
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -65,9 +65,12 @@ const sourceUrls = {
 };
 
 const started = Date.now();
-rmSync(outdir, { recursive: true, force: true });
+// No stamp while files change: a `c8s` started meanwhile runs the sources. Old chunks stay (their
+// names are content hashes, so none is overwritten): a running `c8s serve` still finds the lazy
+// chunks it has not loaded yet. Files no build has written for a day are removed.
+rmSync(join(outdir, STAMP_FILE), { force: true });
 const stamp = sourceStamp(root);
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { main: "src/cli/main.ts" },
   outdir,
@@ -82,6 +85,12 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   plugins: [sourceUrls],
+  metafile: true,
 });
+const written = new Set(Object.keys(result.metafile.outputs).map((o) => resolve(root, o)));
+for (const name of readdirSync(outdir)) {
+  const path = join(outdir, name);
+  if (!written.has(path) && Date.now() - statSync(path).mtimeMs > 24 * 3600 * 1000) rmSync(path, { force: true });
+}
 writeFileSync(join(outdir, STAMP_FILE), `${JSON.stringify({ ...stamp, builtAt: new Date().toISOString() })}\n`);
 console.error(`c8s: built ${relative(process.cwd(), outdir) || "."} in ${Date.now() - started} ms`);
