@@ -6,6 +6,7 @@
  * existing home. Targets: issue 11 item 5.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +17,26 @@ import { ms, sampleRoundRobin, summarize, type Summary, type Target } from "./st
 
 const root = resolve(import.meta.dirname, "..");
 const bin = join(root, "bin/c8s.js");
+
+/**
+ * CPU time (user + sys, ms) of this process's waited-for children, from /proc/self/stat (cutime,
+ * cstime; 10 ms ticks): less sensitive to a busy machine than wall time, so it is reported beside it.
+ */
+function childCpuMs(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Wraps an operation so that each run's children's CPU time lands in `into`. */
+function withCpu(op: () => Promise<void>, into: number[]): () => Promise<void> {
+  return async () => {
+    const before = childCpuMs();
+    await op();
+    into.push(childCpuMs() - before);
+  };
+}
+
+const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -93,6 +114,8 @@ async function serveReady(home: string, port: number): Promise<number> {
 
 export interface CliBench {
   rows: Summary[];
+  /** Mean CPU ms (user + sys) per run of each operation. */
+  cpu: Record<string, number>;
   execRequests: string[];
   targets: Target[];
 }
@@ -105,10 +128,17 @@ export async function benchCli(options: { quick: boolean }): Promise<CliBench> {
   delete noServer["C8S_URL"];
   delete noServer["C8S_TOKEN"];
 
+  const cpu = {
+    bare: [] as number[],
+    version: [] as number[],
+    help: [] as number[],
+    bareExec: [] as number[],
+    exec: [] as number[],
+  };
   const [bare = [], version = [], help = []] = await sampleRoundRobin(n, [
-    () => runNode(["-e", "0"], noServer),
-    () => runNode([bin, "version"], noServer),
-    () => runNode([bin, "--help"], noServer),
+    withCpu(() => runNode(["-e", "0"], noServer), cpu.bare),
+    withCpu(() => runNode([bin, "version"], noServer), cpu.version),
+    withCpu(() => runNode([bin, "--help"], noServer), cpu.help),
   ]);
 
   const server = await startServer();
@@ -122,8 +152,8 @@ export async function benchCli(options: { quick: boolean }): Promise<CliBench> {
     await runNode([bin, "sandbox", "exec", id, "--", "true"], env);
     execRequests = [...relay.requests];
     [bareExec = [], exec = []] = await sampleRoundRobin(n, [
-      () => runNode(["-e", "0"], env),
-      () => runNode([bin, "sandbox", "exec", id, "--", "true"], env),
+      withCpu(() => runNode(["-e", "0"], env), cpu.bareExec),
+      withCpu(() => runNode([bin, "sandbox", "exec", id, "--", "true"], env), cpu.exec),
     ]);
   } finally {
     await relay.close();
@@ -171,5 +201,7 @@ export async function benchCli(options: { quick: boolean }): Promise<CliBench> {
       met: p50(serveRow) <= 1500,
     },
   ];
-  return { rows, execRequests, targets };
+  // The warm-up runs are in the CPU lists too; they are few and alike.
+  const cpuMeans = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, mean(v)]));
+  return { rows, cpu: cpuMeans, execRequests, targets };
 }

@@ -51,6 +51,10 @@ export const SECTIONS: Section[] = [
         "",
         table(c.rows),
         "",
+        `CPU per run (user+sys of the process, mean, 10 ms ticks): node -e 0 ${c.cpu["bare"]?.toFixed(0)} ms, ` +
+          `c8s version ${c.cpu["version"]?.toFixed(0)} ms, c8s --help ${c.cpu["help"]?.toFixed(0)} ms, ` +
+          `c8s sandbox exec ${c.cpu["exec"]?.toFixed(0)} ms (node -e 0 beside it: ${c.cpu["bareExec"]?.toFixed(0)} ms)`,
+        "",
         `HTTP requests one \`c8s sandbox exec ID -- true\` makes: ${c.execRequests.length} (${c.execRequests.join(", ")})`,
         "",
         targetTable(c.targets),
