@@ -15,12 +15,14 @@ import { parseConfig } from "../src/config/config.ts";
 
 const home = process.env["C8S_HOME"];
 if (home === undefined) throw new Error("C8S_HOME is required");
-// No request rate limit: the benchmark drives hundreds of runs from one token and a webhook address.
+// No request rate limit: the benchmark drives hundreds of runs from one token and a webhook
+// address; its repositories are file:// ones on this machine (the clone policy allows them only so).
 const config = parseConfig({
   home,
   port: 0,
   logLevel: process.env["C8S_LOG_LEVEL"] ?? "warn",
   rateLimit: { requestsPerSecond: 0 },
+  allowLocalRepos: true,
 });
 const running = await startC8s(config, {
   pipelines: { githubWebhookSecret: process.env["C8S_BENCH_GITHUB_SECRET"] },

@@ -9,7 +9,7 @@ import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import { FsBlobStore } from "./blobs/index.ts";
+import { type BlobStore, FsBlobStore } from "./blobs/index.ts";
 import { readCredentials, writeCredentials } from "./cli/credentials.ts";
 import type { C8sConfig } from "./config/config.ts";
 import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } from "./engine/index.ts";
@@ -137,8 +137,10 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     log.info({ report }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
-    // Artifacts and finished step logs: one BlobStore, on the filesystem beside the store's data.
-    const blobs = new FsBlobStore(join(config.home, "blobs"));
+    // Artifacts and finished step logs: one BlobStore — on the filesystem beside the store's
+    // data, or an S3-compatible bucket (shared by every replica).
+    const blobs = await openBlobStore(config);
+    cleanups.push(async () => blobs.close?.());
     const pipelines = await startPipelines({
       githubWebhookSecret: config.webhooks.githubSecret,
       gitlabWebhookSecret: config.webhooks.gitlabToken,
@@ -209,4 +211,21 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     await unwind();
     throw error;
   }
+}
+
+/** The installation's BlobStore; the AWS SDK is loaded only when S3 is configured. */
+async function openBlobStore(config: C8sConfig): Promise<BlobStore> {
+  if (config.blobs.backend === "fs") return new FsBlobStore(join(config.home, "blobs"));
+  const s3 = config.blobs.s3;
+  const { S3BlobStore } = await import("./blobs/s3-blob-store.ts");
+  return new S3BlobStore({
+    bucket: s3.bucket ?? "",
+    prefix: s3.prefix,
+    region: s3.region,
+    ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
+    ...(s3.forcePathStyle === undefined ? {} : { forcePathStyle: s3.forcePathStyle }),
+    ...(s3.accessKeyId === undefined || s3.secretAccessKey === undefined
+      ? {}
+      : { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }),
+  });
 }

@@ -63,6 +63,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./commands/secret.ts")).secretCommand,
   },
   {
+    name: "hook",
+    summary: "A repository's webhook for your team: create (prints the URL and secret once), ls, rm",
+    subcommands: ["create", "ls", "rm"],
+    load: async () => (await import("./commands/hook.ts")).hookCommand,
+  },
+  {
     name: "team",
     summary: "Teams and their quotas (installation admins): create, update, show, ls",
     subcommands: ["create", "update", "show", "ls"],

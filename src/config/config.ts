@@ -139,6 +139,43 @@ export const configSchema = z
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
     uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /**
+     * Where run artifacts and finished step logs go: `fs` (default, `<home>/blobs`) or an
+     * S3-compatible bucket (C8S_BLOB_STORE=s3 and C8S_S3_*; `s3` is implied by C8S_S3_BUCKET).
+     * The credentials may come from the AWS SDK's chain instead (AWS_* variables, a role). Never logged.
+     */
+    blobs: z
+      .object({
+        backend: z.enum(["fs", "s3"]).default("fs"),
+        s3: z
+          .object({
+            bucket: z.string().min(3).max(63).optional(),
+            prefix: z
+              .string()
+              .max(256)
+              .regex(/^([A-Za-z0-9._-]+\/)*$/, "a prefix of path segments, each followed by '/' (e.g. c8s/)")
+              .default(""),
+            endpoint: z.url().optional(),
+            region: z.string().min(1).default("us-east-1"),
+            accessKeyId: z.string().min(1).optional(),
+            secretAccessKey: z.string().min(1).optional(),
+            forcePathStyle: onOff.optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((blobs, ctx) => {
+        if (blobs.backend === "s3" && blobs.s3.bucket === undefined)
+          ctx.addIssue({ code: "custom", path: ["s3", "bucket"], message: "C8S_BLOB_STORE=s3 needs C8S_S3_BUCKET" });
+        if ((blobs.s3.accessKeyId === undefined) !== (blobs.s3.secretAccessKey === undefined))
+          ctx.addIssue({
+            code: "custom",
+            path: ["s3", "secretAccessKey"],
+            message: "give both C8S_S3_ACCESS_KEY_ID and C8S_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK's chain)",
+          });
+      }),
     /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
     webhooks: z
       .object({
@@ -200,6 +237,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
       burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
     },
+    blobs: {
+      backend: env["C8S_BLOB_STORE"] || (env["C8S_S3_BUCKET"] ? "s3" : undefined),
+      s3: {
+        bucket: env["C8S_S3_BUCKET"] || undefined,
+        prefix: env["C8S_S3_PREFIX"] || undefined,
+        endpoint: env["C8S_S3_ENDPOINT"] || undefined,
+        region: env["C8S_S3_REGION"] || undefined,
+        accessKeyId: env["C8S_S3_ACCESS_KEY_ID"] || undefined,
+        secretAccessKey: env["C8S_S3_SECRET_ACCESS_KEY"] || undefined,
+        forcePathStyle: env["C8S_S3_FORCE_PATH_STYLE"] || undefined,
+      },
+    },
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -230,6 +279,7 @@ function settingFor(field: string): string | undefined {
   if (group === "auditRetentionDays") return "C8S_AUDIT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
+  if (group === "blobs") return name === "backend" ? "C8S_BLOB_STORE setting (fs or s3)" : "C8S_S3_* settings";
   return undefined;
 }
 

@@ -65,6 +65,10 @@ export const ERROR_CODES = {
   ARTIFACT_REFUSED: 422,
   SECRET_NOT_FOUND: 404,
   WEBHOOK_SIGNATURE_INVALID: 401,
+  /** A team hook (`/v1/hooks`) that does not exist, or is another team's. */
+  HOOK_NOT_FOUND: 404,
+  /** A delivery to a team hook about another repository than the hook's. */
+  WEBHOOK_REPO_MISMATCH: 422,
   /** A repository URL the server's clone policy refuses (a local path, file://, http://, a private host). */
   REPO_URL_FORBIDDEN: 422,
   // store / internal

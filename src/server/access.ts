@@ -18,13 +18,25 @@ export const SCOPES = [
   "tokens:read",
   "tokens:write",
   "audit:read",
+  "hooks:read",
+  "hooks:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const READ: Scope[] = ["sandboxes:read", "runs:read"];
 const MEMBER: Scope[] = [...READ, "sandboxes:write", "runs:write", "secrets:use"];
 // Even secret names stay with owners (before teams only admins saw them); so does the team's audit log.
-const OWNER: Scope[] = [...MEMBER, "secrets:read", "secrets:write", "tokens:read", "tokens:write", "audit:read"];
+// A hook decides which team's secrets and credentials a repository's deliveries run with.
+const OWNER: Scope[] = [
+  ...MEMBER,
+  "secrets:read",
+  "secrets:write",
+  "tokens:read",
+  "tokens:write",
+  "audit:read",
+  "hooks:read",
+  "hooks:write",
+];
 
 /** What each role may do when a token names no narrower scopes. `admin` also manages teams, in every team. */
 export const ROLE_SCOPES: Readonly<Record<TokenRole, readonly Scope[]>> = {

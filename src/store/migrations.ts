@@ -5,6 +5,7 @@
 import { AUDIT_MIGRATION } from "./audit-migration.ts";
 import { AUDIT_INDEX_MIGRATION } from "./audit-index-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
+import { HOOKS_MIGRATION } from "./hooks-migration.ts";
 import { REPO_SECRET_MIGRATION } from "./repo-secret-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
@@ -88,6 +89,7 @@ CREATE TABLE tokens (
   AUDIT_INDEX_MIGRATION,
   STORED_BYTES_MIGRATION,
   REPO_SECRET_MIGRATION,
+  HOOKS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

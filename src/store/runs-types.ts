@@ -29,6 +29,8 @@ export interface RunTrigger {
    */
   secrets?: boolean;
   deliveryId?: string;
+  /** The team hook (`/v1/hooks`) the delivery came through. */
+  hook?: string;
   /** A pull request whose head is another repository (a fork): no secret unless its policy allows forks. */
   fork?: boolean;
   /** Keep a failed step's sandbox to debug it (`--debug`), whatever the pipeline's `debug:` says. */
@@ -180,4 +182,34 @@ export interface SecretRepository {
   /** Names and timestamps only, by name; one team's, or every team's when `teamId` is undefined. */
   list(teamId: string | undefined): Promise<Omit<SecretRecord, "ciphertext">[]>;
   delete(teamId: string, name: string): Promise<boolean>;
+}
+
+/** A team's webhook configuration: one repository's delivery address (`/v1/hooks`). */
+export interface HookRecord {
+  /** `hook_` + random; the delivery URL is `/v1/webhooks/<provider>/<id>`. */
+  id: string;
+  teamId: string;
+  provider: "github" | "gitlab";
+  /** The repository's clone URL; a delivery for another repository is refused. */
+  repoUrl: string;
+  /** The signing secret (GitHub) or token (GitLab), sealed by the server's SecretBox. */
+  secretCiphertext: string;
+  /** A secret of the team the run's clone authenticates with (`repo-secret.ts`), or null. */
+  repoSecret: string | null;
+  /** The token that made it (its id). */
+  createdBy: string | null;
+  createdAt: string;
+  lastDeliveryAt: string | null;
+}
+
+export interface HookRepository {
+  insert(record: HookRecord): Promise<void>;
+  /** One hook; with `teamId`, only that team's (another team's is null, like a missing one). */
+  get(id: string, teamId?: string): Promise<HookRecord | null>;
+  /** One team's hooks, or every team's when `teamId` is undefined; newest first. */
+  list(teamId: string | undefined): Promise<HookRecord[]>;
+  delete(id: string, teamId?: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+  /** Every hook's sealed secret, to re-seal them with a new key. */
+  resealAll(reseal: (id: string, ciphertext: string) => string): Promise<number>;
 }

@@ -2,6 +2,7 @@
 import { SqlAuditRepository } from "./audit-repository.ts";
 import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
+import { SqlHookRepository } from "./hooks-repository.ts";
 import { runMigrations } from "./migrate.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
@@ -19,6 +20,7 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
+  readonly hooks: SqlHookRepository;
   private closed = false;
 
   constructor(
@@ -33,6 +35,7 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
+    this.hooks = new SqlHookRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -5,7 +5,7 @@
  *
  * Later features add repositories here (runs, steps, secrets, sessions, files).
  */
-import type { RunRepository, SecretRepository } from "./runs-types.ts";
+import type { HookRepository, RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
 
@@ -215,6 +215,7 @@ export interface Store extends EngineStore {
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;
   readonly audit: AuditRepository;
+  readonly hooks: HookRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */

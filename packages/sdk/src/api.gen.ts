@@ -112,6 +112,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/hooks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The team's hooks (never their secrets); an admin sees every team's.
+     * @description Needs the scope `hooks:read`.
+     */
+    get: operations["get_v1_hooks"];
+    put?: never;
+    /**
+     * Create a webhook configuration for one repository: deliveries to its deliveryPath start runs in your team, cloning with repoSecret if given. The signing secret is returned once.
+     * @description Needs the scope `hooks:write`.
+     */
+    post: operations["post_v1_hooks"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/hooks/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the team's hooks.
+     * @description Needs the scope `hooks:read`.
+     */
+    get: operations["get_v1_hooks_by_id"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete one of the team's hooks: its deliveries are refused from now on (401).
+     * @description Needs the scope `hooks:write`.
+     */
+    delete: operations["delete_v1_hooks_by_id"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/info": {
     parameters: {
       query?: never;
@@ -733,6 +781,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/webhooks/github/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** GitHub delivery to a team hook (POST /v1/hooks): a run in the hook's team, signed with the hook's secret. */
+    post: operations["post_v1_webhooks_github_by_id"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/webhooks/gitlab": {
     parameters: {
       query?: never;
@@ -744,6 +809,23 @@ export interface paths {
     put?: never;
     /** GitLab push / merge request → a run at that commit (X-Gitlab-Token; a body delivered again is a duplicate). */
     post: operations["post_v1_webhooks_gitlab"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/webhooks/gitlab/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** GitLab delivery to a team hook (POST /v1/hooks): a run in the hook's team, X-Gitlab-Token is the hook's secret. */
+    post: operations["post_v1_webhooks_gitlab_by_id"];
     delete?: never;
     options?: never;
     head?: never;
@@ -1129,6 +1211,275 @@ export interface operations {
       503: components["responses"]["ShuttingDown"];
     };
   };
+  get_v1_hooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Hooks, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            hooks: {
+              createdAt: string;
+              deliveryPath: string;
+              id: string;
+              lastDeliveryAt: string | null;
+              /** @enum {string} */
+              provider: "github" | "gitlab";
+              repoSecret: string | null;
+              repoUrl: string;
+              team: string;
+            }[];
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope hooks:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_hooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          provider: "github" | "gitlab";
+          repoSecret?: string;
+          repoUrl: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created; `secret` is shown only now. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            deliveryPath: string;
+            id: string;
+            lastDeliveryAt: string | null;
+            /** @enum {string} */
+            provider: "github" | "gitlab";
+            repoSecret: string | null;
+            repoUrl: string;
+            /** @description The signing secret (GitHub) or token (GitLab): shown this once, never again. */
+            secret: string;
+            team: string;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description PERMISSION_DENIED: repoSecret needs the scope secrets:use. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SECRET_NOT_FOUND: the team has no secret named by repoSecret. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses repoUrl. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  get_v1_hooks_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The hook. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            deliveryPath: string;
+            id: string;
+            lastDeliveryAt: string | null;
+            /** @enum {string} */
+            provider: "github" | "gitlab";
+            repoSecret: string | null;
+            repoUrl: string;
+            team: string;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope hooks:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description HOOK_NOT_FOUND: no such hook in your team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  delete_v1_hooks_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope hooks:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description HOOK_NOT_FOUND: no such hook in your team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
   get_v1_info: {
     parameters: {
       query?: never;
@@ -1257,6 +1608,8 @@ export interface operations {
                 deliveryId?: string;
                 /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
                 fork?: boolean;
+                /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+                hook?: string;
                 /** @enum {string} */
                 kind: "api" | "webhook" | "rerun";
                 /** @description Whether that token may use the team's secrets. */
@@ -1383,6 +1736,8 @@ export interface operations {
               deliveryId?: string;
               /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
               fork?: boolean;
+              /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+              hook?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1518,6 +1873,8 @@ export interface operations {
               deliveryId?: string;
               /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
               fork?: boolean;
+              /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+              hook?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1636,6 +1993,8 @@ export interface operations {
               deliveryId?: string;
               /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
               fork?: boolean;
+              /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+              hook?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1759,6 +2118,8 @@ export interface operations {
               deliveryId?: string;
               /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
               fork?: boolean;
+              /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+              hook?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -1829,6 +2190,8 @@ export interface operations {
               deliveryId?: string;
               /** @description A pull request from a fork (or of the re-run of one): secrets are withheld unless a secret's policy allows forks. */
               fork?: boolean;
+              /** @description The team hook (POST /v1/hooks) the webhook delivery came through. */
+              hook?: string;
               /** @enum {string} */
               kind: "api" | "webhook" | "rerun";
               /** @description Whether that token may use the team's secrets. */
@@ -4412,6 +4775,8 @@ export interface operations {
             | "tokens:read"
             | "tokens:write"
             | "audit:read"
+            | "hooks:read"
+            | "hooks:write"
           )[];
           /** @description The token's team; default: the caller's. */
           team?: string;
@@ -4627,6 +4992,97 @@ export interface operations {
       503: components["responses"]["ShuttingDown"];
     };
   };
+  post_v1_webhooks_github_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The GitHub event payload, exactly as signed. */
+    requestBody?: {
+      content: {
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Delivery handled (a run queued, a duplicate, or ignored). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            accepted: boolean;
+            duplicate: boolean;
+            ignored?: string;
+            runId: string | null;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      /** @description WEBHOOK_SIGNATURE_INVALID (also for a hook that does not exist). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description PERMISSION_DENIED: the hook's repoSecret refuses this delivery (its policy). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such resource. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Body over the webhook size limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description WEBHOOK_REPO_MISMATCH (another repository than the hook's) or REPO_URL_FORBIDDEN. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
   post_v1_webhooks_gitlab: {
     parameters: {
       query?: never;
@@ -4676,6 +5132,97 @@ export interface operations {
       };
       414: components["responses"]["UriTooLong"];
       /** @description REPO_URL_FORBIDDEN: the server's clone policy refuses the payload's clone URL. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description RATE_LIMITED, or QUOTA_EXCEEDED (quota storedBytes): the team's runs already keep its maxStoredBytes of artifacts and logs. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_webhooks_gitlab_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The GitLab event payload. */
+    requestBody?: {
+      content: {
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Delivery handled (a run queued, a duplicate, or ignored). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            accepted: boolean;
+            duplicate: boolean;
+            ignored?: string;
+            runId: string | null;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      /** @description WEBHOOK_SIGNATURE_INVALID (also for a hook that does not exist). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description PERMISSION_DENIED: the hook's repoSecret refuses this delivery (its policy). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such resource. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Body over the webhook size limit. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description WEBHOOK_REPO_MISMATCH (another repository than the hook's) or REPO_URL_FORBIDDEN. */
       422: {
         headers: {
           [name: string]: unknown;

@@ -9,6 +9,7 @@ export {
   type FollowLogOptions,
 } from "./runs.ts";
 export { Secrets, type SecretInfo, type SecretPolicy } from "./runs-secrets.ts";
+export { Hooks, type HookInfo, type CreatedHook, type CreateHookOptions } from "./hooks.ts";
 export { Audit, type AuditEntry, type AuditFilter } from "./audit.ts";
 export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
 export { Files, type FileData } from "./files.ts";

@@ -6,7 +6,10 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { C8sError } from "../../errors/index.ts";
 
 export interface WebhookRun {
+  /** What the run clones: for a pull request, its head's repository (a fork's, for a fork). */
   repoUrl: string;
+  /** The repository the delivery is about (a pull request's base): what a team's hook names. */
+  repository: string;
   commit: string;
   branch: string | undefined;
   event: "push" | "pull_request" | "tag";
@@ -107,7 +110,8 @@ export function githubDecision(event: string | undefined, payload: Json): Webhoo
     const target = refTarget(str(payload["ref"]));
     const repoUrl = str(repo["clone_url"]) ?? str(repo["url"]);
     if (!repoUrl) throw missing("repository.clone_url");
-    return { run: { repoUrl, commit: after, branch: target.branch, event: target.tag ? "tag" : "push" } };
+    const run = { repoUrl, repository: repoUrl, commit: after, branch: target.branch };
+    return { run: { ...run, event: target.tag ? "tag" : "push" } };
   }
   if (event === "pull_request") {
     const action = str(payload["action"]);
@@ -123,7 +127,8 @@ export function githubDecision(event: string | undefined, payload: Json): Webhoo
     if (!repoUrl) throw missing("repository.clone_url");
     const baseRepo = Object.keys(obj(base["repo"])).length > 0 ? obj(base["repo"]) : repo;
     const fork = !sameRepository(headRepo, baseRepo);
-    return { run: { repoUrl, commit, branch: str(base["ref"]), event: "pull_request", fork } };
+    const repository = str(baseRepo["clone_url"]) ?? str(repo["clone_url"]) ?? repoUrl;
+    return { run: { repoUrl, repository, commit, branch: str(base["ref"]), event: "pull_request", fork } };
   }
   return { ignore: `event ${event ?? "(none)"} does not start runs` };
 }
@@ -137,7 +142,8 @@ export function gitlabDecision(event: string | undefined, payload: Json): Webhoo
     const target = refTarget(str(payload["ref"]));
     const repoUrl = str(project["git_http_url"]) ?? str(obj(payload["repository"])["git_http_url"]);
     if (!repoUrl) throw missing("project.git_http_url");
-    return { run: { repoUrl, commit: after, branch: target.branch, event: target.tag ? "tag" : "push" } };
+    const run = { repoUrl, repository: repoUrl, commit: after, branch: target.branch };
+    return { run: { ...run, event: target.tag ? "tag" : "push" } };
   }
   if (kind === "merge_request") {
     const attrs = obj(payload["object_attributes"]);
@@ -149,7 +155,9 @@ export function gitlabDecision(event: string | undefined, payload: Json): Webhoo
     if (!repoUrl) throw missing("project.git_http_url");
     const source = attrs["source_project_id"];
     const fork = typeof source !== "number" || source !== attrs["target_project_id"];
-    return { run: { repoUrl, commit, branch: str(attrs["target_branch"]), event: "pull_request", fork } };
+    const repository = str(project["git_http_url"]) ?? str(obj(attrs["target"])["git_http_url"]) ?? repoUrl;
+    const branch = str(attrs["target_branch"]);
+    return { run: { repoUrl, repository, commit, branch, event: "pull_request", fork } };
   }
   return { ignore: `event ${kind ?? event ?? "(none)"} does not start runs` };
 }

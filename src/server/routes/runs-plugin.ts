@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { runLogRoutes } from "./runs-logs.ts";
 import type { PipelineRouteDeps } from "./runs-deps.ts";
 import { runRoutes } from "./runs.ts";
+import { hookRoutes } from "./hooks.ts";
 import { secretRoutes } from "./secrets.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
@@ -21,5 +22,6 @@ export async function registerPipelineRoutes(
     await runLogRoutes(scope, full);
     await webhookRoutes(scope, full);
     await secretRoutes(scope, full);
+    await hookRoutes(scope, full);
   });
 }

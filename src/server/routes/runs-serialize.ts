@@ -44,6 +44,7 @@ export const publicRunSchema = z.object({
     tokenId: z.string().optional().describe("The token that submitted it."),
     secrets: z.boolean().optional().describe("Whether that token may use the team's secrets."),
     deliveryId: z.string().optional(),
+    hook: z.string().optional().describe("The team hook (POST /v1/hooks) the webhook delivery came through."),
     fork: z
       .boolean()
       .optional()

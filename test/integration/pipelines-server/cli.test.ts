@@ -1,4 +1,4 @@
-/** `c8s runs`, `c8s logs [-f]`, `c8s secret`, `c8s team` and `c8s token` through the real dispatcher against a real server. */
+/** `c8s runs`, `c8s logs [-f]`, `c8s secret`, `c8s hook`, `c8s team` and `c8s token` through the real dispatcher against a real server. */
 import assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
@@ -131,6 +131,22 @@ void describe("CLI for server runs", () => {
     assert.doesNotMatch(ls.out, /from-stdin-value/);
     assert.equal((await c8s(["secret", "rm", "CLI_TOKEN"])).code, 0);
     assert.doesNotMatch((await c8s(["secret", "ls"])).out, /CLI_TOKEN/);
+  });
+
+  void it("creates a team hook (URL and secret printed once), lists it without the secret, removes it", async () => {
+    const made = await c8s(["hook", "create", "--provider", "github", "--repo", repo.url, "--json"]);
+    assert.equal(made.code, 0, made.err);
+    const hook = JSON.parse(made.out) as { id: string; secret: string; deliveryPath: string };
+    const text = await c8s(["hook", "create", "--provider", "gitlab", "--repo", repo.url]);
+    assert.match(text.out, new RegExp(`Payload URL: ${t.url}/v1/webhooks/gitlab/hook_`));
+    assert.match(text.out, /Secret token: \S{43}/);
+    const ls = await c8s(["hook", "ls"]);
+    assert.match(ls.out, new RegExp(hook.id));
+    assert.doesNotMatch(ls.out, new RegExp(hook.secret));
+    assert.equal((await c8s(["hook", "rm", hook.id])).code, 0);
+    assert.doesNotMatch((await c8s(["hook", "ls"])).out, new RegExp(hook.id));
+    const bad = await c8s(["hook", "create", "--provider", "github"]);
+    assert.equal(bad.code, 2, bad.err);
   });
 
   void it("keeps a failed step's sandbox when the run asks (submit debug, rerun --debug); c8s runs debug enters it", async () => {

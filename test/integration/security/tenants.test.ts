@@ -21,6 +21,9 @@ interface Operation {
 
 /** Routes with a path parameter this suite does not call, each with why. */
 const UNEXERCISED: Record<string, string> = {
+  "/v1/webhooks/github/{id}":
+    "a delivery is authenticated by the hook's own signing secret, not a token: another team's hook and a missing one are the same 401 (test/integration/security/hooks.test.ts)",
+  "/v1/webhooks/gitlab/{id}": "as /v1/webhooks/github/{id}: the hook's token, not a bearer token (hooks.test.ts)",
   "/v1/teams/{id}":
     "installation admins only: every team token is 403 whatever the id (see 'an owner cannot … make teams'); no team's data is reachable by id",
 };
@@ -37,6 +40,7 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "runs.step": blue.step,
       "tokens.id": missing ? "tok_missing0000000000" : blue.token,
       "secrets.name": missing ? "NO_SUCH_SECRET_ANYWHERE" : blue.secret,
+      "hooks.id": missing ? "hook_missing0000000000" : blue.hook,
     }[key];
     if (value === undefined)
       throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
@@ -81,6 +85,7 @@ async function blueState(ctx: TenantContext) {
   const run = (await ctx.as(blue, "GET", `/v1/runs/${ctx.blue.run}`)).json;
   const secrets = (await ctx.as(blue, "GET", "/v1/secrets")).json;
   const tokens = (await ctx.as(blue, "GET", "/v1/tokens")).json;
+  const hooks = (await ctx.as(blue, "GET", "/v1/hooks")).json;
   const viewerWorks = (await ctx.as({ team: "blue", role: "viewer" }, "GET", "/v1/sandboxes")).status;
   return {
     sandbox: [sandbox.state, sandbox.lastActivityAt],
@@ -88,6 +93,7 @@ async function blueState(ctx: TenantContext) {
     run: [run.state, run.id],
     secrets: secrets.secrets.map((s: { name: string; updatedAt: string }) => `${s.name}@${s.updatedAt}`).sort(),
     tokens: tokens.tokens.map((x: { id: string; revokedAt: unknown }) => `${x.id}:${String(x.revokedAt)}`).sort(),
+    hooks: hooks.hooks.map((h: { id: string }) => h.id),
     viewerWorks,
   };
 }
@@ -138,6 +144,7 @@ const cases: Case[] = [
         "/v1/runs?team=blue",
         "/v1/secrets",
         "/v1/tokens",
+        "/v1/hooks",
         "/v1/events",
         `/v1/events?sandbox=${ctx.blue.sandbox}`,
       ]) {

@@ -11,6 +11,7 @@ import {
   gitlabDecision,
   verifyGithubSignature,
   verifyGitlabToken,
+  type WebhookRun,
 } from "../../../src/pipelines/service/webhooks.ts";
 
 void describe("pickRunnable", () => {
@@ -128,7 +129,13 @@ void describe("webhook payloads", () => {
   void it("GitHub push, tag, deleted branch, pull_request, other events", () => {
     const repository = { clone_url: "https://example.test/r.git" };
     assert.deepEqual(githubDecision("push", { ref: "refs/heads/dev", after: sha, repository }), {
-      run: { repoUrl: repository.clone_url, commit: sha, branch: "dev", event: "push" },
+      run: {
+        repoUrl: repository.clone_url,
+        repository: repository.clone_url,
+        commit: sha,
+        branch: "dev",
+        event: "push",
+      },
     });
     assert.equal(
       (githubDecision("push", { ref: "refs/tags/v1", after: sha, repository }) as { run: { event: string } }).run.event,
@@ -138,7 +145,14 @@ void describe("webhook payloads", () => {
     // A head without its repository cannot be shown not to be a fork: it counts as one.
     const pr = { action: "synchronize", pull_request: { head: { sha }, base: { ref: "main" } }, repository };
     assert.deepEqual(githubDecision("pull_request", pr), {
-      run: { repoUrl: repository.clone_url, commit: sha, branch: "main", event: "pull_request", fork: true },
+      run: {
+        repoUrl: repository.clone_url,
+        repository: repository.clone_url,
+        commit: sha,
+        branch: "main",
+        event: "pull_request",
+        fork: true,
+      },
     });
     const same = { id: 1, full_name: "a/r", clone_url: repository.clone_url };
     const inRepo = { action: "opened", pull_request: { head: { sha, repo: same }, base: { ref: "main", repo: same } } };
@@ -146,11 +160,14 @@ void describe("webhook payloads", () => {
       (githubDecision("pull_request", { ...inRepo, repository }) as { run: { fork: boolean } }).run.fork,
       false,
     );
-    const fork = { ...inRepo, pull_request: { ...inRepo.pull_request, head: { sha, repo: { ...same, id: 2 } } } };
-    assert.equal(
-      (githubDecision("pull_request", { ...fork, repository }) as { run: { fork: boolean } }).run.fork,
-      true,
-    );
+    const forkUrl = "https://example.test/fork.git";
+    const fork = {
+      ...inRepo,
+      pull_request: { ...inRepo.pull_request, head: { sha, repo: { ...same, id: 2, clone_url: forkUrl } } },
+    };
+    const forkRun = (githubDecision("pull_request", { ...fork, repository }) as { run: WebhookRun }).run;
+    // A fork's pull request clones the fork, but is about the base repository (what a team hook names).
+    assert.deepEqual([forkRun.fork, forkRun.repoUrl, forkRun.repository], [true, forkUrl, repository.clone_url]);
     assert.ok("ignore" in githubDecision("issues", {}));
   });
   void it("GitLab push and merge request", () => {
@@ -158,7 +175,13 @@ void describe("webhook payloads", () => {
     assert.deepEqual(
       gitlabDecision("Push Hook", { object_kind: "push", ref: "refs/heads/main", checkout_sha: sha, project }),
       {
-        run: { repoUrl: project.git_http_url, commit: sha, branch: "main", event: "push" },
+        run: {
+          repoUrl: project.git_http_url,
+          repository: project.git_http_url,
+          commit: sha,
+          branch: "main",
+          event: "push",
+        },
       },
     );
     const mr = {
