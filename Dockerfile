@@ -16,7 +16,7 @@
 
 ARG NODE_VERSION=22
 
-# --- build: production dependencies only (tsx runs the TypeScript sources; no compile step) ---
+# --- build: production dependencies, then the compiled CLI in dist/ (esbuild comes with tsx) ---
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # A compiler for the one optional native addon in the tree (cpu-features, under dockerode's
@@ -31,6 +31,8 @@ COPY bin/ bin/
 COPY src/ src/
 COPY packages/sdk/src/ packages/sdk/src/
 COPY tsconfig.json ./
+COPY scripts/build.mjs scripts/build.mjs
+RUN node scripts/build.mjs
 
 # --- runtime: node and the app, nothing else ---
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime

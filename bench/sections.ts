@@ -1,6 +1,7 @@
 /** The benchmark sections `npm run bench` knows: how each finds out it can run, runs and prints. */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { benchCli } from "./cli.ts";
 import { benchDocker, dockerSkipReason } from "./docker.ts";
 import { benchKubernetes, kubernetesSkipReason } from "./kubernetes.ts";
 import { bareBwrap, benchLocal } from "./local.ts";
@@ -40,6 +41,28 @@ const pathLine = (path: string, fallbackReason: string | undefined): string =>
   (fallbackReason === undefined ? "" : `\n(c8s serve could not be used: ${fallbackReason})`);
 
 export const SECTIONS: Section[] = [
+  {
+    name: "cli",
+    title: "the c8s command's start-up (compiled CLI)",
+    skipReason: bwrapWorks,
+    async run({ quick }) {
+      const c = await benchCli({ quick });
+      const text = [
+        "measured through: node bin/c8s.js (dist/), each run a new process, interleaved with node -e 0",
+        "",
+        table(c.rows),
+        "",
+        `CPU per run (user+sys of the process, mean, 10 ms ticks): node -e 0 ${c.cpu["bare"]?.toFixed(0)} ms, ` +
+          `c8s version ${c.cpu["version"]?.toFixed(0)} ms, c8s --help ${c.cpu["help"]?.toFixed(0)} ms, ` +
+          `c8s sandbox exec ${c.cpu["exec"]?.toFixed(0)} ms (node -e 0 beside it: ${c.cpu["bareExec"]?.toFixed(0)} ms)`,
+        "",
+        `HTTP requests one \`c8s sandbox exec ID -- true\` makes: ${c.execRequests.length} (${c.execRequests.join(", ")})`,
+        "",
+        targetTable(c.targets),
+      ].join("\n");
+      return { text, data: { ...c } };
+    },
+  },
   {
     name: "local",
     title: "local runtime (bubblewrap)",

@@ -41,4 +41,6 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   echo "c8s: installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The compiled CLI (dist/): bin/c8s.js starts from it instead of transpiling the sources each time.
+node scripts/build.mjs --if-stale
 echo "c8s: ready ($(bwrap --version), node $(node --version))"

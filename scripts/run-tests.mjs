@@ -25,11 +25,22 @@ const args = process.argv.slice(2);
 const selected = args.length === 0 ? tiers : args;
 let files = [];
 for (const arg of selected) {
-  if (tiers.includes(arg)) files.push(...findTests(join(root, "test", arg)), ...findTests(join(root, "packages", "sdk", "test", arg)));
+  if (tiers.includes(arg))
+    files.push(...findTests(join(root, "test", arg)), ...findTests(join(root, "packages", "sdk", "test", arg)));
   else files.push(resolve(arg));
 }
 if (files.length === 0) {
   console.error(`no test files found for: ${selected.join(" ")}`);
+  process.exit(1);
+}
+// The e2e tests run the real bin/c8s.js, which starts from dist/ when it is current: build it
+// first (a no-op when it is), so they exercise the compiled CLI users run.
+const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--if-stale"], {
+  stdio: "inherit",
+  cwd: root,
+});
+if (build.status !== 0) {
+  console.error("scripts/build.mjs failed: the tests need the compiled CLI in dist/");
   process.exit(1);
 }
 const concurrency = process.env.C8S_TEST_CONCURRENCY ?? "2";
@@ -50,7 +61,9 @@ const result = spawnSync(
   { stdio: "inherit", cwd: root, timeout: runTimeoutMs, killSignal: "SIGKILL" },
 );
 if (result.error?.code === "ETIMEDOUT") {
-  console.error(`test run killed after ${runTimeoutMs} ms: a test file did not finish (look for the last file without a summary)`);
+  console.error(
+    `test run killed after ${runTimeoutMs} ms: a test file did not finish (look for the last file without a summary)`,
+  );
   process.exit(1);
 }
 process.exit(result.status ?? 1);

@@ -23,7 +23,7 @@ import { startArtifactRetention } from "./pipelines/service/artifact-retention.t
 import { ensureAdminToken } from "./server/auth.ts";
 import { BrowserSessions } from "./server/browser-sessions.ts";
 import { registerDashboard } from "./dashboard/index.ts";
-import { createJsonLogger } from "./server/logger.ts";
+import { createLogger, type LogFormat } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
 import { openStore } from "./store/index.ts";
 import { type PipelineSettings, startPipelines } from "./server/routes/runs-wiring.ts";
@@ -32,6 +32,9 @@ import type { Store } from "./store/types.ts";
 export interface StartOptions {
   /** A pino-compatible logger; default: Fastify's pino at `config.logLevel`. */
   logger?: FastifyBaseLogger;
+  /** Without `logger`: the format of the default logger's lines on stderr (default json) and whether `pretty` colours them. */
+  logFormat?: LogFormat;
+  logColor?: boolean;
   /** Reported by /v1/info and /openapi.json; default: package.json's version. */
   version?: string;
   /** Extra options for the local runtime (tests share a supervisor build cache). */
@@ -118,7 +121,9 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     cleanups.push(() => store.close());
     const adminToken = (await ensureAdminToken(store)) ?? undefined;
 
-    const log = options.logger ?? createJsonLogger(config.logLevel);
+    const log =
+      options.logger ??
+      createLogger(config.logLevel, { format: options.logFormat ?? "json", color: options.logColor === true });
     const owner = await ownerLabel(config.home);
     // Before the engine's reconciliation: refuses a second live server on this home, so what
     // it reconciles as this owner's is a dead predecessor's. Released last, after the runs.

@@ -18,3 +18,15 @@ export interface CliCommand {
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
 }
+
+/**
+ * A line of the command table (registry.ts): what `c8s help` and `c8s completion` need, without
+ * loading the command's module; `load` imports it only when the command runs.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Subcommand names (for completion); a unit test checks them against the command's usage. */
+  subcommands?: readonly string[];
+  load(): Promise<CliCommand>;
+}

@@ -1,5 +1,3 @@
-import { createPgClient } from "./pg-client.ts";
-import { createPgliteClient } from "./pglite-client.ts";
 import { SqlStore } from "./sql-store.ts";
 import type { Store } from "./types.ts";
 
@@ -14,15 +12,17 @@ export interface OpenStoreOptions {
   migrate?: boolean;
 }
 
-/** Opens the store the configuration asks for and brings its schema up to date. */
+/** Opens the store the configuration asks for and brings its schema up to date. Only that driver is loaded. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const store =
     options.databaseUrl !== undefined
       ? new SqlStore(
           "postgres",
-          await createPgClient(options.databaseUrl, options.schema === undefined ? {} : { schema: options.schema }),
+          await (
+            await import("./pg-client.ts")
+          ).createPgClient(options.databaseUrl, options.schema === undefined ? {} : { schema: options.schema }),
         )
-      : new SqlStore("pglite", await createPgliteClient(options.dataDir));
+      : new SqlStore("pglite", await (await import("./pglite-client.ts")).createPgliteClient(options.dataDir));
   if (options.migrate !== false) {
     try {
       await store.migrate();

@@ -3,10 +3,21 @@
  * close it re-attaches with `?cursor=<next seq>` and the server replays what was missed.
  * Chunks are delivered exactly once and in order (a seq below the cursor is dropped).
  */
-import WebSocket from "ws";
+import { createRequire } from "node:module";
+import type WebSocket from "ws";
 import { C8sSdkError, ConnectionError, SandboxError, errorFromApi } from "./errors.ts";
 import type { ApiClient } from "./http.ts";
 import type { ExecInfo, ExitInfo, OutputChunk } from "./types.ts";
+
+/**
+ * `ws` is loaded on the first attach, so importing the SDK (the CLI's every start) does not pay
+ * for it; with `require`, as it is CommonJS: an ESM import would also run Node's CJS export scan on it.
+ */
+let wsModule: Promise<typeof WebSocket> | undefined;
+function loadWebSocket(): Promise<typeof WebSocket> {
+  wsModule ??= Promise.resolve().then(() => createRequire(import.meta.url)("ws") as typeof WebSocket);
+  return wsModule;
+}
 
 export type ClientFrame =
   | { type: "stdin"; data: string }
@@ -72,7 +83,7 @@ export class ExecStream {
         });
       }
       const socket = this.socket;
-      if (socket && socket.readyState === WebSocket.OPEN) {
+      if (socket && socket.readyState === socket.OPEN) {
         await new Promise<void>((resolve, reject) =>
           socket.send(JSON.stringify(frame), (e) => (e ? reject(e) : resolve())),
         );
@@ -102,8 +113,21 @@ export class ExecStream {
   }
 
   private connect(): void {
+    loadWebSocket().then(
+      (ws) => this.open(ws),
+      (error: Error) =>
+        this.finish(
+          new ConnectionError(`cannot load the WebSocket client: ${error.message}`, { hint: "Reinstall c8s." }),
+        ),
+    );
+  }
+
+  private open(WebSocketClass: typeof WebSocket): void {
+    if (this.finished || this.closedByUser) return;
     const path = `/v1/sandboxes/${encodeURIComponent(this.sandboxId)}/execs/${encodeURIComponent(this.execId)}/attach`;
-    const socket = new WebSocket(this.api.wsUrl(path, { cursor: this.cursor }), { headers: this.api.authHeaders() });
+    const socket = new WebSocketClass(this.api.wsUrl(path, { cursor: this.cursor }), {
+      headers: this.api.authHeaders(),
+    });
     this.socket = socket;
     let rejectedByServer = false;
 

@@ -2,6 +2,7 @@
 import { C8sSdkError, ConnectionError, TimeoutError, errorFromApi } from "./errors.ts";
 import type { ResolvedConnection } from "./options.ts";
 import { toWebSocketUrl } from "./options.ts";
+import { nodeRequest } from "./http-node.ts";
 
 /** Query parameters; an array repeats the parameter (`label=a&label=b`). */
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -49,15 +50,12 @@ export class ApiClient {
       headers["content-type"] = options.contentType ?? "application/octet-stream";
       body = options.body as RequestInit["body"];
     }
-    const timeoutMs = options.timeoutMs ?? this.connection.requestTimeoutMs;
-    const signals: AbortSignal[] = [];
-    if (options.signal) signals.push(options.signal);
-    if (timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
+    const { signal, timeoutMs } = this.signal(options);
     const init: RequestInit & { duplex?: "half" } = {
       method,
       headers,
       body: body ?? null,
-      signal: signals.length === 0 ? null : AbortSignal.any(signals),
+      signal,
     };
     if (options.body instanceof ReadableStream) init.duplex = "half";
     let res: Response;
@@ -66,30 +64,58 @@ export class ApiClient {
     } catch (error) {
       throw transportError(error, method, this.connection.url, timeoutMs);
     }
-    if (!res.ok) {
-      const text = await res.text().catch(() => "");
-      let parsed: unknown = undefined;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = { error: { message: text.slice(0, 500) || undefined } };
-      }
-      throw errorFromApi(res.status, parsed, res.headers.get("retry-after"));
-    }
+    if (!res.ok) throw apiError(res.status, await res.text().catch(() => ""), res.headers.get("retry-after"));
     return res;
   }
 
+  private signal(options: RequestOptions): { signal: AbortSignal | null; timeoutMs: number } {
+    const timeoutMs = options.timeoutMs ?? this.connection.requestTimeoutMs;
+    const signals: AbortSignal[] = [];
+    if (options.signal) signals.push(options.signal);
+    if (timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
+    return { signal: signals.length === 0 ? null : AbortSignal.any(signals), timeoutMs };
+  }
+
+  /** A JSON (or empty) request with a JSON answer, over node:http(s) (see http-node.ts); raw bodies go through fetch. */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, options);
+    if (options.body !== undefined) {
+      const res = await this.request(method, path, options);
+      if (res.status === 204) return undefined as T;
+      const text = await res.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
+    const headers: Record<string, string> = { ...this.authHeaders() };
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.json);
+    }
+    const { signal, timeoutMs } = this.signal(options);
+    let res;
+    try {
+      res = await nodeRequest(this.url(path, options.query), method, headers, body, signal);
+    } catch (error) {
+      throw transportError(error, method, this.connection.url, timeoutMs);
+    }
+    if (res.status < 200 || res.status > 299) throw apiError(res.status, res.text, res.retryAfter);
     if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return (res.text ? JSON.parse(res.text) : undefined) as T;
   }
 
   async bytes(method: string, path: string, options: RequestOptions = {}): Promise<Uint8Array> {
     const res = await this.request(method, path, options);
     return new Uint8Array(await res.arrayBuffer());
   }
+}
+
+function apiError(status: number, text: string, retryAfter: string | null): C8sSdkError {
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = { error: { message: text.slice(0, 500) || undefined } };
+  }
+  return errorFromApi(status, parsed, retryAfter);
 }
 
 function transportError(error: unknown, method: string, url: string, timeoutMs: number): C8sSdkError {

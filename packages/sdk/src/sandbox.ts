@@ -63,6 +63,14 @@ export class Sandbox {
     return runOnce(command, options);
   }
 
+  /**
+   * A sandbox's commands without fetching its record first (one request fewer than `connect`;
+   * what `c8s sandbox exec` uses): a missing sandbox fails at the first command, with NotFoundError.
+   */
+  static commandsOf(sandboxId: string, options: ConnectionOptions = {}): Commands {
+    return new Commands(new ApiClient(connectionFromEnv(options)), sandboxId);
+  }
+
   /** Connects to an existing sandbox (fails with NotFoundError if it does not exist). */
   static async connect(sandboxId: string, options: ConnectionOptions = {}): Promise<Sandbox> {
     const api = new ApiClient(connectionFromEnv(options));

@@ -1,11 +1,12 @@
-/** `c8s help [command]`: the command list from the registry, or one command's usage. */
+/** `c8s help [command]`: the command list from the registry (no command module loaded), or one command's usage. */
 import { EXIT_CODE_HELP } from "../exit-codes.ts";
 import { commands, findCommand } from "../registry.ts";
 
-export function helpText(name?: string): string {
-  if (name !== undefined) {
-    const command = findCommand(name);
-    if (command) return `${command.summary}\n\nusage: ${command.usage}\n`;
+export async function helpText(name?: string): Promise<string> {
+  const entry = name === undefined ? undefined : findCommand(name);
+  if (entry) {
+    const command = await entry.load();
+    return `${command.summary}\n\nusage: ${command.usage}\n`;
   }
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
@@ -19,6 +20,7 @@ ${lines.join("\n")}
 
 The CLI finds the server and token in C8S_URL / C8S_TOKEN, else in
 $C8S_HOME/credentials.json (default ~/.c8s), which \`c8s serve\` writes.
+Shell completion: source <(c8s completion bash)   (or zsh, fish; see docs/cli.md)
 
 ${EXIT_CODE_HELP}
 `;

@@ -11,7 +11,9 @@ import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import { json, parseCpLocation } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
-import { extractTar, packDirectory } from "../../runtimes/files/host-tar.ts";
+
+/** tar-stream is loaded only when a directory is copied (every `c8s sandbox …` imports this module). */
+const hostTar = () => import("../../runtimes/files/host-tar.ts");
 
 const usage = "c8s sandbox cp [--json] SRC DST   (one of them ID:/path; e.g. ./dir sbx_1:/work or sbx_1:out.txt .)";
 
@@ -65,7 +67,7 @@ export const sandboxCpCommand: CliCommand = {
       const existing = await statRemote(sandbox, dst.path);
       const target = existing?.type === "directory" ? posix.join(dst.path, basename(hostPath)) : dst.path;
       if (st.isDirectory()) {
-        await sandbox.files.uploadTar(target, await collect(packDirectory(hostPath)));
+        await sandbox.files.uploadTar(target, await collect((await hostTar()).packDirectory(hostPath)));
       } else {
         await sandbox.files.write(target, await readFile(hostPath), { mode: st.mode & 0o777 });
       }
@@ -85,7 +87,7 @@ export const sandboxCpCommand: CliCommand = {
         local?.isDirectory() && name !== "" && name !== "." && name !== "/" ? join(hostPath, name) : hostPath;
       if (entry.type === "directory") {
         const tar = await sandbox.files.downloadTarStream(src.path);
-        await extractTar(Readable.fromWeb(tar as NodeReadableStream<Uint8Array>), target);
+        await (await hostTar()).extractTar(Readable.fromWeb(tar as NodeReadableStream<Uint8Array>), target);
       } else {
         const data = await sandbox.files.read(src.path, { format: "bytes" });
         await mkdir(resolve(target, ".."), { recursive: true });

@@ -49,7 +49,8 @@ export const sandboxExecCommand: CliCommand = {
     const command = rest.length > 0 ? rest : inline;
     if (id === undefined) throw new UsageError("missing sandbox id", usage);
     if (command.length === 0) throw new UsageError("missing command after `--`", usage);
-    const sandbox = await Sandbox.connect(id, await sdkOptions(io));
+    // No GET of the sandbox first: the exec request itself says when it does not exist.
+    const commands = Sandbox.commandsOf(id, await sdkOptions(io));
     const pipedStdin = io.stdin.isTTY !== true || flags.interactive === true;
     const common = {
       envs: parsePairs(flags.env, "env", usage),
@@ -60,12 +61,12 @@ export const sandboxExecCommand: CliCommand = {
 
     if (flags.json) {
       const stdin = pipedStdin ? new Uint8Array(await readAll(io.stdin)) : undefined;
-      const result = await sandbox.commands.run(command, { ...common, stdin });
+      const result = await commands.run(command, { ...common, stdin });
       io.stdout.write(json(result));
       return execExitCode(result, signalNumbers);
     }
 
-    const handle = await sandbox.commands.run(command, {
+    const handle = await commands.run(command, {
       ...common,
       background: true,
       stdin: pipedStdin ? true : undefined,

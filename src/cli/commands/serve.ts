@@ -11,9 +11,10 @@ import { UsageError } from "../errors.ts";
 import { parseFlags } from "../flags.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 import { RUNTIME_NAMES } from "../../runtimes/types.ts";
+import { LOG_FORMATS } from "../../server/logger.ts";
 
 const usage =
-  "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--allow-local-repos] [--demo]";
+  "c8s serve [--port N] [--host H] [--runtime local|docker|kubernetes] [--allow-unisolated] [--allow-local-repos] [--demo] [--log-format pretty|json]   (logs: pretty on a terminal, else JSON lines)";
 
 /** The address a client on this machine uses (a wildcard bind is reached through loopback). */
 export function clientUrl(url: string): string {
@@ -46,6 +47,7 @@ export const serveCommand: CliCommand = {
         "allow-unisolated": { type: "boolean" },
         "allow-local-repos": { type: "boolean" },
         demo: { type: "boolean" },
+        "log-format": { type: "string" },
       },
       z.object({
         port: z.coerce.number().int().min(0).max(65535).optional(),
@@ -54,6 +56,7 @@ export const serveCommand: CliCommand = {
         "allow-unisolated": z.boolean().optional(),
         "allow-local-repos": z.boolean().optional(),
         demo: z.boolean().optional(),
+        "log-format": z.enum(LOG_FORMATS, { error: "expected pretty or json" }).optional(),
       }),
       usage,
     );
@@ -68,7 +71,10 @@ export const serveCommand: CliCommand = {
 
     // Loaded lazily so other commands do not pay for the server's start-up imports.
     const { startC8s } = await import("../../app.ts");
-    const server = await startC8s(config, { env: io.env });
+    const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
+    const logFormat = flags["log-format"] ?? (terminal ? "pretty" : "json");
+    const logColor = logFormat === "pretty" && terminal && !io.env["NO_COLOR"];
+    const server = await startC8s(config, { env: io.env, logFormat, logColor });
     const url = clientUrl(server.url);
     const path = credentialsPath({ ...io.env, C8S_HOME: config.home });
     const previous = await readCredentials(path).catch(() => undefined);

@@ -112,4 +112,10 @@ void test("the .dockerignore matcher (prefix rules) itself", () => {
   assert.equal(ignoredByDockerignore(["test"], "testing/x"), false);
   assert.equal(ignoredByDockerignore(["**/node_modules"], "packages/sdk/node_modules/ws"), true);
   assert.equal(ignoredByDockerignore(["deploy"], "src/deploy.ts"), false);
+  assert.equal(ignoredByDockerignore(["scripts", "!scripts/build.mjs"], "scripts/build.mjs"), false);
+  assert.equal(ignoredByDockerignore(["scripts", "!scripts/build.mjs"], "scripts/test.sh"), true);
+});
+
+void test("the build stage compiles the CLI into dist/ (bin/c8s.js then starts from it)", () => {
+  assert.match(readFileSync(join(root, "Dockerfile"), "utf8"), /^RUN node scripts\/build\.mjs$/m);
 });
