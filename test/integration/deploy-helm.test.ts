@@ -96,17 +96,36 @@ if (probe.helm === undefined) {
       });
     }
 
-    void test("values-production.yaml: database URL from a Secret, data on a claim, Recreate", async () => {
+    void test("values-production.yaml: 2-10 replicas sharing PostgreSQL, S3 and one secrets key, all from Secrets", async () => {
       const objects = await renderChart(binary, { namespace: "c8s", valuesFile: "values-production.yaml" });
       const deployment = one<V1Deployment>(objects, "Deployment");
       const env = deployment.spec?.template.spec?.containers[0]?.env ?? [];
-      const url = env.find((e) => e.name === "C8S_DATABASE_URL");
-      assert.deepEqual(url?.valueFrom?.secretKeyRef, { name: "c8s-database", key: "url" });
-      assert.equal(deployment.spec?.strategy?.type, "Recreate");
-      const claim = one<KubernetesObject>(objects, "PersistentVolumeClaim");
-      const data = deployment.spec?.template.spec?.volumes?.find((v) => v.name === "data");
-      assert.equal(data?.persistentVolumeClaim?.claimName, claim.metadata?.name);
-      assert.equal(objects.filter((o) => o.kind === "Secret").length, 0, "the chart never holds the URL itself");
+      const fromSecret = (name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+      assert.deepEqual(fromSecret("C8S_DATABASE_URL"), { name: "c8s-database", key: "url" });
+      assert.deepEqual(fromSecret("C8S_SECRETS_KEY"), { name: "c8s-secrets-key", key: "key" });
+      assert.deepEqual(fromSecret("C8S_S3_SECRET_ACCESS_KEY"), { name: "c8s-s3", key: "secret-access-key" });
+      assert.equal(one<V1ConfigMap>(objects, "ConfigMap").data?.["C8S_BLOB_STORE"], "s3");
+      const hpa = one<V2HorizontalPodAutoscaler>(objects, "HorizontalPodAutoscaler").spec;
+      assert.deepEqual([hpa?.minReplicas, hpa?.maxReplicas], [2, 10]);
+      one<V1PodDisruptionBudget>(objects, "PodDisruptionBudget");
+      assert.equal(
+        objects.filter((o) => o.kind === "PersistentVolumeClaim").length,
+        0,
+        "nothing shared on a pod's disk",
+      );
+      assert.equal(
+        (one<KubernetesObject>(objects, "Service") as { spec?: { sessionAffinity?: string } }).spec?.sessionAffinity,
+        "ClientIP",
+      );
+      assert.equal(objects.filter((o) => o.kind === "Secret").length, 0, "the chart never holds a credential itself");
+      await assert.rejects(
+        renderChart(binary, {
+          namespace: "c8s",
+          valuesFile: "values-production.yaml",
+          set: { "secretsKey.existingSecret": "" },
+        }),
+        /one secrets key/,
+      );
     });
 
     void test("teamNamespaces.enabled: the option in the ConfigMap and a ClusterRole of exactly the team permissions", async () => {
@@ -163,6 +182,7 @@ if (probe.helm === undefined) {
             "autoscaling.enabled": "true",
             "database.existingSecret": "db",
             "blobs.s3.bucket": "b",
+            "secretsKey.existingSecret": "k",
             "persistence.enabled": "true",
           },
           /cannot share persistence/,
@@ -180,6 +200,7 @@ if (probe.helm === undefined) {
           "blobs.s3.bucket": "c8s-blobs",
           "blobs.s3.endpoint": "http://minio.storage:9000",
           "blobs.s3.existingSecret": "c8s-s3",
+          "secretsKey.existingSecret": "c8s-secrets-key",
         },
       });
       const hpa = one<V2HorizontalPodAutoscaler>(objects, "HorizontalPodAutoscaler").spec;

@@ -69,6 +69,9 @@ one that would keep its store, logs or artifacts on one pod's disk.
 {{- if not .Values.blobs.s3.bucket }}
 {{- fail "more than one replica needs an S3-compatible bucket for logs and artifacts: set blobs.s3.bucket (and blobs.s3.existingSecret for its keys)" }}
 {{- end }}
+{{- if not .Values.secretsKey.existingSecret }}
+{{- fail "more than one replica needs one secrets key: set secretsKey.existingSecret (a Secret with the base64 of 32 random bytes) — each pod would otherwise make its own" }}
+{{- end }}
 {{- if .Values.persistence.enabled }}
 {{- fail "more than one replica cannot share persistence (a ReadWriteOnce volume): set persistence.enabled=false; the data lives in PostgreSQL and S3" }}
 {{- end }}
