@@ -5,6 +5,7 @@ import { benchCli } from "./cli.ts";
 import { benchDocker, dockerSkipReason } from "./docker.ts";
 import { benchKubernetes, kubernetesSkipReason } from "./kubernetes.ts";
 import { bareBwrap, benchLocal } from "./local.ts";
+import { benchPeers } from "./peers.ts";
 import { benchPipelines } from "./pipelines.ts";
 import { benchPools } from "./pools.ts";
 import { loadTable } from "./server-probe.ts";
@@ -86,6 +87,21 @@ export const SECTIONS: Section[] = [
         targetTable(local.targets),
       ].join("\n");
       return { text, data: { ...local } };
+    },
+  },
+  {
+    name: "peers",
+    title: "the bare mechanism beside its peers: bwrap, crun (OCI), docker run",
+    skipReason: bwrapWorks,
+    async run({ quick }) {
+      const p = await benchPeers({ quick, dockerHost: process.env["DOCKER_HOST"] });
+      const text = [
+        "each: start an isolated process running `true` and wait until it is gone; sampled in turn",
+        "",
+        table(p.rows),
+        ...Object.entries(p.skipped).map(([peer, why]) => `\n${peer} not measured: ${why}`),
+      ].join("\n");
+      return { text, data: { ...p } };
     },
   },
   {
