@@ -7,6 +7,7 @@ import { runMigrations } from "./migrate.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { SqlSessionRepository } from "./sessions-repository.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
 import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
@@ -21,6 +22,7 @@ export class SqlStore implements Store {
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
   readonly hooks: SqlHookRepository;
+  readonly sessions: SqlSessionRepository;
   private closed = false;
 
   constructor(
@@ -36,6 +38,7 @@ export class SqlStore implements Store {
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
     this.hooks = new SqlHookRepository(db);
+    this.sessions = new SqlSessionRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -8,6 +8,7 @@
 import type { HookRepository, RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+import type { SessionRepository } from "./sessions-types.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
@@ -216,6 +217,7 @@ export interface Store extends EngineStore {
   readonly secrets: SecretRepository;
   readonly audit: AuditRepository;
   readonly hooks: HookRepository;
+  readonly sessions: SessionRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */
