@@ -24,6 +24,8 @@ import { createJsonLogger } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
 import { openStore } from "./store/index.ts";
 import { type PipelineSettings, startPipelines } from "./server/routes/runs-wiring.ts";
+import { registerSessionRoutes } from "./server/routes/sessions.ts";
+import { SessionService } from "./sessions/session-service.ts";
 import type { Store } from "./store/types.ts";
 
 export interface StartOptions {
@@ -132,6 +134,24 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     log.info({ report }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
+    // Sessions: files in the store, a disposable sandbox; closed before the engine (it syncs and stops their sandboxes).
+    const sessions = new SessionService({
+      store,
+      sandboxes: engine,
+      settings: config.sessions,
+      resources: {
+        memoryBytes: config.defaults.memoryBytes,
+        pids: config.defaults.pids,
+        cpuMillis: config.defaults.cpuMillis,
+        fileSizeBytes: config.defaults.fileSizeBytes,
+        diskBytes: config.defaults.diskBytes,
+      },
+      ceilings: config.maxima,
+      clock: systemClock,
+      logger: log,
+    });
+    cleanups.push(() => sessions.close());
+
     // Artifacts and finished step logs: one BlobStore, on the filesystem beside the store's data.
     const blobs = new FsBlobStore(join(config.home, "blobs"));
     const pipelines = await startPipelines({
@@ -177,6 +197,14 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     });
     cleanups.push(() => server.close());
     await pipelines.registerRoutes(server);
+    await server.register((scope) =>
+      registerSessionRoutes(scope, {
+        sessions,
+        registry: server.c8sRoutes,
+        jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
+        maxFileBytes: config.sessions.maxFileBytes,
+      }),
+    );
     await registerDashboard(server, { store, sessions: browserSessions });
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();

@@ -17,7 +17,7 @@ export type AuthLevel = "none" | "token" | "admin";
  * The resource a route's `:id` names. The auth hook checks that it belongs to the caller's
  * team before the handler runs; another team's answers the resource's own not-found error.
  */
-export type OwnedResource = "sandbox" | "run" | "token";
+export type OwnedResource = "sandbox" | "run" | "token" | "session";
 
 export interface ResponseDoc {
   description: string;

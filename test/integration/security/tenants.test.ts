@@ -41,6 +41,8 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "tokens.id": missing ? "tok_missing0000000000" : blue.token,
       "secrets.name": missing ? "NO_SUCH_SECRET_ANYWHERE" : blue.secret,
       "hooks.id": missing ? "hook_missing0000000000" : blue.hook,
+      "sessions.id": missing ? "ses_missing0000000000" : blue.session,
+      "sessions.path": "notes.txt",
     }[key];
     if (value === undefined)
       throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
@@ -86,6 +88,7 @@ async function blueState(ctx: TenantContext) {
   const secrets = (await ctx.as(blue, "GET", "/v1/secrets")).json;
   const tokens = (await ctx.as(blue, "GET", "/v1/tokens")).json;
   const hooks = (await ctx.as(blue, "GET", "/v1/hooks")).json;
+  const sessions = (await ctx.as(blue, "GET", "/v1/sessions")).json;
   const viewerWorks = (await ctx.as({ team: "blue", role: "viewer" }, "GET", "/v1/sandboxes")).status;
   return {
     sandbox: [sandbox.state, sandbox.lastActivityAt],
@@ -94,6 +97,7 @@ async function blueState(ctx: TenantContext) {
     secrets: secrets.secrets.map((s: { name: string; updatedAt: string }) => `${s.name}@${s.updatedAt}`).sort(),
     tokens: tokens.tokens.map((x: { id: string; revokedAt: unknown }) => `${x.id}:${String(x.revokedAt)}`).sort(),
     hooks: hooks.hooks.map((h: { id: string }) => h.id),
+    sessions: sessions.sessions.map((x: { id: string; lastActivityAt: string }) => `${x.id}@${x.lastActivityAt}`),
     viewerWorks,
   };
 }
@@ -145,6 +149,7 @@ const cases: Case[] = [
         "/v1/secrets",
         "/v1/tokens",
         "/v1/hooks",
+        "/v1/sessions",
         "/v1/events",
         `/v1/events?sandbox=${ctx.blue.sandbox}`,
       ]) {
