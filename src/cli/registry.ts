@@ -15,6 +15,7 @@ import { runsCommand } from "./commands/runs.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { secretCommand } from "./commands/secret.ts";
 import { hookCommand } from "./commands/hook.ts";
+import { sessionCommand } from "./commands/session.ts";
 import { teamCommand } from "./commands/team.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { auditCommand } from "./commands/audit.ts";
@@ -33,6 +34,7 @@ export const commands: CliCommand[] = [
   logsCommand,
   secretCommand,
   hookCommand,
+  sessionCommand,
   teamCommand,
   tokenCommand,
   auditCommand,
