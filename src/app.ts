@@ -149,6 +149,7 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       ceilings: config.maxima,
       clock: systemClock,
       logger: log,
+      sweepIntervalMs: config.sessions.sweepIntervalMs,
     });
     cleanups.push(() => sessions.close());
 

@@ -142,6 +142,8 @@ export const configSchema = z
         /** The longest idle timeout and lifetime a session may ask for. */
         maxIdleTimeoutMs: count.default(24 * HOUR_MS),
         maxMaxLifetimeMs: count.default(7 * 24 * HOUR_MS),
+        /** How often idle sessions are looked for (their sandbox synced and stopped). */
+        sweepIntervalMs: count.default(15_000),
       })
       .strict()
       .prefault({}),

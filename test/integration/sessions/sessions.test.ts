@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type LooseJson, type PipelineTestServer, startPipelineServer } from "../../fixtures/pipelines-server.ts";
 
-const SESSION_LIMITS = { maxFiles: 25, maxBytes: 4 * 1024 * 1024, maxFileBytes: 512 * 1024 };
+const SESSION_LIMITS = { maxFiles: 25, maxBytes: 4 * 1024 * 1024, maxFileBytes: 512 * 1024, sweepIntervalMs: 250 };
 const T = { timeout: 120_000 };
 
 let home: string;
@@ -258,6 +258,30 @@ void describe("sessions: files in the store, a disposable sandbox", { timeout: 6
     assert.equal(result.sandbox.attached, true);
     assert.deepEqual(hashes, stored);
   });
+
+  void it(
+    "idle timeout: syncs what a background command wrote, then stops the sandbox; the session stays",
+    T,
+    async () => {
+      const made = await call("POST", "/v1/sessions", { json: { name: "idle", idleTimeoutMs: 1500 } });
+      assert.equal(made.status, 201);
+      const idle = made.json.id as string;
+      const ran = await call("POST", `/v1/sessions/${idle}/exec`, {
+        json: { command: ["sh", "-c", "(sleep 0.5; echo late > late.txt) >/dev/null 2>&1 &"] },
+      });
+      assert.equal(ran.status, 200, JSON.stringify(ran.json));
+      const sandboxId = ran.json.sandbox.sandboxId as string;
+      const deadline = Date.now() + 30_000;
+      while ((await call("GET", `/v1/sessions/${idle}`)).json.sandboxId !== null) {
+        if (Date.now() > deadline) throw new Error("the idle session kept its sandbox");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal((await call("GET", `/v1/sandboxes/${sandboxId}`)).json.state, "terminated");
+      const late = await call("GET", `/v1/sessions/${idle}/files/late.txt`);
+      assert.equal(late.bytes.toString(), "late\n", "synced before the stop");
+      assert.equal((await call("DELETE", `/v1/sessions/${idle}`)).status, 204);
+    },
+  );
 
   void it("delete removes the files and the sandbox; the session is then 404", T, async () => {
     const sandboxId = (await call("GET", `/v1/sessions/${id}`)).json.sandboxId as string;
