@@ -315,11 +315,14 @@ export class SessionService {
     const sessions = await this.store.list(undefined).catch(() => []);
     for (const session of sessions) {
       if (this.busy.has(session.id)) continue;
-      if (session.sandboxId === null || Date.parse(session.lastActivityAt) + session.idleTimeoutMs > nowMs) continue;
+      // Only sandboxes this server attached (another server on the same store sweeps its own).
+      if (session.sandboxId === null || this.attachments.baseline(session.sandboxId) === undefined) continue;
+      if (Date.parse(session.lastActivityAt) + session.idleTimeoutMs > nowMs) continue;
       await this.lock
         .run(session.id, async () => {
           const fresh = await this.store.get(session.id);
           if (fresh === null || fresh.sandboxId === null || this.busy.has(fresh.id)) return;
+          if (this.attachments.baseline(fresh.sandboxId) === undefined) return;
           if (Date.parse(fresh.lastActivityAt) + fresh.idleTimeoutMs > this.deps.clock.now()) return;
           const report = await this.attachments.detach(fresh, { sync: true });
           this.deps.logger.info({ session: fresh.id, sync: report }, "session idle: synced and stopped its sandbox");
@@ -335,7 +338,7 @@ export class SessionService {
     clearInterval(this.sweepTimer);
     const sessions = await this.store.list(undefined).catch(() => []);
     for (const session of sessions)
-      if (session.sandboxId !== null)
+      if (session.sandboxId !== null && this.attachments.baseline(session.sandboxId) !== undefined)
         await this.lock.run(session.id, () => this.attachments.detach(session, { sync: true })).catch(() => undefined);
   }
 }
