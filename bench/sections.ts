@@ -6,6 +6,7 @@ import { benchKubernetes, kubernetesSkipReason } from "./kubernetes.ts";
 import { bareBwrap, benchLocal } from "./local.ts";
 import { benchPipelines } from "./pipelines.ts";
 import { loadTable } from "./server-probe.ts";
+import { benchSessions } from "./sessions.ts";
 import { table, targetTable, throughputTable } from "./stats.ts";
 
 export interface Section {
@@ -39,6 +40,18 @@ const pathLine = (path: string, fallbackReason: string | undefined): string =>
   (fallbackReason === undefined ? "" : `\n(c8s serve could not be used: ${fallbackReason})`);
 
 export const SECTIONS: Section[] = [
+  {
+    name: "sessions",
+    title: "sessions (local runtime, PGlite)",
+    skipReason: bwrapWorks,
+    async run({ quick }) {
+      const { rows } = await benchSessions({ quick });
+      return {
+        text: ["measured through: startC8s in-process over HTTP (127.0.0.1)", "", table(rows)].join("\n"),
+        data: { rows },
+      };
+    },
+  },
   {
     name: "local",
     title: "local runtime (bubblewrap)",
