@@ -73,11 +73,6 @@ export function parseEpochNanos(line: string): bigint | undefined {
   return /^\d{18,20}$/.test(trimmed) ? BigInt(trimmed) : undefined;
 }
 
-/** Nanoseconds since the epoch now, from the monotonic clock anchored at the time origin (µs-level). */
-export function epochNanosNow(now: () => number, timeOrigin: number): bigint {
-  return BigInt(Math.round((timeOrigin + now()) * 1e6));
-}
-
 export const nanosToMs = (ns: bigint): number => Number(ns) / 1e6;
 
 /** Milliseconds between two ISO timestamps (millisecond resolution), or NaN when one is missing. */

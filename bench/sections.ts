@@ -5,6 +5,7 @@ import { benchDocker, dockerSkipReason } from "./docker.ts";
 import { benchKubernetes, kubernetesSkipReason } from "./kubernetes.ts";
 import { bareBwrap, benchLocal } from "./local.ts";
 import { benchPipelines } from "./pipelines.ts";
+import { benchPools } from "./pools.ts";
 import { loadTable } from "./server-probe.ts";
 import { benchSessions } from "./sessions.ts";
 import { table, targetTable, throughputTable } from "./stats.ts";
@@ -75,6 +76,29 @@ export const SECTIONS: Section[] = [
         targetTable(local.targets),
       ].join("\n");
       return { text, data: { ...local } };
+    },
+  },
+  {
+    name: "pools",
+    title: "warm pools and /v1/execute (local runtime)",
+    skipReason: bwrapWorks,
+    async run({ quick }) {
+      const p = await benchPools({ quick });
+      const text = [
+        "measured through: c8s serve (C8S_RUNTIME=local) over HTTP; hit, cold and bare interleaved per sample",
+        "",
+        table(p.rows),
+        "",
+        `pool claims: ${p.hits} hits, ${p.misses} misses (from /metrics)`,
+        "",
+        "| what | concurrency | ops | wall ms | per second |\n|---|---|---|---|---|",
+        ...p.throughput.map(
+          (t) => `| ${t.what} | ${t.concurrency} | ${t.ops} | ${t.wallMs.toFixed(0)} | ${t.perSecond.toFixed(1)} |`,
+        ),
+        "",
+        targetTable(p.targets),
+      ].join("\n");
+      return { text, data: { ...p } };
     },
   },
   {

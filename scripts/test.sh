@@ -2,7 +2,7 @@
 # Installs everything the test suite needs, starts the real backing services (PostgreSQL,
 # a Docker Engine, Podman, a Kubernetes control plane), then runs type-check, lint and every test tier.
 # This is the README's test command and what CI runs (.ci/run).
-#   C8S_SKIP_DOCKER=1 / C8S_SKIP_PODMAN=1 / C8S_SKIP_K8S=1   leave that backend out (its tests then skip, saying why)
+#   C8S_SKIP_DOCKER=1 / C8S_SKIP_PODMAN=1 / C8S_SKIP_K8S=1 / C8S_SKIP_S3=1   leave that backend out (its tests then skip, saying why)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -48,6 +48,17 @@ if [[ -z "${C8S_SKIP_K8S:-}" && -x scripts/k8s-test-cluster.sh ]]; then
   bash scripts/k8s-test-cluster.sh start
   eval "$(bash scripts/k8s-test-cluster.sh env)"
   cleanup+=("bash '$root/scripts/k8s-test-cluster.sh' stop")
+fi
+
+# --- an S3-compatible server (versitygw from the Go module proxy: the S3 BlobStore's tests) ---
+# Built once into $HOME/.cache/c8s-s3; when it cannot be built or started, those tests skip.
+if [[ -z "${C8S_SKIP_S3:-}" && -x scripts/s3-test-server.sh ]]; then
+  cleanup+=("bash '$root/scripts/s3-test-server.sh' stop")
+  if bash scripts/s3-test-server.sh start; then
+    eval "$(bash scripts/s3-test-server.sh env)"
+  else
+    echo "warning: the S3 test server did not start; test/integration/blobs/s3-blob-store.test.ts will skip" >&2
+  fi
 fi
 
 # --- schemathesis (API fuzzing of a real server: test/integration/server/schemathesis.test.ts) ---

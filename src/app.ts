@@ -2,20 +2,23 @@
  * The composition root: config in, a running c8s out. Opens the store, creates the runtime
  * the config names, starts the engine (which reconciles what a crash left behind), builds the
  * HTTP server and listens, then writes `$C8S_HOME/server.json` and `credentials.json`.
+ * Each process holds a replica lease in the store (`server/replica-lease.ts`): several
+ * servers on one PostgreSQL recover only the work of replicas whose lease expired.
  * `c8s serve` calls `startC8s` and handles SIGINT/SIGTERM by calling `close()`.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import { FsBlobStore } from "./blobs/index.ts";
+import { type BlobStore, FsBlobStore } from "./blobs/index.ts";
 import { readCredentials, writeCredentials } from "./cli/credentials.ts";
 import type { C8sConfig } from "./config/config.ts";
 import { effectiveQuotas, SandboxEngine, systemClock, type TeamQuotaSource } from "./engine/index.ts";
 import type { LocalRuntimeOptions } from "./runtimes/local/index.ts";
 import { createRuntimeFor } from "./runtime-factory.ts";
 import { startAuditRetention } from "./server/audit-retention.ts";
+import { acquireReplicaLease } from "./server/replica-lease.ts";
 import { startArtifactRetention } from "./pipelines/service/artifact-retention.ts";
 import { ensureAdminToken } from "./server/auth.ts";
 import { BrowserSessions } from "./server/browser-sessions.ts";
@@ -69,8 +72,22 @@ async function packageVersion(): Promise<string> {
 /**
  * This instance's owner label: stable across restarts of the same home on the same host, so
  * the start-up reconciliation finds (and removes) what a crashed predecessor left running.
+ * A random id kept in the home (`instance-id`) is part of it: two containers with the same
+ * hostname and home path (host networking, a fixed `hostname:`) but their own volumes get
+ * different labels, so on one Docker daemon or cluster neither takes the other's sandboxes.
  */
 export async function ownerLabel(home: string): Promise<string> {
+  const file = join(home, "instance-id");
+  await writeFile(file, `${randomBytes(12).toString("hex")}\n`, { mode: 0o600, flag: "wx" }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  });
+  const id = (await readFile(file, "utf8")).trim();
+  const where = `${hostname()}:${await realpath(home)}:${id}`;
+  return `c8s-${createHash("sha256").update(where).digest("hex").slice(0, 16)}`;
+}
+
+/** The owner label before `instance-id` (a home's sandboxes from before the upgrade carry it). */
+export async function legacyOwnerLabel(home: string): Promise<string> {
   const where = `${hostname()}:${await realpath(home)}`;
   return `c8s-${createHash("sha256").update(where).digest("hex").slice(0, 16)}`;
 }
@@ -105,6 +122,10 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
 
     const log = options.logger ?? createJsonLogger(config.logLevel);
     const owner = await ownerLabel(config.home);
+    // Before the engine's reconciliation: refuses a second live server on this home, so what
+    // it reconciles as this owner's is a dead predecessor's. Released last, after the runs.
+    const lease = await acquireReplicaLease({ store, owner, leaseMs: config.leaseMs, logger: log });
+    cleanups.push(() => lease.release());
     const runtime = await createRuntimeFor({
       config,
       env: options.env ?? {},
@@ -127,11 +148,15 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       policy: { maxima: config.maxima, hostNetwork: config.hostNetwork },
       maxSandboxes: config.maxSandboxes,
       teamQuotas,
+      templates: store.templates,
+      maxPooled: config.maxPooled,
       clock: systemClock,
       logger: log,
     });
     const report = await engine.start();
-    log.info({ report }, "reconciled sandboxes left by a previous run");
+    // What a crash left before this home had an instance-id (labelled the old way).
+    const legacy = await engine.adoptOwner(await legacyOwnerLabel(config.home));
+    log.info({ report, legacy }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
     // Sessions: files in the store, a disposable sandbox; closed before the engine (it syncs and stops their sandboxes).
@@ -153,8 +178,10 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     });
     cleanups.push(() => sessions.close());
 
-    // Artifacts and finished step logs: one BlobStore, on the filesystem beside the store's data.
-    const blobs = new FsBlobStore(join(config.home, "blobs"));
+    // Artifacts and finished step logs: one BlobStore — on the filesystem beside the store's
+    // data, or an S3-compatible bucket (shared by every replica).
+    const blobs = await openBlobStore(config);
+    cleanups.push(async () => blobs.close?.());
     const pipelines = await startPipelines({
       githubWebhookSecret: config.webhooks.githubSecret,
       gitlabWebhookSecret: config.webhooks.gitlabToken,
@@ -175,8 +202,25 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
       clonePolicy: { allowLocal: config.allowLocalRepos },
       jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
       logger: log,
+      replicaId: lease.id,
+      secretsKey: config.secrets,
     });
     cleanups.push(() => pipelines.close());
+    // Heartbeats; each beat adopts replicas whose lease expired (their sandboxes end
+    // interrupted, their runs fail as interrupted) and dispatches runs queued elsewhere.
+    lease.run({
+      adopt: async (dead) => {
+        const live = (await store.replicas.list()).some((r) => r.live && r.owner === dead.owner);
+        // A live server on the dead one's home (it restarted) reconciles those sandboxes itself.
+        const report = live ? null : await engine.adoptOwner(dead.owner);
+        log.warn({ replica: dead.id, report }, "adopted the work of a replica whose lease expired");
+      },
+      after: async () => {
+        await pipelines.service.recoverOrphans();
+      },
+      lost: () => pipelines.service.abortActive(),
+    });
+    cleanups.push(() => lease.stopAdopting());
 
     const retention = startAuditRetention(store.audit, { retentionDays: config.auditRetentionDays, logger: log });
     cleanups.push(() => retention.stop());
@@ -233,4 +277,21 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     await unwind();
     throw error;
   }
+}
+
+/** The installation's BlobStore; the AWS SDK is loaded only when S3 is configured. */
+async function openBlobStore(config: C8sConfig): Promise<BlobStore> {
+  if (config.blobs.backend === "fs") return new FsBlobStore(join(config.home, "blobs"));
+  const s3 = config.blobs.s3;
+  const { S3BlobStore } = await import("./blobs/s3-blob-store.ts");
+  return new S3BlobStore({
+    bucket: s3.bucket ?? "",
+    prefix: s3.prefix,
+    region: s3.region,
+    ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
+    ...(s3.forcePathStyle === undefined ? {} : { forcePathStyle: s3.forcePathStyle }),
+    ...(s3.accessKeyId === undefined || s3.secretAccessKey === undefined
+      ? {}
+      : { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }),
+  });
 }

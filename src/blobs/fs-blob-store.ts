@@ -8,10 +8,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { C8sError } from "../errors/index.ts";
 import { assertBlobKey, assertBlobPrefix, prefixDirectory } from "./keys.ts";
+import { SizeLimit, toReadable } from "./streams.ts";
 import type { BlobBody, BlobInfo, BlobPage, BlobStore, GetOptions, ListOptions, PutOptions } from "./types.ts";
 
 const DATA_SUFFIX = ".blob";
@@ -44,33 +45,6 @@ function notFound(key: string): C8sError {
     details: { key },
     hint: "List the prefix to see which keys exist.",
   });
-}
-
-function toReadable(body: BlobBody): Readable {
-  if (typeof body === "string" || body instanceof Uint8Array) return Readable.from([Buffer.from(body)]);
-  if (body instanceof Readable) return body;
-  return Readable.from(body);
-}
-
-class SizeLimit extends Transform {
-  bytes = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly key: string,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit)
-      callback(
-        new C8sError("FILE_TOO_LARGE", `blob ${this.key} is larger than ${this.limit} bytes`, {
-          details: { key: this.key, limit: this.limit },
-          hint: "Store less, or raise the limit.",
-        }),
-      );
-    else callback(null, chunk);
-  }
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -150,6 +124,11 @@ export class FsBlobStore implements BlobStore {
       });
     try {
       const handle = await open(this.dataPath(key), "r");
+      // An empty range is no bytes (a read stream cannot express it).
+      if (range?.end !== undefined && range.end === range.start) {
+        await handle.close();
+        return Readable.from([]);
+      }
       return handle.createReadStream({
         ...(range === undefined ? {} : { start: range.start }),
         ...(range?.end === undefined ? {} : { end: range.end - 1 }),

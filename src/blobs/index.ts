@@ -1,4 +1,7 @@
-/** Blob storage for logs and artifacts: filesystem now, S3-compatible behind the same interface later. */
+/**
+ * Blob storage for logs and artifacts: the filesystem store here; the S3 one is
+ * `./s3-blob-store.ts`, imported on its own so the AWS SDK loads only where it is configured.
+ */
 export type * from "./types.ts";
 export { FsBlobStore, readBlob } from "./fs-blob-store.ts";
 export { assertBlobKey, assertBlobPrefix } from "./keys.ts";

@@ -1,8 +1,8 @@
 /**
  * Blob storage for logs and artifacts. S3-shaped (flat keys with `/` as a convention,
  * string-prefix listing in byte order with pagination, whole-object puts, ranged gets) so an
- * S3-compatible implementation can sit behind the same interface. The filesystem one is the
- * embedded default.
+ * S3-compatible implementation sits behind the same interface (`s3-blob-store.ts`). The
+ * filesystem one is the embedded default.
  */
 import type { Readable } from "node:stream";
 
@@ -11,6 +11,7 @@ export interface BlobInfo {
   size: number;
   /** ISO-8601, when the object was last written. */
   modifiedAt: string;
+  /** What the put named; from `stat` (a listing may leave it null, as S3's does). */
   contentType: string | null;
 }
 
@@ -53,4 +54,6 @@ export interface BlobStore {
   delete(key: string): Promise<boolean>;
   /** Deletes every object under `prefix`; returns how many. */
   deletePrefix(prefix: string): Promise<number>;
+  /** Releases connections (an S3 client's sockets); the filesystem store has none. */
+  close?(): void;
 }

@@ -21,10 +21,14 @@ import { tokenCommand } from "./commands/token.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { k8sCommand } from "./commands/k8s.ts";
 import { imageCommand } from "./commands/image.ts";
+import { templateCommand } from "./commands/template.ts";
+import { execOnceCommand } from "./commands/exec-once.ts";
 
 export const commands: CliCommand[] = [
   serveCommand,
   sandboxCommand,
+  execOnceCommand,
+  templateCommand,
   doctorCommand,
   lintCommand,
   schemaCommand,

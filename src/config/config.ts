@@ -99,6 +99,8 @@ export const configSchema = z
     /** Who may create sandboxes with `network: "host"` (C8S_ALLOW_HOST_NETWORK). */
     hostNetwork: z.enum(["admins", "never"]).default("admins"),
     maxSandboxes: z.coerce.number().int().positive().default(500),
+    /** Most warm-pool sandboxes over every template at once (C8S_MAX_POOLED; 0 turns pools off; docs/pools.md). */
+    maxPooled: z.coerce.number().int().min(0).default(16),
     /**
      * Requests per token (unauthenticated ones: per remote address), a token bucket:
      * `requestsPerSecond` refill, `burst` capacity; 0 requests per second disables it
@@ -159,6 +161,62 @@ export const configSchema = z
     /** Largest file or tar upload (streamed and spooled to disk, not memory; C8S_UPLOAD_LIMIT). */
     uploadLimitBytes: bytes.default(1024 * 1024 * 1024),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /**
+     * Where run artifacts and finished step logs go: `fs` (default, `<home>/blobs`) or an
+     * S3-compatible bucket (C8S_BLOB_STORE=s3 and C8S_S3_*; `s3` is implied by C8S_S3_BUCKET).
+     * The credentials may come from the AWS SDK's chain instead (AWS_* variables, a role). Never logged.
+     */
+    blobs: z
+      .object({
+        backend: z.enum(["fs", "s3"]).default("fs"),
+        s3: z
+          .object({
+            bucket: z.string().min(3).max(63).optional(),
+            prefix: z
+              .string()
+              .max(256)
+              .regex(/^([A-Za-z0-9._-]+\/)*$/, "a prefix of path segments, each followed by '/' (e.g. c8s/)")
+              .default(""),
+            endpoint: z.url().optional(),
+            region: z.string().min(1).default("us-east-1"),
+            accessKeyId: z.string().min(1).optional(),
+            secretAccessKey: z.string().min(1).optional(),
+            forcePathStyle: onOff.optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((blobs, ctx) => {
+        if (blobs.backend === "s3" && blobs.s3.bucket === undefined)
+          ctx.addIssue({ code: "custom", path: ["s3", "bucket"], message: "C8S_BLOB_STORE=s3 needs C8S_S3_BUCKET" });
+        if ((blobs.s3.accessKeyId === undefined) !== (blobs.s3.secretAccessKey === undefined))
+          ctx.addIssue({
+            code: "custom",
+            path: ["s3", "secretAccessKey"],
+            message: "give both C8S_S3_ACCESS_KEY_ID and C8S_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK's chain)",
+          });
+      }),
+    /**
+     * The secrets key, the same on every replica of one database (never logged): base64 of
+     * 32 bytes (C8S_SECRETS_KEY) or a file holding it (C8S_SECRETS_KEY_FILE); unset: the
+     * generated `<home>/secrets.key`. `previousKey` (C8S_SECRETS_KEY_PREVIOUS) still opens
+     * values during a rotation (docs/security.md, "The secrets key").
+     */
+    secrets: z
+      .object({
+        key: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        previousKey: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * This replica's lease in the store (C8S_LEASE_MS): renewed every third of it; another
+     * replica adopts this one's runs and sandboxes once it has expired.
+     */
+    leaseMs: z.coerce.number().int().min(300).max(600_000).default(15_000),
     /** Webhook credentials; unset: that webhook route answers 401. Never logged. */
     webhooks: z
       .object({
@@ -221,6 +279,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     allowLocalRepos: env["C8S_ALLOW_LOCAL_REPOS"] || undefined,
     auditRetentionDays: env["C8S_AUDIT_RETENTION_DAYS"] || undefined,
     artifactRetentionDays: env["C8S_ARTIFACT_RETENTION_DAYS"] || undefined,
+    maxPooled: env["C8S_MAX_POOLED"] || undefined,
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
       Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
@@ -232,6 +291,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,
       burst: env["C8S_RATE_LIMIT_BURST"] || undefined,
     },
+    blobs: {
+      backend: env["C8S_BLOB_STORE"] || (env["C8S_S3_BUCKET"] ? "s3" : undefined),
+      s3: {
+        bucket: env["C8S_S3_BUCKET"] || undefined,
+        prefix: env["C8S_S3_PREFIX"] || undefined,
+        endpoint: env["C8S_S3_ENDPOINT"] || undefined,
+        region: env["C8S_S3_REGION"] || undefined,
+        accessKeyId: env["C8S_S3_ACCESS_KEY_ID"] || undefined,
+        secretAccessKey: env["C8S_S3_SECRET_ACCESS_KEY"] || undefined,
+        forcePathStyle: env["C8S_S3_FORCE_PATH_STYLE"] || undefined,
+      },
+    },
+    leaseMs: env["C8S_LEASE_MS"] || undefined,
+    secrets: Object.fromEntries(
+      (
+        [
+          ["key", "C8S_SECRETS_KEY"],
+          ["keyFile", "C8S_SECRETS_KEY_FILE"],
+          ["previousKey", "C8S_SECRETS_KEY_PREVIOUS"],
+        ] as const
+      ).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
+    ),
     webhooks: {
       githubSecret: env["C8S_GITHUB_WEBHOOK_SECRET"] || undefined,
       gitlabToken: env["C8S_GITLAB_WEBHOOK_TOKEN"] || undefined,
@@ -261,7 +342,11 @@ function settingFor(field: string): string | undefined {
   if (group === "rateLimit") return name === "burst" ? "C8S_RATE_LIMIT_BURST setting" : "C8S_RATE_LIMIT_RPS setting";
   if (group === "auditRetentionDays") return "C8S_AUDIT_RETENTION_DAYS setting (days, 0 = keep forever)";
   if (group === "artifactRetentionDays") return "C8S_ARTIFACT_RETENTION_DAYS setting (days, 0 = keep forever)";
+  if (group === "leaseMs") return "C8S_LEASE_MS setting (milliseconds)";
+  if (group === "secrets") return "C8S_SECRETS_KEY / C8S_SECRETS_KEY_FILE / C8S_SECRETS_KEY_PREVIOUS setting";
+  if (group === "maxPooled") return "C8S_MAX_POOLED setting (a count, 0 = no warm pools)";
   if (group === "allowLocalRepos") return "C8S_ALLOW_LOCAL_REPOS setting (1 or 0)";
+  if (group === "blobs") return name === "backend" ? "C8S_BLOB_STORE setting (fs or s3)" : "C8S_S3_* settings";
   return undefined;
 }
 

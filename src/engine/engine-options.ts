@@ -8,6 +8,7 @@ import type { SandboxCeilings } from "./ceilings.ts";
 import type { Clock, Logger } from "./clock.ts";
 import { type EngineDefaults, type EnginePolicy, SCHEMA_POLICY } from "./sandbox-plan.ts";
 import type { TeamQuotaSource } from "./team-quotas.ts";
+import type { TemplateSource } from "./claim.ts";
 
 /** The part of the server's configuration the engine reads (`C8sConfig` fits it; the engine sits below config). */
 export interface EngineConfig {
@@ -38,6 +39,10 @@ export interface SandboxEngineOptions {
   maxSandboxes?: number;
   /** A team's quotas (checked with `maxSandboxes`, see team-quotas.ts); absent: no team quotas. */
   teamQuotas?: TeamQuotaSource;
+  /** Where templates are read (`Store.templates` fits); absent: creating from a template is TEMPLATE_NOT_FOUND. */
+  templates?: TemplateSource;
+  /** Most warm-pool sandboxes over every template at once (default 16; docs/pools.md). */
+  maxPooled?: number;
   /** Time source (default: the system clock). Tests pass a manual clock. */
   clock?: Clock;
   /** pino-compatible (Fastify's logger fits). Default: silent. */

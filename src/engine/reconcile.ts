@@ -1,7 +1,8 @@
 /**
  * Start-up reconciliation: whatever a crash left behind is removed. Every store record of
  * this owner that is not terminated, and every sandbox the runtime still has for this owner,
- * is destroyed; the records say `interrupted` and their running execs `killed`.
+ * is destroyed; the records say `interrupted` and their running execs `killed`. The same
+ * runs for a dead replica's owner label when another replica adopts its work (`foreign`).
  */
 import type { Runtime, SandboxHandle } from "../runtimes/types.ts";
 import type { EngineStore } from "../store/types.ts";
@@ -27,6 +28,12 @@ export async function reconcile(deps: {
   events: EventLog;
   clock: Clock;
   logger: Logger;
+  /**
+   * Adopting another (dead) server's sandboxes: destroy only what this runtime lists for that
+   * owner, never a recorded handle (on the local runtime it names another host's processes
+   * and directories); the records are ended either way.
+   */
+  foreign?: boolean;
 }): Promise<ReconcileReport> {
   const { runtime, store, owner, events, clock, logger } = deps;
   const iso = (): string => new Date(clock.now()).toISOString();
@@ -46,7 +53,7 @@ export async function reconcile(deps: {
       if (stopping === null) continue; // someone else moved it (another server on the same database)
       current = stopping;
     }
-    const handle = ownedHandles.get(record.id) ?? current.handle;
+    const handle = ownedHandles.get(record.id) ?? (deps.foreign === true ? null : current.handle);
     ownedHandles.delete(record.id);
     try {
       if (handle !== null) await runtime.destroy(handle);

@@ -37,6 +37,9 @@ import { type InternalExecOptions, planWorkload, type WorkloadRequest, type Work
 import { resolveOptions, type SandboxEngineOptions } from "./engine-options.ts";
 import { enforceTeamQuota, type TeamQuotaSource } from "./team-quotas.ts";
 import { createSandboxSchema, listSandboxesSchema, parseInput } from "./schemas.ts";
+import { type ClaimHost, createFromTemplate, type TemplateSource } from "./claim.ts";
+import { POOL_LABEL, POOL_TEAM, WarmPools } from "./pool.ts";
+import type { TemplateRecord } from "../store/template-repository.ts";
 import { ACTIVE_STATES, legalSources } from "./state-machine.ts";
 import type {
   CreateSandboxInput,
@@ -59,6 +62,9 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
   private readonly reaper: Reaper;
   private readonly execs: ExecManager;
   private readonly teamQuotas: TeamQuotaSource | undefined;
+  private readonly templates: TemplateSource | undefined;
+  /** Warm pools (pool.ts): the template routes tell it of changes; metrics read its stats and events. */
+  readonly pools: WarmPools;
   private closed = false;
   private readonly options: { owner: string; defaults: EngineDefaults; maxSandboxes: number; policy: EnginePolicy };
 
@@ -69,6 +75,18 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.teamQuotas = options.teamQuotas;
+    this.templates = options.templates;
+    this.pools = new WarmPools({
+      clock: this.clock,
+      logger: this.logger,
+      maxPooled: options.maxPooled ?? 16,
+      host: {
+        createPooled: (template) => this.createPooled(template),
+        destroyPooled: async (id, message) => {
+          await this.lock.run(id, () => this.end(id, "killed", message));
+        },
+      },
+    });
     // A shared PostgreSQL may have other servers appending events: streams poll it too.
     this.eventLog = new EventLog(
       options.store.events,
@@ -102,7 +120,7 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
 
   /** Reconciles what a previous run left behind. Call once before serving. */
   async start(): Promise<ReconcileReport> {
-    return reconcile({
+    const report = await reconcile({
       runtime: this.runtime,
       store: this.store,
       owner: this.options.owner,
@@ -110,12 +128,32 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       clock: this.clock,
       logger: this.logger,
     });
+    for (const template of (await this.templates?.listPooled()) ?? []) this.pools.set(template);
+    return report;
+  }
+
+  /**
+   * Adopts the sandboxes of another server whose lease expired (`owner`: its owner label):
+   * its active records end `interrupted`, and what this runtime still lists for it is
+   * destroyed. Never call it for a live server's owner.
+   */
+  async adoptOwner(owner: string): Promise<ReconcileReport> {
+    return reconcile({
+      runtime: this.runtime,
+      store: this.store,
+      owner,
+      events: this.eventLog,
+      clock: this.clock,
+      logger: this.logger,
+      foreign: owner !== this.options.owner,
+    });
   }
 
   /** Stops timers; by default destroys this engine's active sandboxes (reason `interrupted`). */
   async close(options: { destroySandboxes?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.pools.close();
     this.reaper.close();
     if (options.destroySandboxes !== false) {
       const active = await this.store.sandboxes.list({ owner: this.options.owner, state: [...ACTIVE_STATES] });
@@ -159,8 +197,14 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     const input = parseInput(createSandboxSchema, raw, "sandbox request");
     if (this.closed)
       throw new C8sError("RUNTIME_UNAVAILABLE", "the engine is shutting down", { hint: "Retry shortly." });
+    const { template } = input;
+    if (template !== undefined) return createFromTemplate(this.claimHost(), { ...input, template }, caller);
+    return this.admit(this.plan(input, caller));
+  }
+
+  private plan(input: CreateSandboxInput, caller: Caller | undefined): SandboxPlan {
     const nowMs = this.clock.now();
-    const plan = planSandbox(input, {
+    return planSandbox(input, {
       id: newId("sbx", nowMs),
       owner: this.options.owner,
       runtime: this.runtime.name,
@@ -169,7 +213,56 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
       policy: this.options.policy,
       ...(caller === undefined ? {} : { caller }),
     });
-    return this.admit(plan);
+  }
+
+  private claimHost(): ClaimHost {
+    return {
+      templates: this.templates,
+      pools: this.pools,
+      lock: this.lock,
+      createSlot: CREATE_SLOT,
+      store: this.store,
+      now: () => this.clock.now(),
+      plan: (input, caller) => this.plan(input, caller),
+      checkCapacity: (plan) => this.checkCapacity(plan),
+      admit: (plan) => this.admit(plan),
+      claimed: (record, template) => {
+        this.reaper.schedule(record);
+        void this.eventLog.emit(record.id, "sandbox.claimed", {
+          template: template.name,
+          teamId: record.teamId,
+          labels: record.labels,
+        });
+      },
+    };
+  }
+
+  /** One started sandbox of `template` for its warm pool: team `POOL_TEAM`, no TTL or idle timeout until claimed. */
+  private async createPooled(template: TemplateRecord): Promise<string> {
+    if (this.closed) throw new C8sError("RUNTIME_UNAVAILABLE", "the engine is shutting down");
+    // Privileged: the template's author passed the policy when it was saved; each claim checks its caller again.
+    const plan = this.plan(
+      { ...template.spec, labels: { [POOL_LABEL]: template.id } },
+      { admin: true, teamId: POOL_TEAM },
+    );
+    plan.record = { ...plan.record, expiresAt: null, idleTimeoutMs: null };
+    const quotas = this.teamQuotas === undefined ? NO_QUOTAS : await this.teamQuotas(template.teamId);
+    const { maxSandboxes, maxMemoryBytes, maxCpuMillis } = quotas;
+    await this.store.sandboxes.insert(plan.record);
+    void this.eventLog.emit(plan.record.id, "sandbox.created", {
+      runtime: this.runtime.name,
+      image: plan.spec.image ?? null,
+      labels: plan.record.labels,
+      purpose: plan.record.purpose,
+      pool: template.name,
+    });
+    // The runtime places it as the template's team would be (kubernetes: that team's namespace).
+    const spec = {
+      ...plan.spec,
+      team: { id: template.teamId, quotas: { maxSandboxes, maxMemoryBytes, maxCpuMillis } },
+    };
+    const running = await this.lock.run(plan.record.id, () => this.startSandbox(plan.record, spec));
+    return running.id;
   }
 
   /** A sandbox c8s needs for itself (a pipeline step or service): same lifecycle, internal options. */
@@ -189,24 +282,10 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
 
   /** Counts it against `maxSandboxes` and its team's quotas, records it, starts it. */
   private async admit(plan: SandboxPlan): Promise<SandboxRecord> {
-    let team: SandboxTeam = { id: plan.record.teamId, quotas: NO_QUOTAS };
-    await this.lock.run(CREATE_SLOT, async () => {
-      if (this.teamQuotas) {
-        const quotas = await this.teamQuotas(plan.record.teamId);
-        team = { id: plan.record.teamId, quotas };
-        await enforceTeamQuota(() => Promise.resolve(quotas), this.store.sandboxes, plan);
-      }
-      const active = await this.store.sandboxes.count({ owner: this.options.owner, state: [...ACTIVE_STATES] });
-      if (active >= this.options.maxSandboxes)
-        throw new C8sError(
-          "SANDBOX_LIMIT_REACHED",
-          `${active} sandboxes are active; the limit is ${this.options.maxSandboxes}`,
-          {
-            details: { active, limit: this.options.maxSandboxes },
-            hint: "Destroy sandboxes you no longer need, or raise the server's sandbox limit.",
-          },
-        );
+    const team = await this.lock.run(CREATE_SLOT, async () => {
+      const team = await this.checkCapacity(plan);
       await this.store.sandboxes.insert(plan.record);
+      return team;
     });
     const { record } = plan;
     void this.eventLog.emit(record.id, "sandbox.created", {
@@ -220,6 +299,31 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     const { maxSandboxes, maxMemoryBytes, maxCpuMillis } = team.quotas;
     const spec = { ...plan.spec, team: { id: team.id, quotas: { maxSandboxes, maxMemoryBytes, maxCpuMillis } } };
     return this.lock.run(record.id, () => this.startSandbox(record, spec));
+  }
+
+  /** `maxSandboxes` (pooled sandboxes not counted: `maxPooled` caps them) and the team's quotas. Call under the create lock. */
+  private async checkCapacity(plan: SandboxPlan): Promise<SandboxTeam> {
+    let team: SandboxTeam = { id: plan.record.teamId, quotas: NO_QUOTAS };
+    if (this.teamQuotas) {
+      const quotas = await this.teamQuotas(plan.record.teamId);
+      team = { id: plan.record.teamId, quotas };
+      await enforceTeamQuota(() => Promise.resolve(quotas), this.store.sandboxes, plan);
+    }
+    const active = await this.store.sandboxes.count({
+      owner: this.options.owner,
+      state: [...ACTIVE_STATES],
+      excludeTeamId: POOL_TEAM,
+    });
+    if (active >= this.options.maxSandboxes)
+      throw new C8sError(
+        "SANDBOX_LIMIT_REACHED",
+        `${active} sandboxes are active; the limit is ${this.options.maxSandboxes}`,
+        {
+          details: { active, limit: this.options.maxSandboxes },
+          hint: "Destroy sandboxes you no longer need, or raise the server's sandbox limit.",
+        },
+      );
+    return team;
   }
 
   private async startSandbox(record: SandboxRecord, spec: Parameters<Runtime["create"]>[0]): Promise<SandboxRecord> {
@@ -300,7 +404,9 @@ export class SandboxEngine implements SandboxEngineApi, WorkloadSandboxes {
     } = {},
   ): Promise<SandboxRecord[]> {
     const parsed = parseInput(listSandboxesSchema, filter, "sandbox filter");
-    return this.store.sandboxes.list({ ...parsed, owner: this.options.owner });
+    // Warm-pool sandboxes belong to nobody until claimed: listed only when their team is asked for.
+    const hidePooled = parsed.teamId === POOL_TEAM ? {} : { excludeTeamId: POOL_TEAM };
+    return this.store.sandboxes.list({ ...parsed, ...hidePooled, owner: this.options.owner });
   }
 
   async destroy(id: string): Promise<SandboxRecord> {

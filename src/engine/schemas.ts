@@ -75,7 +75,14 @@ const sandboxPath = z
   .max(4096)
   .refine((v) => !v.includes("\0"), "paths may not contain NUL");
 
+/** A template's name: lower-case letters, digits, '.', '_', '-' (unique in its team). */
+export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const templateNameSchema = z
+  .string()
+  .regex(TEMPLATE_NAME, "a template name is lower-case letters, digits, '.', '_' and '-' (at most 63)");
+
 export const createSandboxSchema = z.strictObject({
+  template: templateNameSchema.optional(),
   image: z.string().min(1).max(1024).optional(),
   env: envSchema.optional(),
   labels: labelsSchema.optional(),
@@ -95,6 +102,21 @@ export const createSandboxSchema = z.strictObject({
   limits: limitsInputSchema.optional(),
   workdir: sandboxPath.refine((v) => v.startsWith("/"), "workdir must be an absolute path").optional(),
 });
+
+/** What a template presets: the create request's sandbox fields (labels are the claimant's). */
+export const templateSpecSchema = createSandboxSchema.omit({ template: true, labels: true });
+
+/** A template's warm pool: `min` kept started, up to `max` under demand (docs/pools.md). */
+export const templatePoolSchema = z
+  .strictObject({
+    min: z.number().int().min(0).max(256),
+    max: z.number().int().min(0).max(256).optional(),
+  })
+  .refine((p) => p.max === undefined || p.max >= p.min, {
+    message: "pool.max must be at least pool.min",
+    path: ["max"],
+  })
+  .transform((p) => ({ min: p.min, max: p.max ?? p.min }));
 
 export const commandSchema = z
   .array(

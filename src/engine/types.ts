@@ -6,9 +6,12 @@ import type { Readable } from "node:stream";
 import type { ExecEndReason, FileEntry, RuntimeCapabilities, TtySize, WriteStreamOptions } from "../runtimes/types.ts";
 import type { ExecRecord, SandboxEvent, SandboxPurpose, SandboxRecord, SandboxState } from "../store/types.ts";
 import type { Caller } from "./ceilings.ts";
+import type { WarmPools } from "./pool.ts";
 
 /** The public create request, validated by zod at the edge (see `engine/schemas.ts`). */
 export interface CreateSandboxInput {
+  /** A template of the caller's team: its fields under these (a warm-pool claim when only labels/lifetimes are given). */
+  template?: string;
   image?: string;
   env?: Record<string, string>;
   labels?: Record<string, string>;
@@ -92,6 +95,12 @@ export interface SandboxEngineApi {
     limit?: number;
   }): Promise<SandboxRecord[]>;
   destroy(id: string): Promise<SandboxRecord>;
+
+  /**
+   * Warm pools (pool.ts): `set` when a template is saved (a changed spec replaces its sandboxes),
+   * `remove` when deleted; `stats` and `subscribe` (hits, misses, refills) feed metrics.
+   */
+  readonly pools?: Pick<WarmPools, "set" | "remove" | "stats" | "subscribe" | "settle">;
 
   exec(sandboxId: string, input: ExecInput): Promise<ExecSession>;
   /** exec + wait + collect output (bounded), for request/response APIs. */

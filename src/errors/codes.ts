@@ -70,6 +70,8 @@ export const ERROR_CODES = {
   /** An artifact shows a secret where it cannot be masked (a binary file, a directory's tar, its path): not stored. */
   ARTIFACT_REFUSED: 422,
   SECRET_NOT_FOUND: 404,
+  /** No template of that name in the caller's team (another team's is not found either). */
+  TEMPLATE_NOT_FOUND: 404,
   WEBHOOK_SIGNATURE_INVALID: 401,
   /** A team hook (`/v1/hooks`) that does not exist, or is another team's. */
   HOOK_NOT_FOUND: 404,
@@ -81,6 +83,10 @@ export const ERROR_CODES = {
   STORE_ERROR: 500,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
+  /** Start-up: the secrets key configured here is not the one this database's secrets are sealed with. */
+  SECRETS_KEY_MISMATCH: 500,
+  /** Start-up: another live c8s server already uses this home on this host. */
+  REPLICA_CONFLICT: 500,
   /** The server is shutting down and takes no new requests; retry against another one or later. */
   SERVER_SHUTTING_DOWN: 503,
   // clients (CLI/SDK): no server address known

@@ -12,6 +12,7 @@ export const SCOPES = [
   "sandboxes:write",
   "runs:read",
   "runs:write",
+  "templates:write",
   "secrets:read",
   "secrets:write",
   "secrets:use",
@@ -26,7 +27,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 const READ: Scope[] = ["sandboxes:read", "runs:read", "sessions:read"];
-const MEMBER: Scope[] = [...READ, "sandboxes:write", "runs:write", "secrets:use", "sessions:write"];
+const MEMBER: Scope[] = [...READ, "sandboxes:write", "templates:write", "runs:write", "secrets:use", "sessions:write"];
 // Even secret names stay with owners (before teams only admins saw them); so does the team's audit log.
 // A hook decides which team's secrets and credentials a repository's deliveries run with.
 const OWNER: Scope[] = [

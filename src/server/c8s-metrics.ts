@@ -4,6 +4,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { SandboxEngineApi } from "../engine/types.ts";
+import { POOL_TEAM, type PoolEvent, type PoolStats } from "../engine/pool.ts";
 import { SANDBOX_PURPOSES, type SandboxEvent, type Store } from "../store/types.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics.ts";
 
@@ -19,6 +20,7 @@ export interface C8sMetrics {
   readonly terminations: Counter;
   readonly httpRequests: Counter;
   observeEvent(event: SandboxEvent): void;
+  observePool(event: PoolEvent): void;
 }
 
 function numberField(data: Record<string, unknown>, ...keys: string[]): number | undefined {
@@ -37,14 +39,42 @@ function stringField(data: Record<string, unknown>, ...keys: string[]): string |
   return undefined;
 }
 
-export function createC8sMetrics(store: Store): C8sMetrics {
+const REFILL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** `pools`: the engine's warm pools now (absent: no pool gauges). */
+export function createC8sMetrics(store: Store, pools?: () => PoolStats[]): C8sMetrics {
   const registry = new MetricsRegistry();
+  registry.register(
+    new Gauge(
+      "c8s_pool_sandboxes",
+      "Warm-pool sandboxes by template and state (ready, filling), and the pool's target.",
+      async (gauge) => {
+        for (const pool of pools?.() ?? []) {
+          const labels = { template: pool.name, team: pool.team };
+          gauge.set({ ...labels, state: "ready" }, pool.ready);
+          gauge.set({ ...labels, state: "filling" }, pool.filling);
+          gauge.set({ ...labels, state: "target" }, pool.target);
+        }
+      },
+    ),
+  );
+  const poolClaims = registry.register(
+    new Counter("c8s_pool_claims_total", "Creates from a pooled template, by template id and result (hit, miss)."),
+  );
+  const refillSeconds = registry.register(
+    new Histogram("c8s_pool_refill_seconds", "Time to start one warm-pool sandbox, by result.", REFILL_BUCKETS),
+  );
+  function observePool(event: PoolEvent): void {
+    if (event.type === "refill") refillSeconds.observe({ result: event.ok ? "ok" : "failed" }, event.durationMs / 1000);
+    else poolClaims.inc({ template: event.template, result: event.type });
+  }
   const sandboxes = registry.register(
     new Gauge(
       "c8s_sandboxes",
       "Sandboxes that are not terminated, by state and purpose (sandbox, step, service, …).",
       async (gauge) => {
-        const live = await store.sandboxes.list({ state: [...LIVE_STATES] });
+        // Unclaimed warm-pool sandboxes are c8s_pool_sandboxes, not here.
+        const live = await store.sandboxes.list({ state: [...LIVE_STATES], excludeTeamId: POOL_TEAM });
         for (const state of LIVE_STATES)
           for (const purpose of SANDBOX_PURPOSES)
             gauge.set({ state, purpose }, live.filter((s) => s.state === state && s.purpose === purpose).length);
@@ -94,11 +124,12 @@ export function createC8sMetrics(store: Store): C8sMetrics {
         return;
       case "sandbox.started":
       case "sandbox.kept":
+      case "sandbox.claimed":
       case "exec.started":
         return;
     }
   }
-  return { registry, sandboxes, createSeconds, execSeconds, terminations, httpRequests, observeEvent };
+  return { registry, sandboxes, createSeconds, execSeconds, terminations, httpRequests, observeEvent, observePool };
 }
 
 /** The seq of the newest stored event (0 when there is none). */

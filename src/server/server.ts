@@ -28,6 +28,8 @@ import { systemRoutes } from "./routes/system.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { teamRoutes } from "./routes/teams.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { executeRoutes } from "./routes/execute.ts";
+import { templateRoutes } from "./routes/templates.ts";
 import { createAuditHooks } from "./audit.ts";
 import { boundedWebSocketClass, webSocketErrorHandler } from "./ws-messages.ts";
 
@@ -83,7 +85,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   const registry = new RouteRegistry();
-  const metrics = createC8sMetrics(store);
+  const metrics = createC8sMetrics(store, () => engine.pools?.stats() ?? []);
   const shutdown = new AbortController();
   const deps: RouteDeps = { engine, store, config, version, registry, metrics, limits, shutdown: shutdown.signal };
   app.decorate("c8sMetrics", metrics);
@@ -144,8 +146,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       follower = { stop: async () => unsubscribe() };
     } else follower = followEngineEvents(engine, store, metrics, app.log);
   });
+  const unsubscribePool = engine.pools?.subscribe((event) => metrics.observePool(event));
   app.addHook("preClose", async () => {
     shutdown.abort();
+    unsubscribePool?.();
     await follower?.stop();
     // Upgraded sockets are not HTTP connections: close would wait on a peer that never answers.
     await closeWebSockets([...app.websocketServer.clients], 1000);
@@ -168,6 +172,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await tokenRoutes(scope, deps);
     await teamRoutes(scope, deps);
     await auditRoutes(scope, deps);
+    await templateRoutes(scope, deps);
+    await executeRoutes(scope, deps);
   });
   return app;
 }

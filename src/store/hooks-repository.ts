@@ -68,18 +68,4 @@ export class SqlHookRepository implements HookRepository {
   async touch(id: string, at: string): Promise<void> {
     await this.db.query("UPDATE hooks SET last_delivery_at = $2::timestamptz WHERE id = $1", [id, at]);
   }
-
-  async resealAll(reseal: (id: string, ciphertext: string) => string): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query("SELECT id, secret_ciphertext FROM hooks FOR UPDATE");
-      for (const row of rows) {
-        const id = String(row["id"]);
-        await tx.query("UPDATE hooks SET secret_ciphertext = $2 WHERE id = $1", [
-          id,
-          reseal(id, String(row["secret_ciphertext"])),
-        ]);
-      }
-      return rows.length;
-    });
-  }
 }

@@ -36,6 +36,7 @@ function matches(record: SandboxRecord, filter: SandboxFilter): boolean {
   if (states !== undefined && !states.includes(record.state)) return false;
   if (filter.owner !== undefined && record.owner !== filter.owner) return false;
   if (filter.teamId !== undefined && record.teamId !== filter.teamId) return false;
+  if (filter.excludeTeamId !== undefined && record.teamId === filter.excludeTeamId) return false;
   const purposes = asList(filter.purpose);
   if (purposes !== undefined && !purposes.includes(record.purpose)) return false;
   if (filter.runId !== undefined && record.runId !== filter.runId) return false;

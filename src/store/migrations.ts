@@ -6,6 +6,7 @@ import { AUDIT_MIGRATION } from "./audit-migration.ts";
 import { AUDIT_INDEX_MIGRATION } from "./audit-index-migration.ts";
 import { HARDENING_MIGRATION } from "./hardening-migration.ts";
 import { HOOKS_MIGRATION } from "./hooks-migration.ts";
+import { REPLICAS_MIGRATION } from "./replicas-migration.ts";
 import { REPO_SECRET_MIGRATION } from "./repo-secret-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
@@ -14,6 +15,7 @@ import { STORED_BYTES_MIGRATION } from "./stored-bytes-migration.ts";
 import type { Migration } from "./migration.ts";
 import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
 import { TEAMS_MIGRATION } from "./teams-migration.ts";
+import { TEMPLATES_MIGRATION } from "./templates-migration.ts";
 import { WORKLOADS_MIGRATION } from "./workloads-migration.ts";
 
 export type { Migration };
@@ -90,6 +92,8 @@ CREATE TABLE tokens (
   AUDIT_INDEX_MIGRATION,
   STORED_BYTES_MIGRATION,
   REPO_SECRET_MIGRATION,
+  TEMPLATES_MIGRATION,
+  REPLICAS_MIGRATION,
   HOOKS_MIGRATION,
   SESSIONS_MIGRATION,
 ];

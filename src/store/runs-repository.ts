@@ -172,12 +172,32 @@ export class SqlRunRepository implements RunRepository {
     return n === 0 ? null : n;
   }
 
-  async interruptRunning(reason: string, at: string): Promise<string[]> {
+  async claim(id: string, replicaId: string, startedAt: string): Promise<RunRecord | null> {
+    const { rows } = await this.db.query(
+      `UPDATE runs SET state = 'running', started_at = $3::timestamptz, owner_replica = $2
+        WHERE id = $1 AND state = 'queued' RETURNING *`,
+      [id, replicaId, startedAt],
+    );
+    return rows[0] === undefined ? null : runFromRow(rows[0]);
+  }
+
+  async interruptOrphaned(reason: string, at: string): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
-      "UPDATE runs SET state = 'failed', reason = $1, finished_at = $2::timestamptz WHERE state = 'running' RETURNING id",
+      `UPDATE runs SET state = 'failed', reason = $1, finished_at = $2::timestamptz
+        WHERE state = 'running'
+          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.id = runs.owner_replica AND r.expires_at > now())
+        RETURNING id`,
       [reason, at],
     );
     return rows.map((r) => String(r.id));
+  }
+
+  async ownerReplica(id: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ owner_replica: string | null }>(
+      "SELECT owner_replica FROM runs WHERE id = $1",
+      [id],
+    );
+    return rows[0]?.owner_replica ?? null;
   }
 
   async recordLogBytes(id: string, bytes: number): Promise<void> {

@@ -117,8 +117,20 @@ export interface RunRepository {
   transition(id: string, from: RunState[], patch: RunPatch & { state: RunState }): Promise<RunRecord | null>;
   /** 1-based place in the queue, null when the run is not queued. */
   queuePosition(id: string): Promise<number | null>;
-  /** Marks every `running` run failed with `reason` (crash recovery); returns their ids. */
-  interruptRunning(reason: string, at: string): Promise<string[]>;
+  /**
+   * The queue claim: `queued → running`, recording the replica that runs it, as one
+   * compare-and-set (two replicas claiming one run: exactly one gets it); null when it was
+   * not queued any more.
+   */
+  claim(id: string, replicaId: string, startedAt: string): Promise<RunRecord | null>;
+  /**
+   * Crash recovery: every `running` run whose owner replica holds no live lease (it expired,
+   * was released or adopted, or the run has no owner) becomes failed with `reason`; a live
+   * replica's runs are never touched. Returns their ids.
+   */
+  interruptOrphaned(reason: string, at: string): Promise<string[]>;
+  /** The replica that claimed the run (null: never claimed, or claimed before migration 13). */
+  ownerReplica(id: string): Promise<string | null>;
   /** Records the bytes of a run's step logs on disk (when it ends). */
   recordLogBytes(id: string, bytes: number): Promise<void>;
   /**
@@ -175,6 +187,12 @@ export interface SecretPolicyData {
 }
 
 /** Secrets are keyed by (team, name): every call names the team. */
+/** What a sealed value belongs to (its associated data is derived from it). */
+export type SealedItem =
+  | { kind: "secret"; teamId: string; name: string }
+  | { kind: "repo-credential"; runId: string; repoUrl: string }
+  | { kind: "hook"; hookId: string };
+
 export interface SecretRepository {
   /** Creates or replaces. */
   put(record: SecretRecord): Promise<void>;
@@ -182,6 +200,15 @@ export interface SecretRepository {
   /** Names and timestamps only, by name; one team's, or every team's when `teamId` is undefined. */
   list(teamId: string | undefined): Promise<Omit<SecretRecord, "ciphertext">[]>;
   delete(teamId: string, name: string): Promise<boolean>;
+  /**
+   * Key rotation: in one transaction, every sealed value (secrets, runs' repository
+   * credentials and team hooks' signing secrets) is replaced by `reseal(item, sealed)`, and the setting `check.name` becomes
+   * `check.value`; a throw rolls everything back. Returns how many values were re-sealed.
+   */
+  resealAll(
+    reseal: (item: SealedItem, sealed: string) => string,
+    check: { name: string; value: string },
+  ): Promise<{ secrets: number; credentials: number; hooks: number }>;
 }
 
 /** A team's webhook configuration: one repository's delivery address (`/v1/hooks`). */
@@ -210,6 +237,4 @@ export interface HookRepository {
   list(teamId: string | undefined): Promise<HookRecord[]>;
   delete(id: string, teamId?: string): Promise<boolean>;
   touch(id: string, at: string): Promise<void>;
-  /** Every hook's sealed secret, to re-seal them with a new key. */
-  resealAll(reseal: (id: string, ciphertext: string) => string): Promise<number>;
 }

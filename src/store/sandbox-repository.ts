@@ -88,6 +88,10 @@ export function sandboxWhere(filter: SandboxFilter): { sql: string; params: SqlP
     params.push(filter.teamId);
     clauses.push(`team_id = $${params.length}`);
   }
+  if (filter.excludeTeamId !== undefined) {
+    params.push(filter.excludeTeamId);
+    clauses.push(`team_id <> $${params.length}`);
+  }
   if (filter.purpose !== undefined) {
     const list = purposes(filter.purpose);
     if (list.length === 0) clauses.push("false");

@@ -3,7 +3,7 @@
  * encrypted; names are listed, never values.
  */
 import { iso, json } from "./rows.ts";
-import type { SecretPolicyData, SecretRecord, SecretRepository } from "./runs-types.ts";
+import type { SealedItem, SecretPolicyData, SecretRecord, SecretRepository } from "./runs-types.ts";
 import type { SqlClient } from "./sql-client.ts";
 
 type SecretInfo = Omit<SecretRecord, "ciphertext">;
@@ -61,5 +61,50 @@ export class SqlSecretRepository implements SecretRepository {
   async delete(teamId: string, name: string): Promise<boolean> {
     const { rowCount } = await this.db.query("DELETE FROM secrets WHERE team_id = $1 AND name = $2", [teamId, name]);
     return rowCount > 0;
+  }
+
+  async resealAll(
+    reseal: (item: SealedItem, sealed: string) => string,
+    check: { name: string; value: string },
+  ): Promise<{ secrets: number; credentials: number; hooks: number }> {
+    return this.db.transaction(async (tx) => {
+      const secrets = await tx.query("SELECT team_id, name, ciphertext FROM secrets ORDER BY team_id, name FOR UPDATE");
+      for (const row of secrets.rows) {
+        const item: SealedItem = { kind: "secret", teamId: String(row["team_id"]), name: String(row["name"]) };
+        await tx.query("UPDATE secrets SET ciphertext = $3 WHERE team_id = $1 AND name = $2", [
+          item.teamId,
+          item.name,
+          reseal(item, String(row["ciphertext"])),
+        ]);
+      }
+      const runs = await tx.query(
+        "SELECT id, repo_url, repo_credential FROM runs WHERE repo_credential IS NOT NULL ORDER BY id FOR UPDATE",
+      );
+      for (const row of runs.rows) {
+        const item: SealedItem = {
+          kind: "repo-credential",
+          runId: String(row["id"]),
+          repoUrl: String(row["repo_url"]),
+        };
+        await tx.query("UPDATE runs SET repo_credential = $2 WHERE id = $1", [
+          item.runId,
+          reseal(item, String(row["repo_credential"])),
+        ]);
+      }
+      const hooks = await tx.query("SELECT id, secret_ciphertext FROM hooks ORDER BY id FOR UPDATE");
+      for (const row of hooks.rows) {
+        const item: SealedItem = { kind: "hook", hookId: String(row["id"]) };
+        await tx.query("UPDATE hooks SET secret_ciphertext = $2 WHERE id = $1", [
+          item.hookId,
+          reseal(item, String(row["secret_ciphertext"])),
+        ]);
+      }
+      await tx.query(
+        `INSERT INTO c8s_settings (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [check.name, check.value],
+      );
+      return { secrets: secrets.rows.length, credentials: runs.rows.length, hooks: hooks.rows.length };
+    });
   }
 }

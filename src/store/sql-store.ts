@@ -4,11 +4,13 @@ import { SqlEventRepository } from "./event-repository.ts";
 import { SqlExecRepository } from "./exec-repository.ts";
 import { SqlHookRepository } from "./hooks-repository.ts";
 import { runMigrations } from "./migrate.ts";
+import { SqlReplicaRepository, SqlSettingsRepository } from "./replica-repository.ts";
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlSessionRepository } from "./sessions-repository.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
+import { SqlTemplateRepository } from "./template-repository.ts";
 import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
 import type { Store } from "./types.ts";
 
@@ -21,8 +23,11 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly secrets: SqlSecretRepository;
   readonly audit: SqlAuditRepository;
+  readonly templates: SqlTemplateRepository;
   readonly hooks: SqlHookRepository;
   readonly sessions: SqlSessionRepository;
+  readonly replicas: SqlReplicaRepository;
+  readonly settings: SqlSettingsRepository;
   private closed = false;
 
   constructor(
@@ -37,8 +42,11 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db);
     this.secrets = new SqlSecretRepository(db);
     this.audit = new SqlAuditRepository(db);
+    this.templates = new SqlTemplateRepository(db);
     this.hooks = new SqlHookRepository(db);
     this.sessions = new SqlSessionRepository(db);
+    this.replicas = new SqlReplicaRepository(db);
+    this.settings = new SqlSettingsRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -9,6 +9,8 @@ import type { HookRepository, RunRepository, SecretRepository } from "./runs-typ
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
 import type { SessionRepository } from "./sessions-types.ts";
+import type { ReplicaRepository, SettingsRepository } from "./replica-repository.ts";
+import type { TemplateRepository } from "./template-repository.ts";
 
 export type SandboxState = "creating" | "running" | "stopping" | "terminated";
 
@@ -63,6 +65,7 @@ export type SandboxEventType =
   | "sandbox.started"
   | "sandbox.ready"
   | "sandbox.kept"
+  | "sandbox.claimed"
   | "sandbox.terminated"
   | "exec.started"
   | "exec.finished";
@@ -133,6 +136,8 @@ export interface SandboxFilter {
   state?: SandboxState | SandboxState[];
   owner?: string;
   teamId?: string;
+  /** Leaves out this team's records (the engine's warm pools hide theirs this way). */
+  excludeTeamId?: string;
   purpose?: SandboxPurpose | SandboxPurpose[];
   runId?: string;
   labels?: Record<string, string>;
@@ -216,8 +221,13 @@ export interface Store extends EngineStore {
   readonly runs: RunRepository;
   readonly secrets: SecretRepository;
   readonly audit: AuditRepository;
+  readonly templates: TemplateRepository;
   readonly hooks: HookRepository;
   readonly sessions: SessionRepository;
+  /** Replica leases (migration 13, `replica-repository.ts`). */
+  readonly replicas: ReplicaRepository;
+  /** Installation-wide settings (`c8s_settings`), e.g. the secrets key's check value. */
+  readonly settings: SettingsRepository;
   /** Runs pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query (readiness). */

@@ -13,7 +13,10 @@ import type {
   V1ClusterRoleBinding,
   V1ConfigMap,
   V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
   V1Role,
+  V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
 import { permissionKeys, requiredKeys } from "../../src/cli/k8s-verify/checks.ts";
 import { findTestCluster } from "../fixtures/k8s-cluster.ts";
@@ -130,6 +133,90 @@ if (probe.helm === undefined) {
       assert.deepEqual(secret.stringData, { url: "postgres://u:p@db/c8s" });
       const config = one<V1ConfigMap>(objects, "ConfigMap");
       assert.ok(!Object.values(config.data ?? {}).some((v) => v.includes("postgres://")));
+    });
+
+    void test("NetworkPolicies by default: sandboxes deny all unless they asked for the network; the server takes its port only", async () => {
+      const objects = await renderChart(binary, { namespace: "c8s" });
+      const policies = objects.filter((o) => o.kind === "NetworkPolicy") as V1NetworkPolicy[];
+      const byName = (suffix: string) => policies.find((p) => p.metadata?.name?.endsWith(suffix))?.spec;
+      const deny = byName("-sandboxes-default-deny");
+      assert.deepEqual(deny?.podSelector?.matchExpressions, [{ key: "c8s.dev/sandbox", operator: "Exists" }]);
+      assert.deepEqual(deny?.policyTypes, ["Ingress", "Egress"]);
+      assert.equal(deny?.ingress, undefined);
+      assert.equal(deny?.egress, undefined);
+      const open = byName("-sandboxes-network");
+      assert.deepEqual(open?.podSelector?.matchLabels, { "c8s.dev/network": "host" });
+      assert.deepEqual(open?.egress, [{}]);
+      const server = byName("-server");
+      assert.deepEqual(server?.ingress, [{ ports: [{ port: 7878, protocol: "TCP" }] }]);
+      assert.deepEqual(server?.podSelector?.matchLabels?.["app.kubernetes.io/component"], "server");
+      const off = await renderChart(binary, { namespace: "c8s", set: { "networkPolicy.enabled": "false" } });
+      assert.equal(off.filter((o) => o.kind === "NetworkPolicy").length, 0);
+    });
+
+    void test("more than one replica renders only with PostgreSQL, an S3 bucket and no persistence", async () => {
+      for (const [set, message] of [
+        [{ "autoscaling.enabled": "true" }, /needs PostgreSQL/],
+        [{ replicaCount: "3", "database.existingSecret": "db" }, /S3-compatible bucket/],
+        [
+          {
+            "autoscaling.enabled": "true",
+            "database.existingSecret": "db",
+            "blobs.s3.bucket": "b",
+            "persistence.enabled": "true",
+          },
+          /cannot share persistence/,
+        ],
+      ] as const)
+        await assert.rejects(renderChart(binary, { namespace: "c8s", set }), message);
+    });
+
+    void test("autoscaling: seed 003's HPA (2-10, CPU 70 %, memory 80 %, up at once, down after 5 min), a PDB, S3 keys from a Secret", async () => {
+      const objects = await renderChart(binary, {
+        namespace: "c8s",
+        set: {
+          "autoscaling.enabled": "true",
+          "database.existingSecret": "c8s-database",
+          "blobs.s3.bucket": "c8s-blobs",
+          "blobs.s3.endpoint": "http://minio.storage:9000",
+          "blobs.s3.existingSecret": "c8s-s3",
+        },
+      });
+      const hpa = one<V2HorizontalPodAutoscaler>(objects, "HorizontalPodAutoscaler").spec;
+      assert.deepEqual([hpa?.minReplicas, hpa?.maxReplicas], [2, 10]);
+      assert.deepEqual(
+        hpa?.metrics?.map((m) => [m.resource?.name, m.resource?.target.averageUtilization]),
+        [
+          ["cpu", 70],
+          ["memory", 80],
+        ],
+      );
+      assert.equal(hpa?.behavior?.scaleUp?.stabilizationWindowSeconds, 0);
+      assert.equal(hpa?.behavior?.scaleDown?.stabilizationWindowSeconds, 300);
+      const deployment = one<V1Deployment>(objects, "Deployment");
+      assert.equal(hpa?.scaleTargetRef.name, deployment.metadata?.name);
+      assert.equal(deployment.spec?.replicas, undefined, "the HPA owns the replica count");
+      const pdb = one<V1PodDisruptionBudget>(objects, "PodDisruptionBudget").spec;
+      assert.equal(pdb?.minAvailable, 1);
+      assert.deepEqual(pdb?.selector?.matchLabels, deployment.spec?.selector.matchLabels);
+      const config = one<V1ConfigMap>(objects, "ConfigMap").data ?? {};
+      assert.deepEqual(
+        [config["C8S_BLOB_STORE"], config["C8S_S3_BUCKET"], config["C8S_S3_ENDPOINT"]],
+        ["s3", "c8s-blobs", "http://minio.storage:9000"],
+      );
+      const env = deployment.spec?.template.spec?.containers[0]?.env ?? [];
+      assert.deepEqual(
+        env.filter((e) => e.name.startsWith("C8S_S3_")).map((e) => [e.name, e.valueFrom?.secretKeyRef?.name]),
+        [
+          ["C8S_S3_ACCESS_KEY_ID", "c8s-s3"],
+          ["C8S_S3_SECRET_ACCESS_KEY", "c8s-s3"],
+        ],
+      );
+      const single = await renderChart(binary, { namespace: "c8s" });
+      assert.equal(
+        single.filter((o) => o.kind === "PodDisruptionBudget" || o.kind === "HorizontalPodAutoscaler").length,
+        0,
+      );
     });
   });
 

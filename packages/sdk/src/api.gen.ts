@@ -112,6 +112,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/execute": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a sandbox (from `template`, a warm-pool claim when one is ready, or from `sandbox`), run one command with optional stdin, destroy it; at most 1 MiB of each stream is returned.
+     * @description Needs the scope `sandboxes:write`.
+     */
+    post: operations["post_v1_execute"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/hooks": {
     parameters: {
       query?: never;
@@ -652,6 +672,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/secrets-key/rotate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Re-seal every secret, repository credential and team hook's signing secret with this server's current secrets key (C8S_SECRETS_KEY), in one transaction; values sealed with C8S_SECRETS_KEY_PREVIOUS stay readable until then. Installation admins; see docs/security.md, 'The secrets key'.
+     * @description Needs an installation admin's token (role `admin`).
+     */
+    post: operations["post_v1_secrets_key_rotate"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/secrets/{name}": {
     parameters: {
       query?: never;
@@ -834,6 +874,58 @@ export interface paths {
      * @description Needs an installation admin's token (role `admin`).
      */
     patch: operations["patch_v1_teams_by_id"];
+    trace?: never;
+  };
+  "/v1/templates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The team's templates (an installation admin sees every team's).
+     * @description Needs the scope `sandboxes:read`.
+     */
+    get: operations["get_v1_templates"];
+    put?: never;
+    /**
+     * Create (or replace) a template of the caller's team: create-sandbox fields and an optional warm pool {min, max}.
+     * @description Needs the scope `templates:write`.
+     */
+    post: operations["post_v1_templates"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/templates/{name}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the team's templates.
+     * @description Needs the scope `sandboxes:read`.
+     */
+    get: operations["get_v1_templates_by_name"];
+    /**
+     * Replace one of the team's templates (create one with POST); a changed spec replaces its pool's unclaimed sandboxes.
+     * @description Needs the scope `templates:write`.
+     */
+    put: operations["put_v1_templates_by_name"];
+    post?: never;
+    /**
+     * Delete one of the team's templates; its pool's unclaimed sandboxes are destroyed.
+     * @description Needs the scope `templates:write`.
+     */
+    delete: operations["delete_v1_templates_by_name"];
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   "/v1/tokens": {
@@ -1325,6 +1417,135 @@ export interface operations {
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["Internal"];
       503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_execute: {
+    parameters: {
+      query?: {
+        encoding?: "utf8" | "base64";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          command: string[];
+          cwd?: string;
+          env?: {
+            [key: string]: string;
+          };
+          sandbox?: {
+            env?: {
+              [key: string]: string;
+            };
+            idleTimeoutMs?: number;
+            image?: string;
+            labels?: {
+              [key: string]: string;
+            };
+            limits?: {
+              cpuMillis?: number;
+              diskBytes?: number;
+              memoryBytes?: number;
+              pids?: number;
+            };
+            /** @enum {string} */
+            network?: "none" | "host";
+            ttlMs?: number;
+            workdir?: string;
+          };
+          stdin?: string;
+          /** Format: base64 */
+          stdinBase64?: string;
+          template?: string;
+          timeoutMs?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The finished command (200 whatever its exit code). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            durationMs: number;
+            /** @enum {string} */
+            encoding: "utf8" | "base64";
+            exitCode: number | null;
+            /** @enum {string} */
+            reason: "exit" | "signal" | "timeout" | "oom" | "disk" | "killed";
+            sandboxId: string;
+            signal: string | null;
+            stderr: string;
+            stdout: string;
+            truncated: boolean;
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such template in the caller's team (TEMPLATE_NOT_FOUND). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description A limit, lifetime or timeout over the installation's ceiling. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The team's quota is used up (QUOTA_EXCEEDED). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      /** @description The server's sandbox limit is reached (SANDBOX_LIMIT_REACHED). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
     };
   };
   get_v1_hooks: {
@@ -2672,6 +2893,7 @@ export interface operations {
           };
           /** @enum {string} */
           network?: "none" | "host";
+          template?: string;
           ttlMs?: number;
           workdir?: string;
         };
@@ -4381,6 +4603,58 @@ export interface operations {
       503: components["responses"]["ShuttingDown"];
     };
   };
+  post_v1_secrets_key_rotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many values were re-sealed (never a value or a key). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            credentials: number;
+            hooks: number;
+            secrets: number;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description Not an admin token. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
   delete_v1_secrets_by_name: {
     parameters: {
       query?: never;
@@ -5515,6 +5789,462 @@ export interface operations {
       503: components["responses"]["ShuttingDown"];
     };
   };
+  get_v1_templates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Templates. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            templates: {
+              createdAt: string;
+              name: string;
+              pool: {
+                max: number;
+                min: number;
+              };
+              spec: {
+                env?: {
+                  [key: string]: string;
+                };
+                idleTimeoutMs?: number;
+                image?: string;
+                limits?: {
+                  cpuMillis?: number;
+                  diskBytes?: number;
+                  memoryBytes?: number;
+                  pids?: number;
+                };
+                /** @enum {string} */
+                network?: "none" | "host";
+                ttlMs?: number;
+                workdir?: string;
+              };
+              team: string;
+              updatedAt: string;
+            }[];
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_templates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          env?: {
+            [key: string]: string;
+          };
+          idleTimeoutMs?: number;
+          image?: string;
+          limits?: {
+            cpuMillis?: number;
+            diskBytes?: number;
+            memoryBytes?: number;
+            pids?: number;
+          };
+          name: string;
+          /** @enum {string} */
+          network?: "none" | "host";
+          pool?: {
+            max?: number;
+            min: number;
+          };
+          ttlMs?: number;
+          workdir?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The stored template. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            name: string;
+            pool: {
+              max: number;
+              min: number;
+            };
+            spec: {
+              env?: {
+                [key: string]: string;
+              };
+              idleTimeoutMs?: number;
+              image?: string;
+              limits?: {
+                cpuMillis?: number;
+                diskBytes?: number;
+                memoryBytes?: number;
+                pids?: number;
+              };
+              /** @enum {string} */
+              network?: "none" | "host";
+              ttlMs?: number;
+              workdir?: string;
+            };
+            team: string;
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description network "host" asked by a caller the host-network policy refuses. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description A limit or lifetime over the installation's ceiling. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  get_v1_templates_by_name: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            name: string;
+            pool: {
+              max: number;
+              min: number;
+            };
+            spec: {
+              env?: {
+                [key: string]: string;
+              };
+              idleTimeoutMs?: number;
+              image?: string;
+              limits?: {
+                cpuMillis?: number;
+                diskBytes?: number;
+                memoryBytes?: number;
+                pids?: number;
+              };
+              /** @enum {string} */
+              network?: "none" | "host";
+              ttlMs?: number;
+              workdir?: string;
+            };
+            team: string;
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sandboxes:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such template in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  put_v1_templates_by_name: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          env?: {
+            [key: string]: string;
+          };
+          idleTimeoutMs?: number;
+          image?: string;
+          limits?: {
+            cpuMillis?: number;
+            diskBytes?: number;
+            memoryBytes?: number;
+            pids?: number;
+          };
+          /** @enum {string} */
+          network?: "none" | "host";
+          pool?: {
+            max?: number;
+            min: number;
+          };
+          ttlMs?: number;
+          workdir?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The stored template. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            name: string;
+            pool: {
+              max: number;
+              min: number;
+            };
+            spec: {
+              env?: {
+                [key: string]: string;
+              };
+              idleTimeoutMs?: number;
+              image?: string;
+              limits?: {
+                cpuMillis?: number;
+                diskBytes?: number;
+                memoryBytes?: number;
+                pids?: number;
+              };
+              /** @enum {string} */
+              network?: "none" | "host";
+              ttlMs?: number;
+              workdir?: string;
+            };
+            team: string;
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Invalid request. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description network "host" asked by a caller the host-network policy refuses. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such template in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description A limit or lifetime over the installation's ceiling. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  delete_v1_templates_by_name: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope templates:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such template in the caller's team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
   get_v1_tokens: {
     parameters: {
       query?: never;
@@ -5602,6 +6332,7 @@ export interface operations {
             | "sandboxes:write"
             | "runs:read"
             | "runs:write"
+            | "templates:write"
             | "secrets:read"
             | "secrets:write"
             | "secrets:use"

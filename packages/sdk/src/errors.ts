@@ -141,6 +141,7 @@ const classByCode: Record<string, ErrorClass> = {
   ARTIFACT_NOT_FOUND: NotFoundError,
   ARTIFACT_EXPIRED: NotFoundError,
   SECRET_NOT_FOUND: NotFoundError,
+  TEMPLATE_NOT_FOUND: NotFoundError,
   HOOK_NOT_FOUND: NotFoundError,
   SESSION_NOT_FOUND: NotFoundError,
   FILE_VERSION_CONFLICT: FileVersionConflictError,

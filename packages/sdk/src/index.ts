@@ -9,6 +9,14 @@ export {
   type FollowLogOptions,
 } from "./runs.ts";
 export { Secrets, type SecretInfo, type SecretPolicy } from "./runs-secrets.ts";
+export {
+  Templates,
+  runOnce,
+  type TemplateInfo,
+  type TemplateOptions,
+  type RunOnceOptions,
+  type RunOnceResult,
+} from "./templates.ts";
 export { Hooks, type HookInfo, type CreatedHook, type CreateHookOptions } from "./hooks.ts";
 export {
   Session,

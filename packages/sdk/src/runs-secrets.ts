@@ -28,4 +28,12 @@ export class Secrets {
   async remove(name: string): Promise<void> {
     await this.api.request("DELETE", `/v1/secrets/${encodeURIComponent(name)}`);
   }
+
+  /**
+   * Re-seals every secret and repository credential with the server's current secrets key
+   * (installation admins; the key rotation of docs/security.md, "The secrets key"). Returns the counts.
+   */
+  rotateKey(): Promise<Json<"post_v1_secrets_key_rotate", 200>> {
+    return this.api.json<Json<"post_v1_secrets_key_rotate", 200>>("POST", "/v1/secrets-key/rotate");
+  }
 }

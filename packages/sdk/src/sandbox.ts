@@ -5,6 +5,7 @@ import { Files } from "./files.ts";
 import { ApiClient } from "./http.ts";
 import { connectionFromEnv, type ConnectionOptions } from "./options.ts";
 import { Pty } from "./pty.ts";
+import { runOnce, type RunOnceOptions, type RunOnceResult } from "./templates.ts";
 import type { SandboxCreateOptions, SandboxEvent, SandboxInfo, SandboxPurpose, SandboxState } from "./types.ts";
 
 export interface SandboxListOptions extends ConnectionOptions {
@@ -49,8 +50,17 @@ export class Sandbox {
     if (options.network !== undefined) body["network"] = options.network;
     if (options.limits !== undefined) body["limits"] = options.limits;
     if (options.workdir !== undefined) body["workdir"] = options.workdir;
+    if (options.template !== undefined) body["template"] = options.template;
     const info = await api.json<SandboxInfo>("POST", "/v1/sandboxes", { json: body, timeoutMs: 0 });
     return new Sandbox(api, info.id, info);
+  }
+
+  /**
+   * One command in a sandbox made for it (from `options.template` — a warm-pool claim when one is
+   * ready — or `options.sandbox`), destroyed before this resolves: `POST /v1/execute`.
+   */
+  static runOnce(command: readonly string[], options: RunOnceOptions = {}): Promise<RunOnceResult> {
+    return runOnce(command, options);
   }
 
   /** Connects to an existing sandbox (fails with NotFoundError if it does not exist). */

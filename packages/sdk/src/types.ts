@@ -22,6 +22,8 @@ export type SandboxState = SandboxInfo["state"];
 export type SandboxPurpose = SandboxInfo["purpose"];
 
 export interface SandboxCreateOptions {
+  /** A template of your team: its fields under these (a warm-pool claim when only labels/lifetimes are given). */
+  template?: string;
   image?: string;
   envs?: Record<string, string>;
   labels?: Record<string, string>;

@@ -1,4 +1,7 @@
-/** `c8s secret set|ls|rm`: pipeline secrets on the server (admin token). Values are never printed. */
+/**
+ * `c8s secret set|ls|rm|rotate-key`: pipeline secrets on the server (admin token). Values are
+ * never printed. `rotate-key` re-seals everything with the server's current secrets key.
+ */
 import { z } from "zod";
 import { Secrets, type SecretInfo, type SecretPolicy } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
@@ -9,7 +12,7 @@ import type { CliCommand, CliIo } from "../io.ts";
 
 const usage =
   "c8s secret set NAME [VALUE] [--event E]… [--branch GLOB]… [--repo GLOB]… [--allow-forks] (VALUE from stdin when omitted)" +
-  " | c8s secret ls [--json] | c8s secret rm NAME";
+  " | c8s secret ls [--json] | c8s secret rm NAME | c8s secret rotate-key [--json] (admins; docs/security.md, 'The secrets key')";
 
 /** The policy flags of `secret set` → the API's policy (absent when none is given: the default policy). */
 function policyFrom(flags: { event?: string[]; branch?: string[]; repo?: string[]; "allow-forks"?: boolean }) {
@@ -44,7 +47,7 @@ async function readStdin(io: CliIo): Promise<string> {
 
 export const secretCommand: CliCommand = {
   name: "secret",
-  summary: "Pipeline secrets on the server: set, ls, rm (names only are ever listed)",
+  summary: "Pipeline secrets on the server: set, ls, rm, rotate-key (names only are ever listed)",
   usage,
   async run(args: string[], io: CliIo) {
     const [sub, ...rest] = args;
@@ -96,6 +99,16 @@ export const secretCommand: CliCommand = {
           await secrets.remove(name);
           io.stdout.write(`${name}\n`);
         }
+        return 0;
+      }
+      case "rotate-key": {
+        if (positionals.length > 0) throw new UsageError("c8s secret rotate-key takes no arguments", usage);
+        const done = await secrets.rotateKey();
+        io.stdout.write(
+          flags.json
+            ? json(done)
+            : `re-sealed ${done.secrets} secrets, ${done.credentials} repository credentials and ${done.hooks} hook secrets with the current key\n`,
+        );
         return 0;
       }
       default:

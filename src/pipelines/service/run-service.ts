@@ -6,6 +6,13 @@
  * clones removed and the step-log spools they left put into the BlobStore; queued runs simply
  * wait in the store for the next start.
  *
+ * Several replicas on one PostgreSQL: a run is claimed (`queued → running`, one
+ * compare-and-set that records `replicaId`), so two replicas never start the same run;
+ * recovery (`start`, `recoverOrphans`) fails only runs whose owner replica's lease is gone,
+ * never a live replica's (`store.runs.interruptOrphaned`). An adopted run is failed with
+ * reason `interrupted`, not re-queued: its steps may have had effects (see
+ * ARCHITECTURE.md, "Replicas").
+ *
  * Artifacts and finished step logs are blobs (`run-storage.ts`); reads of a step reused by a
  * re-run go to the run it came from.
  *
@@ -38,7 +45,7 @@ import { executeRun, safePipelinePath, sealCredential } from "./run-execution.ts
 import { LiveLogs, type LogSource } from "./live-logs.ts";
 import { RunStorage } from "./run-storage.ts";
 import { pickRunnable, type QueueLimits } from "./queue-policy.ts";
-import { runFrom, runSources, TERMINAL_RUN_STATES } from "./run-states.ts";
+import { runFrom, TERMINAL_RUN_STATES } from "./run-states.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 export { TERMINAL_RUN_STATES };
@@ -63,6 +70,8 @@ export interface RunServiceOptions {
   /** Teams' quotas: at `maxRuns` further runs wait queued, at `maxStoredBytes` submits are refused. Absent: none. */
   teamQuotas?: TeamQuotaSource | undefined;
   secretBox: SecretBox;
+  /** This server's replica lease id (`src/server/replica-lease.ts`): the owner its claimed runs record. */
+  replicaId: string;
   /** Which repository URLs runs may clone (`c8s serve --allow-local-repos` allows every one). */
   clonePolicy: ClonePolicy;
   logger?: RunServiceLogger | undefined;
@@ -136,7 +145,7 @@ export class RunService {
   /** Crash recovery, then dispatch what is queued. */
   async start(): Promise<{ interrupted: string[]; removedClones: string[]; archivedLogs: string[] }> {
     const at = new Date().toISOString();
-    const interrupted = await this.options.store.runs.interruptRunning("interrupted", at);
+    const interrupted = await this.options.store.runs.interruptOrphaned("interrupted", at);
     await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
     // The engine's start-up reconciliation (which runs first, in app.ts) has ended every step
     // and service sandbox a crash left: none can write into a clone any more. No run executes
@@ -164,6 +173,22 @@ export class RunService {
       );
     this.kick();
     return { interrupted, removedClones, archivedLogs };
+  }
+
+  /**
+   * Periodic recovery (every lease heartbeat): runs whose owner replica's lease is gone end
+   * failed/`interrupted` with their open steps; the dead replica's sandboxes are the engine's
+   * `adoptOwner`. Then dispatches, so runs queued through another replica start here too.
+   */
+  async recoverOrphans(): Promise<string[]> {
+    if (this.closed) return [];
+    const at = new Date().toISOString();
+    const interrupted = await this.options.store.runs.interruptOrphaned("interrupted", at);
+    await this.options.store.runs.endOpenSteps(interrupted, "interrupted", at);
+    if (interrupted.length > 0)
+      this.options.logger?.warn({ interrupted }, "runs of a replica whose lease expired: failed as interrupted");
+    this.kick();
+    return interrupted;
   }
 
   /** Throws REPO_URL_FORBIDDEN when this server's clone policy refuses `url` (a webhook asks before recording its delivery). */
@@ -412,10 +437,7 @@ export class RunService {
       }
     for (const id of pickRunnable(queued, running, this.options.queue, { running: byTeam, quotas })) {
       if (this.closed) return;
-      const claimed = await this.options.store.runs.transition(id, runSources("running"), {
-        state: "running",
-        startedAt: new Date().toISOString(),
-      });
+      const claimed = await this.options.store.runs.claim(id, this.options.replicaId, new Date().toISOString());
       if (claimed) this.launch(claimed);
     }
   }
@@ -456,6 +478,16 @@ export class RunService {
         this.kick();
       });
     this.active.set(run.id, { abort, pipeline: run.pipeline, teamId: run.teamId, done });
+  }
+
+  /**
+   * Aborts every run executing here (reason `interrupted`) and keeps dispatching: this
+   * replica's lease was adopted by another, which already failed those runs.
+   */
+  async abortActive(): Promise<void> {
+    const running = [...this.active.values()];
+    for (const a of running) a.abort.abort("interrupted");
+    await Promise.all(running.map((a) => a.done));
   }
 
   /** Stops dispatching; runs executing here end as failed with reason `interrupted`. */

@@ -13,6 +13,11 @@ export const MANAGED_BY = "c8s";
 export const SANDBOX_LABEL = "c8s.dev/sandbox";
 export const OWNER_LABEL = "c8s.dev/owner";
 export const NETWORK_GROUP_LABEL = "c8s.dev/network-group";
+/**
+ * On pods of sandboxes that asked for the network (`host`): the chart's namespace default-deny
+ * NetworkPolicy has an allow for this label (deploy/helm/c8s/templates/networkpolicy.yaml).
+ */
+export const NETWORK_LABEL = "c8s.dev/network";
 export const OWNER_ANNOTATION = "c8s.dev/owner";
 export const SANDBOX_ANNOTATION = "c8s.dev/sandbox-id";
 export const CONTAINER_NAME = "sandbox";
@@ -133,6 +138,7 @@ export function buildJob(spec: SandboxSpec, namespace: string, defaults: Kuberne
   const annotations = { [OWNER_ANNOTATION]: spec.owner, [SANDBOX_ANNOTATION]: spec.id };
   const podLabels: Record<string, string> = { ...labels };
   if (spec.network.mode === "group") podLabels[NETWORK_GROUP_LABEL] = labelValue(spec.network.group);
+  if (spec.network.mode === "host") podLabels[NETWORK_LABEL] = "host";
   // The workspace and /tmp emptyDirs may each hold diskBytes (sizeLimit); the pod's ephemeral
   // storage (both, plus the container's writable layer and logs) is capped at twice that.
   const ephemeralLimit = 2 * spec.limits.diskBytes;

@@ -1,15 +1,14 @@
 /**
  * Pipeline runs in `c8s serve`, for the composition root: `startPipelines` opens the secret
- * key, recovers what a crash left (runs → failed/interrupted, their sandboxes destroyed) and
+ * key (refusing one that is not the database's), recovers what a crash left (runs → failed/interrupted, their sandboxes destroyed) and
  * starts dispatching the persistent queue; `registerRoutes` adds the HTTP routes to the built
  * server before it listens; `close` interrupts runs executing here.
  */
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { BlobStore } from "../../blobs/index.ts";
 import { type QueueLimits } from "../../pipelines/service/queue-policy.ts";
 import { RunService, type RunServiceLogger } from "../../pipelines/service/run-service.ts";
-import { SecretBox } from "../../pipelines/service/secret-box.ts";
+import { openSecretBox, type SecretsKeySource, verifySecretsKey } from "../../pipelines/service/secrets-key.ts";
 import type { ClonePolicy } from "../../pipelines/runner/clone-policy.ts";
 import type { ResourceLimits } from "../../runtimes/types.ts";
 import type { WorkloadSandboxes } from "../../engine/workloads.ts";
@@ -41,6 +40,10 @@ export interface StartPipelinesOptions extends PipelineSettings {
   clonePolicy: ClonePolicy;
   jsonBodyLimit: number;
   logger?: RunServiceLogger | undefined;
+  /** This server's replica lease id: the owner of the runs it claims. */
+  replicaId: string;
+  /** Where the secrets key comes from (config `secrets`); checked against the database's. */
+  secretsKey?: SecretsKeySource | undefined;
 }
 
 export interface RunningPipelines {
@@ -52,7 +55,13 @@ export interface RunningPipelines {
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxRuns: 4, maxRunsPerPipeline: 2 };
 
 export async function startPipelines(options: StartPipelinesOptions): Promise<RunningPipelines> {
-  const secretBox = await SecretBox.open(join(options.home, "secrets.key"));
+  const secretBox = await openSecretBox(options.home, options.secretsKey);
+  const key = await verifySecretsKey(options.store, secretBox);
+  if (key.state === "rotation-pending")
+    options.logger?.warn(
+      {},
+      "the database's secrets are sealed with C8S_SECRETS_KEY_PREVIOUS: run `c8s secret rotate-key` once every replica has the new key",
+    );
   const service = new RunService({
     store: options.store,
     sandboxes: options.sandboxes,
@@ -63,6 +72,7 @@ export async function startPipelines(options: StartPipelinesOptions): Promise<Ru
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     teamQuotas: options.teamQuotas,
     secretBox,
+    replicaId: options.replicaId,
     clonePolicy: options.clonePolicy,
     logger: options.logger,
   });

@@ -1,11 +1,13 @@
 /**
  * /v1/secrets: set (encrypted at rest), list names, delete — always in the caller's team
  * (an admin lists every team's). Values never leave; runs get their own team's only.
+ * /v1/secrets-key/rotate (admins): re-seal everything with the current secrets key.
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { C8sError } from "../../errors/index.ts";
 import { secretPolicySchema } from "../../pipelines/service/secret-policy.ts";
+import { rotateSecretsKey } from "../../pipelines/service/secrets-key.ts";
 import { DEFAULT_TEAM } from "../../store/types.ts";
 import { teamFilter } from "../access.ts";
 import { errorResponse } from "../api-schemas.ts";
@@ -101,5 +103,22 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
         });
       return reply.status(204).send();
     },
+  });
+
+  defineRoute(app, registry, {
+    method: "POST",
+    url: "/v1/secrets-key/rotate",
+    summary:
+      "Re-seal every secret, repository credential and team hook's signing secret with this server's current secrets key (C8S_SECRETS_KEY), in one transaction; values sealed with C8S_SECRETS_KEY_PREVIOUS stay readable until then. Installation admins; see docs/security.md, 'The secrets key'.",
+    tag: "secrets",
+    auth: "admin",
+    responses: {
+      200: {
+        description: "How many values were re-sealed (never a value or a key).",
+        schema: z.object({ secrets: z.number().int(), credentials: z.number().int(), hooks: z.number().int() }),
+      },
+      403: { description: "Not an admin token.", schema: errorResponse },
+    },
+    handler: async () => rotateSecretsKey(store, secretBox),
   });
 }

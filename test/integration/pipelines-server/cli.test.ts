@@ -149,6 +149,20 @@ void describe("CLI for server runs", () => {
     assert.equal(bad.code, 2, bad.err);
   });
 
+  void it("rotate-key re-seals with the server's current key (admins), printing counts, never values", async () => {
+    assert.equal((await c8s(["secret", "set", "CLI_ROTATED"], "rotated-value\n")).code, 0);
+    const rotated = await c8s(["secret", "rotate-key", "--json"]);
+    assert.equal(rotated.code, 0, rotated.err);
+    const counts = JSON.parse(rotated.out) as { secrets: number; credentials: number };
+    assert.ok(counts.secrets >= 1);
+    assert.doesNotMatch(rotated.out, /rotated-value/);
+    assert.match(
+      (await c8s(["secret", "rotate-key"])).out,
+      /^re-sealed \d+ secrets, \d+ repository credentials and \d+ hook secrets/,
+    );
+    assert.equal((await c8s(["secret", "rm", "CLI_ROTATED"])).code, 0);
+  });
+
   void it("keeps a failed step's sandbox when the run asks (submit debug, rerun --debug); c8s runs debug enters it", async () => {
     const pipelineYaml =
       "version: v1alpha1\nname: dbg\nsteps:\n  - name: boom\n    commands: ['echo made > made.txt', 'exit 5']\n";

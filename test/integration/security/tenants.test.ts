@@ -43,6 +43,7 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "hooks.id": missing ? "hook_missing0000000000" : blue.hook,
       "sessions.id": missing ? "ses_missing0000000000" : blue.session,
       "sessions.path": "notes.txt",
+      "templates.name": missing ? "no-such-template-anywhere" : blue.template,
     }[key];
     if (value === undefined)
       throw new Error(`tenants.test.ts: no id for ${key}; add one to fill() (or to UNEXERCISED)`);
@@ -89,6 +90,7 @@ async function blueState(ctx: TenantContext) {
   const tokens = (await ctx.as(blue, "GET", "/v1/tokens")).json;
   const hooks = (await ctx.as(blue, "GET", "/v1/hooks")).json;
   const sessions = (await ctx.as(blue, "GET", "/v1/sessions")).json;
+  const templates = (await ctx.as(blue, "GET", "/v1/templates")).json;
   const viewerWorks = (await ctx.as({ team: "blue", role: "viewer" }, "GET", "/v1/sandboxes")).status;
   return {
     sandbox: [sandbox.state, sandbox.lastActivityAt],
@@ -98,6 +100,7 @@ async function blueState(ctx: TenantContext) {
     tokens: tokens.tokens.map((x: { id: string; revokedAt: unknown }) => `${x.id}:${String(x.revokedAt)}`).sort(),
     hooks: hooks.hooks.map((h: { id: string }) => h.id),
     sessions: sessions.sessions.map((x: { id: string; lastActivityAt: string }) => `${x.id}@${x.lastActivityAt}`),
+    templates: templates.templates.map((x: { name: string; updatedAt: string }) => `${x.name}@${x.updatedAt}`),
     viewerWorks,
   };
 }
@@ -150,6 +153,7 @@ const cases: Case[] = [
         "/v1/tokens",
         "/v1/hooks",
         "/v1/sessions",
+        "/v1/templates",
         "/v1/events",
         `/v1/events?sandbox=${ctx.blue.sandbox}`,
       ]) {

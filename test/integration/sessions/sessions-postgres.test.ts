@@ -4,6 +4,7 @@
  * first one wrote into its own sandbox.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,8 @@ let a: PipelineTestServer;
 let b: PipelineTestServer;
 const homes: string[] = [];
 const schema = freshSchemaName();
+/** Replicas on one database share the secrets key. */
+const key = randomBytes(32).toString("base64");
 
 async function call(
   server: PipelineTestServer,
@@ -48,10 +51,18 @@ void describe(
     before(async () => {
       const databaseUrl = TEST_DATABASE_URL ?? "";
       for (let i = 0; i < 2; i++) homes.push(await mkdtemp(join(tmpdir(), "c8s-sessions-pg-")));
-      a = await startPipelineServer({ home: homes[0], config: { databaseUrl }, start: { storeSchema: schema } });
+      a = await startPipelineServer({
+        home: homes[0],
+        config: { databaseUrl, secrets: { key } },
+        start: { storeSchema: schema },
+      });
       // The admin token is made once per database: the second home gets the first one's.
       await copyFile(join(homes[0] ?? "", "credentials.json"), join(homes[1] ?? "", "credentials.json"));
-      b = await startPipelineServer({ home: homes[1], config: { databaseUrl }, start: { storeSchema: schema } });
+      b = await startPipelineServer({
+        home: homes[1],
+        config: { databaseUrl, secrets: { key } },
+        start: { storeSchema: schema },
+      });
     });
     after(async () => {
       await b?.close();

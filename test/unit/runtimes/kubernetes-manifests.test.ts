@@ -240,6 +240,16 @@ void describe("buildJob", () => {
       (j) => assert.equal(j.spec?.template.metadata?.labels?.["c8s.dev/network-group"], "run-1"),
     ],
     [
+      "a sandbox that asked for the network is labelled for the chart's allow policy; others are not",
+      {},
+      { network: { mode: "host" } },
+      (j) => {
+        assert.equal(j.spec?.template.metadata?.labels?.["c8s.dev/network"], "host");
+        const closed = buildJob(spec({ network: { mode: "none" } }), "ns", DEFAULT_SANDBOX_DEFAULTS);
+        assert.equal(closed.spec?.template.metadata?.labels?.["c8s.dev/network"], undefined);
+      },
+    ],
+    [
       "activeDeadlineSeconds from the TTL",
       { activeDeadlineSeconds: 600 },
       {},

@@ -57,3 +57,19 @@ app.kubernetes.io/component: server
 {{- printf "%s-database" (include "c8s.fullname" .) }}
 {{- end }}
 {{- end }}
+
+{{/*
+More than one replica shares everything through PostgreSQL and an S3 bucket: refuse to render
+one that would keep its store, logs or artifacts on one pod's disk.
+*/}}
+{{- define "c8s.requireShared" -}}
+{{- if not (include "c8s.databaseSecret" .) }}
+{{- fail "more than one replica (autoscaling.enabled or replicaCount > 1) needs PostgreSQL: set database.existingSecret or database.url — the embedded store is one pod's" }}
+{{- end }}
+{{- if not .Values.blobs.s3.bucket }}
+{{- fail "more than one replica needs an S3-compatible bucket for logs and artifacts: set blobs.s3.bucket (and blobs.s3.existingSecret for its keys)" }}
+{{- end }}
+{{- if .Values.persistence.enabled }}
+{{- fail "more than one replica cannot share persistence (a ReadWriteOnce volume): set persistence.enabled=false; the data lives in PostgreSQL and S3" }}
+{{- end }}
+{{- end }}
