@@ -1,6 +1,6 @@
 // Layer rules for src/ (see ARCHITECTURE.md "Layers"): each layer imports only the layers
 // below it, and no module takes part in an import cycle (type-only imports included).
-// Order, bottom up: errors · runtimes, blobs · store · engine · config · pipelines · server · dashboard · cli · app.
+// Order, bottom up: errors · runtimes, blobs · store · engine · config · pipelines, sessions · server · dashboard · cli · app.
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 
 const below = {
@@ -11,9 +11,11 @@ const below = {
   engine: ["errors", "runtimes", "blobs", "store"],
   config: ["errors", "runtimes", "engine"],
   pipelines: ["errors", "runtimes", "blobs", "store", "engine", "config"],
-  server: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines"],
+  // Sessions (a workspace in the store, a disposable engine sandbox) sit beside pipelines.
+  sessions: ["errors", "runtimes", "blobs", "store", "engine", "config"],
+  server: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines", "sessions"],
   // The dashboard's pages ask the API (in-process) for their data and reuse its auth.
-  dashboard: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines", "server"],
+  dashboard: ["errors", "runtimes", "blobs", "store", "engine", "config", "pipelines", "sessions", "server"],
 };
 
 /** Each layer and the layers it may import (the rest of src/ — cli/, app.ts, runtime-factory.ts — is the top). */

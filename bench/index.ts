@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- section…]`: prints p50/p95/p99 tables beside the bare
  * mechanism measured in the same run, and writes JSON to bench/results/ (gitignored).
- * Sections: cli, local, peers, pools, pipelines, docker, kubernetes (all by default). A section whose backend
+ * Sections: cli, local, peers, pools, sessions, pipelines, docker, kubernetes (all by default). A section whose backend
  * is absent is skipped with its reason; a section that fails is reported and the others run.
  */
 import { mkdir, writeFile } from "node:fs/promises";

@@ -9,6 +9,7 @@ import { benchPeers } from "./peers.ts";
 import { benchPipelines } from "./pipelines.ts";
 import { benchPools } from "./pools.ts";
 import { loadTable } from "./server-probe.ts";
+import { benchSessions } from "./sessions.ts";
 import { table, targetTable, throughputTable } from "./stats.ts";
 
 export interface Section {
@@ -62,6 +63,18 @@ export const SECTIONS: Section[] = [
         targetTable(c.targets),
       ].join("\n");
       return { text, data: { ...c } };
+    },
+  },
+  {
+    name: "sessions",
+    title: "sessions (local runtime, PGlite)",
+    skipReason: bwrapWorks,
+    async run({ quick }) {
+      const { rows } = await benchSessions({ quick });
+      return {
+        text: ["measured through: startC8s in-process over HTTP (127.0.0.1)", "", table(rows)].join("\n"),
+        data: { rows },
+      };
     },
   },
   {

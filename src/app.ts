@@ -27,6 +27,8 @@ import { createLogger, type LogFormat } from "./server/logger.ts";
 import { buildServer } from "./server/server.ts";
 import { openStore } from "./store/index.ts";
 import { type PipelineSettings, startPipelines } from "./server/routes/runs-wiring.ts";
+import { registerSessionRoutes } from "./server/routes/sessions.ts";
+import { SessionService } from "./sessions/session-service.ts";
 import type { Store } from "./store/types.ts";
 
 export interface StartOptions {
@@ -162,6 +164,25 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     log.info({ report, legacy }, "reconciled sandboxes left by a previous run");
     cleanups.push(() => engine.close());
 
+    // Sessions: files in the store, a disposable sandbox; closed before the engine (it syncs and stops their sandboxes).
+    const sessions = new SessionService({
+      store,
+      sandboxes: engine,
+      settings: config.sessions,
+      resources: {
+        memoryBytes: config.defaults.memoryBytes,
+        pids: config.defaults.pids,
+        cpuMillis: config.defaults.cpuMillis,
+        fileSizeBytes: config.defaults.fileSizeBytes,
+        diskBytes: config.defaults.diskBytes,
+      },
+      ceilings: config.maxima,
+      clock: systemClock,
+      logger: log,
+      sweepIntervalMs: config.sessions.sweepIntervalMs,
+    });
+    cleanups.push(() => sessions.close());
+
     // Artifacts and finished step logs: one BlobStore — on the filesystem beside the store's
     // data, or an S3-compatible bucket (shared by every replica).
     const blobs = await openBlobStore(config);
@@ -226,6 +247,14 @@ export async function startC8s(config: C8sConfig, options: StartOptions = {}): P
     });
     cleanups.push(() => server.close());
     await pipelines.registerRoutes(server);
+    await server.register((scope) =>
+      registerSessionRoutes(scope, {
+        sessions,
+        registry: server.c8sRoutes,
+        jsonBodyLimit: Math.min(8 * 1024 * 1024, config.bodyLimitBytes),
+        maxFileBytes: config.sessions.maxFileBytes,
+      }),
+    );
     await registerDashboard(server, { store, sessions: browserSessions });
     await server.listen({ host: config.host, port: config.port });
     const address = server.server.address();

@@ -80,6 +80,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./commands/hook.ts")).hookCommand,
   },
   {
+    name: "session",
+    summary: "Workspaces whose files live in the server: create, ls, rm, exec, cp",
+    subcommands: ["create", "ls", "rm", "exec", "cp"],
+    load: async () => (await import("./commands/session.ts")).sessionCommand,
+  },
+  {
     name: "team",
     summary: "Teams and their quotas (installation admins): create, update, show, ls",
     subcommands: ["create", "update", "show", "ls"],

@@ -129,6 +129,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Sessions (issue 12): per-session file limits (C8S_SESSION_MAX_FILES, C8S_SESSION_MAX_BYTES,
+     * C8S_SESSION_MAX_FILE_BYTES — content is stored inline, so one file is capped at 1 MiB by
+     * default) and the lifetimes a session gets unless it asks for its own (within the maxima).
+     */
+    sessions: z
+      .object({
+        maxFiles: count.default(10_000),
+        maxBytes: bytes.default(256 * MiB),
+        maxFileBytes: bytes.max(64 * MiB).default(MiB),
+        idleTimeoutMs: count.default(30 * 60 * 1000),
+        maxLifetimeMs: count.default(2 * HOUR_MS),
+        /** The longest idle timeout and lifetime a session may ask for. */
+        maxIdleTimeoutMs: count.default(24 * HOUR_MS),
+        maxMaxLifetimeMs: count.default(7 * 24 * HOUR_MS),
+        /** How often idle sessions are looked for (their sandbox synced and stopped). */
+        sweepIntervalMs: count.default(15_000),
+      })
+      .strict()
+      .prefault({}),
     /** Audit entries older than this many days are deleted (C8S_AUDIT_RETENTION_DAYS); 0 keeps them forever. */
     auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
     /**
@@ -235,6 +255,15 @@ export const TEAM_QUOTA_SETTINGS = {
   maxStoredBytes: "C8S_TEAM_MAX_STORED_BYTES",
 } as const;
 
+/** The environment variable of each session setting. */
+export const SESSION_SETTINGS = {
+  maxFiles: "C8S_SESSION_MAX_FILES",
+  maxBytes: "C8S_SESSION_MAX_BYTES",
+  maxFileBytes: "C8S_SESSION_MAX_FILE_BYTES",
+  idleTimeoutMs: "C8S_SESSION_IDLE_TIMEOUT_MS",
+  maxLifetimeMs: "C8S_SESSION_MAX_LIFETIME_MS",
+} as const;
+
 /** Reads C8S_* variables. Pass `process.env` from the entry point only. */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigInput> = {}): C8sConfig {
   const raw: Record<string, unknown> = {
@@ -254,6 +283,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<ConfigI
     maxima: maximaFromEnv(env),
     teamQuotas: Object.fromEntries(
       Object.entries(TEAM_QUOTA_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
+    ),
+    sessions: Object.fromEntries(
+      Object.entries(SESSION_SETTINGS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : [])),
     ),
     rateLimit: {
       requestsPerSecond: env["C8S_RATE_LIMIT_RPS"] || undefined,

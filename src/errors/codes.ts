@@ -49,6 +49,12 @@ export const ERROR_CODES = {
   NOT_A_DIRECTORY: 400,
   IS_A_DIRECTORY: 400,
   TAR_INVALID: 400,
+  // sessions
+  SESSION_NOT_FOUND: 404,
+  /** A session file write whose If-Match (the version it read) is not the file's version now. */
+  FILE_VERSION_CONFLICT: 412,
+  /** A session's file count or total bytes would pass its limit. */
+  SESSION_QUOTA_EXCEEDED: 413,
   // runtimes / host
   RUNTIME_UNAVAILABLE: 503,
   ISOLATION_UNAVAILABLE: 503,

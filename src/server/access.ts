@@ -21,11 +21,13 @@ export const SCOPES = [
   "audit:read",
   "hooks:read",
   "hooks:write",
+  "sessions:read",
+  "sessions:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const READ: Scope[] = ["sandboxes:read", "runs:read"];
-const MEMBER: Scope[] = [...READ, "sandboxes:write", "templates:write", "runs:write", "secrets:use"];
+const READ: Scope[] = ["sandboxes:read", "runs:read", "sessions:read"];
+const MEMBER: Scope[] = [...READ, "sandboxes:write", "templates:write", "runs:write", "secrets:use", "sessions:write"];
 // Even secret names stay with owners (before teams only admins saw them); so does the team's audit log.
 // A hook decides which team's secrets and credentials a repository's deliveries run with.
 const OWNER: Scope[] = [

@@ -16,16 +16,16 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   return out;
 }
 
-/** `/v1/sandboxes/:id` → `/v1/sandboxes/{id}`. */
+/** `/v1/sandboxes/:id` → `/v1/sandboxes/{id}`; a trailing `/*` → `/{path}`. */
 export function openApiPath(url: string): string {
-  return url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+  return url.replace(/:([A-Za-z0-9_]+)/g, "{$1}").replace(/\/\*$/, "/{path}");
 }
 
 function operationId(route: RouteDoc): string {
   const words = route.url
     .split("/")
     .filter((p) => p.length > 0)
-    .map((p) => (p.startsWith(":") ? `by_${p.slice(1)}` : p.replace(/[^A-Za-z0-9]+/g, "_")));
+    .map((p) => (p.startsWith(":") ? `by_${p.slice(1)}` : p === "*" ? "by_path" : p.replace(/[^A-Za-z0-9]+/g, "_")));
   return [route.method.toLowerCase(), ...words].join("_");
 }
 
@@ -35,7 +35,8 @@ function parameters(schema: z.ZodObject | undefined, where: "path" | "query"): J
   const properties = (object["properties"] ?? {}) as Record<string, JsonSchema>;
   const required = new Set((object["required"] ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => ({
-    name,
+    // A trailing wildcard (`/files/*`) is the `{path}` parameter of the documented path.
+    name: where === "path" && name === "*" ? "path" : name,
     in: where,
     required: where === "path" || required.has(name),
     schema: property,

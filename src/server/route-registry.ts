@@ -17,7 +17,7 @@ export type AuthLevel = "none" | "token" | "admin";
  * The resource a route's `:id` names. The auth hook checks that it belongs to the caller's
  * team before the handler runs; another team's answers the resource's own not-found error.
  */
-export type OwnedResource = "sandbox" | "run" | "token";
+export type OwnedResource = "sandbox" | "run" | "token" | "session";
 
 export interface ResponseDoc {
   description: string;
@@ -99,8 +99,14 @@ export class RouteRegistry {
     const methods = new Set<HttpMethod>();
     for (const route of this.routes) {
       const pattern = route.url.split("/");
-      if (pattern.length !== segments.length) continue;
-      if (pattern.every((p, i) => (p.startsWith(":") ? (segments[i] ?? "") !== "" : p === segments[i])))
+      // A trailing `*` (a session file's path) matches one or more segments.
+      const wildcard = pattern[pattern.length - 1] === "*";
+      if (wildcard ? segments.length < pattern.length : pattern.length !== segments.length) continue;
+      if (
+        pattern.every((p, i) =>
+          p === "*" ? wildcard : p.startsWith(":") ? (segments[i] ?? "") !== "" : p === segments[i],
+        )
+      )
         methods.add(route.method);
     }
     return [...methods];

@@ -6,6 +6,7 @@
 import { C8sError } from "../errors/index.ts";
 import type { SandboxEngineApi } from "../engine/types.ts";
 import { runNotFound } from "../pipelines/service/run-service.ts";
+import { sessionNotFound } from "../sessions/session-service.ts";
 import type { Store } from "../store/types.ts";
 import type { RouteDoc } from "./route-registry.ts";
 import { parseInput } from "./validate.ts";
@@ -36,6 +37,9 @@ export function createOwnershipCheck(engine: SandboxEngineApi, store: Store) {
         if (token === null || token.teamId !== teamId || token.revokedAt !== null) throw tokenNotFound(id);
         return;
       }
+      case "session":
+        if ((await store.sessions.get(id, teamId)) === null) throw sessionNotFound(id);
+        return;
       case undefined:
         return;
     }

@@ -2,6 +2,7 @@
 export type * from "./types.ts";
 export { DEFAULT_TEAM } from "./types.ts";
 export type * from "./runs-types.ts";
+export type * from "./sessions-types.ts";
 export type { AuditEntry, AuditFilter, AuditRepository } from "./audit-repository.ts";
 export type { ReplicaRecord, ReplicaRepository, SettingsRepository } from "./replica-repository.ts";
 export type { TemplateRecord, TemplateRepository, TemplateSpec } from "./template-repository.ts";

@@ -10,6 +10,7 @@ import { REPLICAS_MIGRATION } from "./replicas-migration.ts";
 import { REPO_SECRET_MIGRATION } from "./repo-secret-migration.ts";
 import { RUNS_MIGRATION } from "./runs-migration.ts";
 import { SECRET_POLICY_MIGRATION } from "./secret-policy-migration.ts";
+import { SESSIONS_MIGRATION } from "./sessions-migration.ts";
 import { STORED_BYTES_MIGRATION } from "./stored-bytes-migration.ts";
 import type { Migration } from "./migration.ts";
 import { QUOTAS_MIGRATION } from "./quotas-migration.ts";
@@ -94,6 +95,7 @@ CREATE TABLE tokens (
   TEMPLATES_MIGRATION,
   REPLICAS_MIGRATION,
   HOOKS_MIGRATION,
+  SESSIONS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = "c8s_migrations";

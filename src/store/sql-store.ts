@@ -8,6 +8,7 @@ import { SqlReplicaRepository, SqlSettingsRepository } from "./replica-repositor
 import { SqlRunRepository } from "./runs-repository.ts";
 import { SqlSandboxRepository } from "./sandbox-repository.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { SqlSessionRepository } from "./sessions-repository.ts";
 import { SqlSecretRepository } from "./secrets-repository.ts";
 import { SqlTemplateRepository } from "./template-repository.ts";
 import { SqlTeamRepository, SqlTokenRepository } from "./token-repository.ts";
@@ -24,6 +25,7 @@ export class SqlStore implements Store {
   readonly audit: SqlAuditRepository;
   readonly templates: SqlTemplateRepository;
   readonly hooks: SqlHookRepository;
+  readonly sessions: SqlSessionRepository;
   readonly replicas: SqlReplicaRepository;
   readonly settings: SqlSettingsRepository;
   private closed = false;
@@ -42,6 +44,7 @@ export class SqlStore implements Store {
     this.audit = new SqlAuditRepository(db);
     this.templates = new SqlTemplateRepository(db);
     this.hooks = new SqlHookRepository(db);
+    this.sessions = new SqlSessionRepository(db);
     this.replicas = new SqlReplicaRepository(db);
     this.settings = new SqlSettingsRepository(db);
   }

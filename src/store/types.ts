@@ -8,6 +8,7 @@
 import type { HookRepository, RunRepository, SecretRepository } from "./runs-types.ts";
 import type { ExecEndReason, RuntimeName, SandboxHandle, TerminationReason } from "../runtimes/types.ts";
 import type { AuditRepository } from "./audit-repository.ts";
+import type { SessionRepository } from "./sessions-types.ts";
 import type { ReplicaRepository, SettingsRepository } from "./replica-repository.ts";
 import type { TemplateRepository } from "./template-repository.ts";
 
@@ -222,6 +223,7 @@ export interface Store extends EngineStore {
   readonly audit: AuditRepository;
   readonly templates: TemplateRepository;
   readonly hooks: HookRepository;
+  readonly sessions: SessionRepository;
   /** Replica leases (migration 13, `replica-repository.ts`). */
   readonly replicas: ReplicaRepository;
   /** Installation-wide settings (`c8s_settings`), e.g. the secrets key's check value. */

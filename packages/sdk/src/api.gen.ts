@@ -712,6 +712,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/sessions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The team's sessions, newest first; an admin sees every team's.
+     * @description Needs the scope `sessions:read`.
+     */
+    get: operations["get_v1_sessions"];
+    put?: never;
+    /**
+     * Create a session: a workspace whose files live in the store, with a sandbox attached on first use.
+     * @description Needs the scope `sessions:write`.
+     */
+    post: operations["post_v1_sessions"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sessions/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One session, with its file count and bytes.
+     * @description Needs the scope `sessions:read`; a session of another team is 404.
+     */
+    get: operations["get_v1_sessions_by_id"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a session: its sandbox is stopped and its files are deleted.
+     * @description Needs the scope `sessions:write`; a session of another team is 404.
+     */
+    delete: operations["delete_v1_sessions_by_id"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sessions/{id}/exec": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a command in the session's sandbox (attaching a fresh one, files restored, if there is none or it died) and wait for it; its file changes are committed to the store before this returns.
+     * @description Needs the scope `sessions:write`; a session of another team is 404.
+     */
+    post: operations["post_v1_sessions_by_id_exec"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sessions/{id}/files": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the workspace's files (all, or those below `dir`), by path.
+     * @description Needs the scope `sessions:read`; a session of another team is 404.
+     */
+    get: operations["get_v1_sessions_by_id_files"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/sessions/{id}/files/{path}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a file's bytes from the store (a symlink's bytes are empty; see its linkTarget in the list).
+     * @description Needs the scope `sessions:read`; a session of another team is 404.
+     */
+    get: operations["get_v1_sessions_by_id_files_by_path"];
+    /**
+     * Write a file from the raw body: committed to the store before this returns (durable), then applied to the attached sandbox. If-Match: the version you read (412 if it changed); If-None-Match: * to create only.
+     * @description Needs the scope `sessions:write`; a session of another team is 404.
+     */
+    put: operations["put_v1_sessions_by_id_files_by_path"];
+    post?: never;
+    /**
+     * Delete a file (from the store, then from the attached sandbox); If-Match checks its version.
+     * @description Needs the scope `sessions:write`; a session of another team is 404.
+     */
+    delete: operations["delete_v1_sessions_by_id_files_by_path"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/teams": {
     parameters: {
       query?: never;
@@ -4596,6 +4712,723 @@ export interface operations {
       503: components["responses"]["ShuttingDown"];
     };
   };
+  get_v1_sessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Sessions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            sessions: {
+              createdAt: string;
+              envNames: string[];
+              id: string;
+              idleTimeoutMs: number;
+              ignore: string[];
+              image: string | null;
+              lastActivityAt: string;
+              maxLifetimeMs: number;
+              name: string | null;
+              /** @description The sandbox attached now (purpose `session`), or null. */
+              sandboxId: string | null;
+              /** @enum {string} */
+              state: "active" | "deleted";
+              team: string;
+            }[];
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_sessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          env?: {
+            [key: string]: string;
+          };
+          idleTimeoutMs?: number;
+          /** @description Paths not synced back to the store; `dir/` names a directory at any depth. Default: node_modules/, .venv/, __pycache__/, .cache/. */
+          ignore?: string[];
+          image?: string;
+          limits?: {
+            cpuMillis?: number;
+            memoryBytes?: number;
+            pids?: number;
+          };
+          maxLifetimeMs?: number;
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            envNames: string[];
+            id: string;
+            idleTimeoutMs: number;
+            ignore: string[];
+            image: string | null;
+            lastActivityAt: string;
+            maxLifetimeMs: number;
+            name: string | null;
+            /** @description The sandbox attached now (purpose `session`), or null. */
+            sandboxId: string | null;
+            /** @enum {string} */
+            state: "active" | "deleted";
+            team: string;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description LIMIT_EXCEEDED: a lifetime or limit above the installation's ceiling. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  get_v1_sessions_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            createdAt: string;
+            envNames: string[];
+            id: string;
+            idleTimeoutMs: number;
+            ignore: string[];
+            image: string | null;
+            lastActivityAt: string;
+            maxLifetimeMs: number;
+            name: string | null;
+            /** @description The sandbox attached now (purpose `session`), or null. */
+            sandboxId: string | null;
+            /** @enum {string} */
+            state: "active" | "deleted";
+            team: string;
+            usage: {
+              bytes: number;
+              files: number;
+            };
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND: no such session in your team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  delete_v1_sessions_by_id: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND: no such session in your team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  post_v1_sessions_by_id_exec: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          command: string[];
+          env?: {
+            [key: string]: string;
+          };
+          stdin?: string;
+          /** Format: base64 */
+          stdinBase64?: string;
+          timeoutMs?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The finished command. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            durationMs: number;
+            /** @enum {string} */
+            encoding: "utf8" | "base64";
+            exitCode: number | null;
+            reason: string;
+            sandbox: {
+              /** @description True when this exec attached a new sandbox and restored the files into it. */
+              attached: boolean;
+              replaced: {
+                reason: string;
+                sandboxId: string;
+              } | null;
+              sandboxId: string;
+            };
+            signal: string | null;
+            stderr: string;
+            stdout: string;
+            sync: {
+              deleted: number;
+              error: {
+                code: string;
+                message: string;
+              } | null;
+              skipped: {
+                path: string;
+                reason: string;
+              }[];
+              written: number;
+            };
+            truncated: boolean;
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND: no such session in your team. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  get_v1_sessions_by_id_files: {
+    parameters: {
+      query?: {
+        dir?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Files. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            files: {
+              /** @enum {string} */
+              kind: "file" | "symlink";
+              linkTarget: string | null;
+              mode: number;
+              mtime: string;
+              path: string;
+              sha256: string;
+              size: number;
+              /** @description 1 on creation, +1 per write; the ETag, and what If-Match names. */
+              version: number;
+            }[];
+          };
+        };
+      };
+      /** @description PATH_OUTSIDE_SANDBOX: '..', an absolute path or NUL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND, or FILE_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  get_v1_sessions_by_id_files_by_path: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        path: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file. */
+      200: {
+        headers: {
+          /** @description The file's version, quoted ("3"). */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description PATH_OUTSIDE_SANDBOX: '..', an absolute path or NUL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:read (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND, or FILE_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  put_v1_sessions_by_id_files_by_path: {
+    parameters: {
+      query?: {
+        mode?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+        path: string;
+      };
+      cookie?: never;
+    };
+    /** @description The file's new contents. */
+    requestBody?: {
+      content: {
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description Written; the file's new version. */
+      200: {
+        headers: {
+          /** @description The file's version, quoted ("3"). */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            kind: "file" | "symlink";
+            linkTarget: string | null;
+            mode: number;
+            mtime: string;
+            path: string;
+            sha256: string;
+            size: number;
+            /** @description 1 on creation, +1 per write; the ETag, and what If-Match names. */
+            version: number;
+          };
+        };
+      };
+      /** @description PATH_OUTSIDE_SANDBOX: '..', an absolute path or NUL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND, or FILE_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FILE_VERSION_CONFLICT: someone saved it since the version you name. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FILE_TOO_LARGE (one file), SESSION_QUOTA_EXCEEDED (file count or total bytes). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      414: components["responses"]["UriTooLong"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
+  delete_v1_sessions_by_id_files_by_path: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        path: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PATH_OUTSIDE_SANDBOX: '..', an absolute path or NUL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The token lacks the scope sessions:write (PERMISSION_DENIED). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description SESSION_NOT_FOUND, or FILE_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FILE_VERSION_CONFLICT: If-Match is not the file's version. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      /** @description Too many requests (RATE_LIMITED): wait the Retry-After seconds and retry. */
+      429: {
+        headers: {
+          /** @description Seconds until a request is allowed again (at least 1). */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["Internal"];
+      503: components["responses"]["ShuttingDown"];
+    };
+  };
   get_v1_teams: {
     parameters: {
       query?: never;
@@ -5508,6 +6341,8 @@ export interface operations {
             | "audit:read"
             | "hooks:read"
             | "hooks:write"
+            | "sessions:read"
+            | "sessions:write"
           )[];
           /** @description The token's team; default: the caller's. */
           team?: string;

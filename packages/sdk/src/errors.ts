@@ -69,6 +69,11 @@ export class QuotaExceededError extends RateLimitError {
   override name = "QuotaExceededError";
 }
 
+/** A session file changed since the version the write named (412 `FILE_VERSION_CONFLICT`): read it again, then retry. */
+export class FileVersionConflictError extends C8sSdkError {
+  override name = "FileVersionConflictError";
+}
+
 /** A command or request ran out of time. */
 export class TimeoutError extends C8sSdkError {
   override name = "TimeoutError";
@@ -138,6 +143,9 @@ const classByCode: Record<string, ErrorClass> = {
   SECRET_NOT_FOUND: NotFoundError,
   TEMPLATE_NOT_FOUND: NotFoundError,
   HOOK_NOT_FOUND: NotFoundError,
+  SESSION_NOT_FOUND: NotFoundError,
+  FILE_VERSION_CONFLICT: FileVersionConflictError,
+  SESSION_QUOTA_EXCEEDED: InvalidArgumentError,
   TEAM_NOT_FOUND: NotFoundError,
   INVALID_ARGUMENT: InvalidArgumentError,
   VALIDATION_FAILED: InvalidArgumentError,
@@ -184,6 +192,8 @@ function classByStatus(status: number | undefined): ErrorClass {
       return InvalidArgumentError;
     case 401:
       return AuthenticationError;
+    case 412:
+      return FileVersionConflictError;
     case 403:
       return PermissionDeniedError;
     case 404:

@@ -15,6 +15,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Override the connection's request timeout (0 = none, for long downloads/streams). */
   timeoutMs?: number;
+  /** Extra request headers (If-Match). */
+  headers?: Record<string, string>;
 }
 
 export class ApiClient {
@@ -41,7 +43,7 @@ export class ApiClient {
 
   /** Sends a request and returns the response; throws a typed error for non-2xx. */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...this.authHeaders() };
+    const headers: Record<string, string> = { ...(options.headers ?? {}), ...this.authHeaders() };
     let body: RequestInit["body"] | undefined;
     if (options.json !== undefined) {
       headers["content-type"] = "application/json";

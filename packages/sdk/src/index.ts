@@ -18,6 +18,16 @@ export {
   type RunOnceResult,
 } from "./templates.ts";
 export { Hooks, type HookInfo, type CreatedHook, type CreateHookOptions } from "./hooks.ts";
+export {
+  Session,
+  SessionFiles,
+  type SessionInfo,
+  type SessionDetails,
+  type SessionFileInfo,
+  type SessionExecResult,
+  type CreateSessionOptions,
+  type SessionExecOptions,
+} from "./sessions.ts";
 export { Audit, type AuditEntry, type AuditFilter } from "./audit.ts";
 export { Commands, CommandHandle, toArgv, type CommandOptions, type RunOptions } from "./commands.ts";
 export { Files, type FileData } from "./files.ts";
@@ -38,6 +48,7 @@ export {
   InvalidArgumentError,
   RateLimitError,
   QuotaExceededError,
+  FileVersionConflictError,
   TimeoutError,
   SandboxError,
   ConnectionError,

@@ -26,6 +26,7 @@ const NO_REPO = "/nonexistent/c8s-fuzz.git";
 
 let t: TestServer;
 let sandbox: string;
+let session: string;
 
 interface Sent {
   status: number;
@@ -217,6 +218,42 @@ const rows = (archive: Buffer): RouteRow[] => [
     ok: [200],
     send: (body) => http("POST", `/v1/sandboxes/${sandbox}/exec`, body, json()),
   },
+  {
+    name: "PUT /v1/sessions/:id/files/* (raw)",
+    valid: Buffer.from("print('hello')\n".repeat(50)),
+    limit: UPLOAD_LIMIT,
+    ok: [200],
+    send: (body) =>
+      http("PUT", `/v1/sessions/${session}/files/fuzz/raw-${caseNo % 5}`, body, {
+        ...bearer(),
+        "content-type": "application/octet-stream",
+      }),
+  },
+  {
+    name: "PUT /v1/sessions/:id/files/* with a fuzzed path",
+    valid: Buffer.from("fuzz/dir/sub/file.txt"),
+    limit: 4096,
+    overStatus: 400,
+    ok: [200],
+    send: (path) =>
+      http(
+        "PUT",
+        `/v1/sessions/${session}/files/${path
+          .toString("latin1")
+          .split("/")
+          .map((segment) => encodeURIComponent(segment))
+          .join("/")}`,
+        Buffer.from("x"),
+        { ...bearer(), "content-type": "application/octet-stream" },
+      ),
+  },
+  {
+    name: "POST /v1/sessions/:id/exec",
+    valid: Buffer.from(JSON.stringify({ command: ["sh", "-c", "echo fuzz > f.txt"], timeoutMs: 5000, stdin: "x" })),
+    limit: UPLOAD_LIMIT,
+    ok: [200],
+    send: (body) => http("POST", `/v1/sessions/${session}/exec`, body, json()),
+  },
 ];
 
 /** A success this route may give, or a 4xx whose body is c8s's error with a known code and its status. */
@@ -256,7 +293,11 @@ void describe("fuzzed bodies against upload and parse routes (security)", { time
   let archive: Buffer;
   before(async () => {
     t = await startTestServer(
-      { bodyLimitBytes: UPLOAD_LIMIT, uploadLimitBytes: UPLOAD_LIMIT },
+      {
+        bodyLimitBytes: UPLOAD_LIMIT,
+        uploadLimitBytes: UPLOAD_LIMIT,
+        sessions: { maxFileBytes: UPLOAD_LIMIT, maxFiles: 1000 },
+      },
       {
         pipelines: {
           githubWebhookSecret: GITHUB_SECRET,
@@ -267,6 +308,9 @@ void describe("fuzzed bodies against upload and parse routes (security)", { time
       },
     );
     sandbox = await t.createSandbox();
+    const made = await t.api("POST", "/v1/sessions", { body: {} });
+    assert.equal(made.statusCode, 201, made.body);
+    session = (made.json() as { id: string }).id;
     archive = await tarOf([
       ["a.txt", "hello\n"],
       ["dir/b.txt", "x".repeat(3000)],

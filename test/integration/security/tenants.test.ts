@@ -41,6 +41,8 @@ function fill(path: string, blue: BlueResources, missing: boolean): string {
       "tokens.id": missing ? "tok_missing0000000000" : blue.token,
       "secrets.name": missing ? "NO_SUCH_SECRET_ANYWHERE" : blue.secret,
       "hooks.id": missing ? "hook_missing0000000000" : blue.hook,
+      "sessions.id": missing ? "ses_missing0000000000" : blue.session,
+      "sessions.path": "notes.txt",
       "templates.name": missing ? "no-such-template-anywhere" : blue.template,
     }[key];
     if (value === undefined)
@@ -87,6 +89,7 @@ async function blueState(ctx: TenantContext) {
   const secrets = (await ctx.as(blue, "GET", "/v1/secrets")).json;
   const tokens = (await ctx.as(blue, "GET", "/v1/tokens")).json;
   const hooks = (await ctx.as(blue, "GET", "/v1/hooks")).json;
+  const sessions = (await ctx.as(blue, "GET", "/v1/sessions")).json;
   const templates = (await ctx.as(blue, "GET", "/v1/templates")).json;
   const viewerWorks = (await ctx.as({ team: "blue", role: "viewer" }, "GET", "/v1/sandboxes")).status;
   return {
@@ -96,6 +99,7 @@ async function blueState(ctx: TenantContext) {
     secrets: secrets.secrets.map((s: { name: string; updatedAt: string }) => `${s.name}@${s.updatedAt}`).sort(),
     tokens: tokens.tokens.map((x: { id: string; revokedAt: unknown }) => `${x.id}:${String(x.revokedAt)}`).sort(),
     hooks: hooks.hooks.map((h: { id: string }) => h.id),
+    sessions: sessions.sessions.map((x: { id: string; lastActivityAt: string }) => `${x.id}@${x.lastActivityAt}`),
     templates: templates.templates.map((x: { name: string; updatedAt: string }) => `${x.name}@${x.updatedAt}`),
     viewerWorks,
   };
@@ -148,6 +152,7 @@ const cases: Case[] = [
         "/v1/secrets",
         "/v1/tokens",
         "/v1/hooks",
+        "/v1/sessions",
         "/v1/templates",
         "/v1/events",
         `/v1/events?sandbox=${ctx.blue.sandbox}`,

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { httpRequest, rawRequest, type RawResponse } from "../../fixtures/raw-http.ts";
+import { openApiPath } from "../../../src/server/openapi.ts";
 import { startTestServer, type TestServer } from "../../fixtures/server.ts";
 
 let t: TestServer;
@@ -293,7 +294,7 @@ void describe("/openapi.json declares what the framework returns", () => {
     const routes = t.server.c8sRoutes.routes;
     assert.ok(routes.length > 20);
     for (const route of routes) {
-      const path = route.url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+      const path = openApiPath(route.url);
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       const name = `${route.method} ${route.url}`;
       assert.ok(op, `${name} is missing from /openapi.json`);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { openApiPath } from "../../../src/server/openapi.ts";
 import { startTestServer, type TestServer } from "../../fixtures/server.ts";
 import { readSse } from "../../fixtures/server-ws.ts";
 
@@ -156,9 +157,7 @@ void describe("system routes", () => {
     // Other areas (pipelines) may add routes; the core ones must all be there.
     for (const route of expected) assert.ok(documented.includes(route), `${route} is not documented`);
     // Every route Fastify actually serves is documented (no undocumented route).
-    const served = t.server.c8sRoutes.routes.map(
-      (r) => `${r.method.toLowerCase()} ${r.url.replace(/:(\w+)/g, "{$1}")}`,
-    );
+    const served = t.server.c8sRoutes.routes.map((r) => `${r.method.toLowerCase()} ${openApiPath(r.url)}`);
     assert.deepEqual([...served].sort(), [...documented].sort());
     const create = doc.paths["/v1/sandboxes"]?.["post"] as unknown as {
       requestBody: { content: Record<string, { schema: { additionalProperties?: boolean } }> };
