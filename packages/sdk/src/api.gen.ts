@@ -4610,7 +4610,11 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        "application/json": Record<string, never>;
+      };
+    };
     responses: {
       /** @description How many values were re-sealed (never a value or a key). */
       200: {

@@ -112,6 +112,9 @@ export async function secretRoutes(app: FastifyInstance, deps: PipelineRouteDeps
       "Re-seal every secret, repository credential and team hook's signing secret with this server's current secrets key (C8S_SECRETS_KEY), in one transaction; values sealed with C8S_SECRETS_KEY_PREVIOUS stay readable until then. Installation admins; see docs/security.md, 'The secrets key'.",
     tag: "secrets",
     auth: "admin",
+    // Nothing to send; anything sent is refused (400), not ignored.
+    body: z.strictObject({}),
+    bodyLimit: deps.jsonBodyLimit,
     responses: {
       200: {
         description: "How many values were re-sealed (never a value or a key).",

@@ -117,7 +117,8 @@ void describe("audit log", { timeout: 180_000 }, () => {
     for (const [path, methods] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(methods)) {
         if (method === "get" || !path.startsWith("/v1/")) continue;
-        const pattern = path.replace(/\{(\w+)\}/g, ":$1");
+        // As the audit log names it: the route's own pattern (a trailing wildcard is `*`).
+        const pattern = path.replace(/\/\{path\}$/, "/*").replace(/\{(\w+)\}/g, ":$1");
         // Ids that exist nowhere and bodies no schema accepts: each call is refused, and still recorded.
         const url = path.replace(/\{(\w+)\}/g, (_, param: string) => `probe-${param}`);
         const contentType = Object.keys(op.requestBody?.content ?? {})[0];
