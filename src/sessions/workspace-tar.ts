@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import type { SessionFile, SessionFileKind } from "../store/index.ts";
 import { normalizeEntryPath } from "../runtimes/files/index.ts";
@@ -114,9 +115,8 @@ export async function readWorkspaceTar(
     });
     extract.on("finish", resolve);
     extract.on("error", reject);
-    archive.on("error", reject);
   });
-  archive.pipe(extract);
-  await done;
+  // pipeline: an error on either side ends both (and rejects), never an unhandled 'error'.
+  await Promise.all([pipeline(archive, extract), done]);
   return { entries, skipped };
 }
