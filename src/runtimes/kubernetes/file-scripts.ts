@@ -46,9 +46,18 @@ function script(body: string, mustExist: boolean, followFinal = true): string {
 /** For creating operations: the parent must exist (like open(2) and mkdir(2)). */
 const parentMustExist = `case "$rest" in /*/*) exit ${FILE_EXIT.notFound} ;; esac; `;
 
-export function readScript(): string {
+/**
+ * KWOK test clusters only (`drain`): the simulated node's exec tunnel drops output still in
+ * flight when the process exits, so a large download came back short with exit 0. Holding the
+ * shell half a second after the output lets it drain; a real kubelet needs no such wait.
+ */
+function emit(command: string, drain: boolean): string {
+  return drain ? `${command}; c8s_s=$?; sleep 0.5; exit "$c8s_s"` : `exec ${command}`;
+}
+
+export function readScript(drain = false): string {
   return script(
-    `[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; [ -e "$R" ] || exit ${FILE_EXIT.notFound}; exec cat -- "$R"`,
+    `[ -d "$R" ] && exit ${FILE_EXIT.isDirectory}; [ -e "$R" ] || exit ${FILE_EXIT.notFound}; ${emit('cat -- "$R"', drain)}`,
     true,
   );
 }
@@ -95,8 +104,8 @@ export function removeScript(recursive: boolean): string {
       );
 }
 
-export function tarOutScript(): string {
-  return script(`[ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; exec tar -C "$R" -cf - .`, true);
+export function tarOutScript(drain = false): string {
+  return script(`[ -d "$R" ] || exit ${FILE_EXIT.notDirectory}; ${emit('tar -C "$R" -cf - .', drain)}`, true);
 }
 
 export function tarInScript(): string {

@@ -42,7 +42,9 @@ export interface FileExecutor {
   ): Promise<{ stdout: Readable; done: Promise<{ exitCode: number | null; stderr: string }>; abort: () => void }>;
 }
 
-export function createPodFiles(executor: FileExecutor): SandboxFiles {
+/** `drainOutput`: KWOK test clusters only (see `readScript`). */
+export function createPodFiles(executor: FileExecutor, options: { drainOutput?: boolean } = {}): SandboxFiles {
+  const drain = options.drainOutput === true;
   const run = async (handle: SandboxHandle, script: string, path: string, input?: Uint8Array): Promise<Buffer> => {
     const { ref, workdir } = executor.target(handle);
     const absolute = sandboxPath(workdir, path);
@@ -101,7 +103,7 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
   };
 
   return {
-    read: (handle, path) => run(handle, readScript(), path),
+    read: (handle, path) => run(handle, readScript(drain), path),
     write: async (handle, path, data, options) => {
       await run(handle, writeScript(options?.mode), path, data);
     },
@@ -117,7 +119,7 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     remove: async (handle, path, options) => {
       await run(handle, removeScript(options?.recursive ?? false), path);
     },
-    readStream: (handle, path) => download(handle, readScript(), path),
+    readStream: (handle, path) => download(handle, readScript(drain), path),
     writeStream: async (handle, path, data, options) => {
       const limit = options?.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
       await withSpooled(data, limit, (spooled) => upload(handle, writeScript(options?.mode), path, spooled));
@@ -125,7 +127,7 @@ export function createPodFiles(executor: FileExecutor): SandboxFiles {
     tarOut: async (handle, path) => {
       const info = await stat(handle, path);
       if (info.type !== "directory" && info.type !== "symlink") throw fileErrorFor(46, path, "");
-      return download(handle, tarOutScript(), path);
+      return download(handle, tarOutScript(drain), path);
     },
     tarIn: async (handle, path, tar) => {
       await withSpooled(tar, { tar: true }, (archive) => upload(handle, tarInScript(), path, archive));

@@ -421,40 +421,45 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     },
 
     files: mapFilePaths(
-      createPodFiles({
-        target: (handle): PodTarget => {
-          const ref = refOf(handle);
-          return { ref: podRef(ref), workdir: ref.workdir };
+      createPodFiles(
+        {
+          target: (handle): PodTarget => {
+            const ref = refOf(handle);
+            return { ref: podRef(ref), workdir: ref.workdir };
+          },
+          run: async (ref, execOptions) => {
+            const { result, stdout, stderr } = await edge("run a file operation", undefined, () =>
+              runToCompletion(kubeConfig, ref, execOptions),
+            );
+            return { exitCode: result.exitCode, stdout, stderr };
+          },
+          stream: async (ref, execOptions, input?: Readable) => {
+            const process = await edge("run a file operation", undefined, () =>
+              startExec(kubeConfig, ref, execOptions),
+            );
+            const errors: Buffer[] = [];
+            process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
+            const fed =
+              input === undefined
+                ? process.closeStdin()
+                : (async () => {
+                    for await (const chunk of input as AsyncIterable<Buffer>) await process.writeStdin(chunk);
+                    await process.closeStdin();
+                  })();
+            // A failed feed ends in the exec's status (head -c sees too few bytes): the error is not lost.
+            fed.catch(() => void process.kill("SIGKILL").catch(() => undefined));
+            return {
+              abort: () => void process.kill("SIGKILL").catch(() => undefined),
+              stdout: process.stdout,
+              done: process.result.then((r) => ({
+                exitCode: r.exitCode,
+                stderr: Buffer.concat(errors).toString("utf8"),
+              })),
+            };
+          },
         },
-        run: async (ref, execOptions) => {
-          const { result, stdout, stderr } = await edge("run a file operation", undefined, () =>
-            runToCompletion(kubeConfig, ref, execOptions),
-          );
-          return { exitCode: result.exitCode, stdout, stderr };
-        },
-        stream: async (ref, execOptions, input?: Readable) => {
-          const process = await edge("run a file operation", undefined, () => startExec(kubeConfig, ref, execOptions));
-          const errors: Buffer[] = [];
-          process.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
-          const fed =
-            input === undefined
-              ? process.closeStdin()
-              : (async () => {
-                  for await (const chunk of input as AsyncIterable<Buffer>) await process.writeStdin(chunk);
-                  await process.closeStdin();
-                })();
-          // A failed feed ends in the exec's status (head -c sees too few bytes): the error is not lost.
-          fed.catch(() => void process.kill("SIGKILL").catch(() => undefined));
-          return {
-            abort: () => void process.kill("SIGKILL").catch(() => undefined),
-            stdout: process.stdout,
-            done: process.result.then((r) => ({
-              exitCode: r.exitCode,
-              stderr: Buffer.concat(errors).toString("utf8"),
-            })),
-          };
-        },
-      }),
+        { drainOutput: options.simulatedWorkdirRoot !== undefined },
+      ),
       (handle) => mappingOf(refOf(handle)),
     ),
 

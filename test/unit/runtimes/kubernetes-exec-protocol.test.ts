@@ -11,7 +11,13 @@ import {
   signalFromExitCode,
   wrapCommand,
 } from "../../../src/runtimes/kubernetes/exec-protocol.ts";
-import { fileErrorFor, parseEntries, sandboxPath } from "../../../src/runtimes/kubernetes/file-scripts.ts";
+import {
+  fileErrorFor,
+  parseEntries,
+  readScript,
+  sandboxPath,
+  tarOutScript,
+} from "../../../src/runtimes/kubernetes/file-scripts.ts";
 
 void describe("exec frames", () => {
   void test("a frame is the channel byte then the payload", () => {
@@ -177,5 +183,17 @@ void describe("file helpers", () => {
       ],
     );
     assert.equal(entries[0]?.modifiedAt, "2023-11-14T22:13:20.000Z");
+  });
+});
+
+void describe("download scripts", () => {
+  void test("a real kubelet gets exec'd output; a KWOK node a shell that waits for the tunnel to drain", () => {
+    for (const make of [readScript, tarOutScript]) {
+      assert.match(make(), /exec (cat|tar) /);
+      assert.doesNotMatch(make(), /sleep/);
+      const drained = make(true);
+      assert.doesNotMatch(drained, /exec (cat|tar) /);
+      assert.match(drained, /(cat|tar) [^;]+; c8s_s=\$\?; sleep 0\.5; exit "\$c8s_s"$/);
+    }
   });
 });
