@@ -64,14 +64,20 @@ function body(seed: number): Readable {
 /** Every request in flight, so a test that times out cannot leave one running. */
 const inFlight = new Set<{ destroy(error?: Error): void }>();
 
-/** One request, bounded: it fails after `timeoutMs` and its body stops with it. */
+/**
+ * One request, bounded: it fails after `timeoutMs` (the whole exchange, body included) and its
+ * body stops with it. 200 s: three 200 MiB transfers at once on a loaded 2-core CI machine took
+ * longer than 120 s once; the test's own 240 s bound still catches a hang.
+ */
 function call(
   method: string,
   path: string,
   input?: Readable,
-  timeoutMs = 120_000,
+  timeoutMs = 200_000,
 ): Promise<{ status: number; size: number; text: string }> {
   const url = new URL(path, server.url);
+  let status: number | undefined;
+  let received = 0;
   return new Promise((resolve, reject) => {
     const entry = { destroy: (error?: Error) => req.destroy(error) };
     const finish = (settle: () => void) => {
@@ -81,11 +87,13 @@ function call(
       settle();
     };
     const req = request(url, { method, headers: { authorization: `Bearer ${server.token}` } }, (res) => {
+      status = res.statusCode;
       let size = 0;
       let text = "";
       const hash = createHash("sha256");
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
+        received = size;
         hash.update(chunk);
         if (text.length < 2048) text += chunk.toString("utf8", 0, Math.min(chunk.length, 2048));
       });
@@ -93,7 +101,12 @@ function call(
       res.on("error", (error) => finish(() => reject(error)));
     });
     const timer = setTimeout(
-      () => req.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`)),
+      () =>
+        req.destroy(
+          new Error(
+            `${method} ${path}: not done in ${timeoutMs} ms (status ${status ?? "none yet"}, ${received} bytes received)`,
+          ),
+        ),
       timeoutMs,
     );
     inFlight.add(entry);
