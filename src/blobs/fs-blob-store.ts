@@ -12,7 +12,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { C8sError } from "../errors/index.ts";
 import { assertBlobKey, assertBlobPrefix, prefixDirectory } from "./keys.ts";
-import { SizeLimit, toReadable } from "./streams.ts";
+import { assertByteRange, SizeLimit, toReadable } from "./streams.ts";
 import type { BlobBody, BlobInfo, BlobPage, BlobStore, GetOptions, ListOptions, PutOptions } from "./types.ts";
 
 const DATA_SUFFIX = ".blob";
@@ -117,11 +117,7 @@ export class FsBlobStore implements BlobStore {
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
     assertBlobKey(key);
     const range = options.range;
-    if (range !== undefined && (range.start < 0 || (range.end !== undefined && range.end < range.start)))
-      throw new C8sError("INVALID_ARGUMENT", `invalid byte range ${range.start}…${range.end ?? ""}`, {
-        details: { key, range },
-        hint: "Give 0 ≤ start ≤ end.",
-      });
+    assertByteRange(key, range);
     try {
       const handle = await open(this.dataPath(key), "r");
       // An empty range is no bytes (a read stream cannot express it).

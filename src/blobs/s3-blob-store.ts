@@ -26,7 +26,7 @@ import {
 import { pipeline, Readable } from "node:stream";
 import { C8sError } from "../errors/index.ts";
 import { assertBlobKey, assertBlobPrefix } from "./keys.ts";
-import { SizeLimit, toReadable } from "./streams.ts";
+import { assertByteRange, SizeLimit, toReadable } from "./streams.ts";
 import type { BlobBody, BlobInfo, BlobPage, BlobStore, GetOptions, ListOptions, PutOptions } from "./types.ts";
 
 /** Where the objects live and how to reach them (`src/config`: C8S_S3_*). */
@@ -198,11 +198,7 @@ export class S3BlobStore implements BlobStore {
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
     assertBlobKey(key);
     const range = options.range;
-    if (range !== undefined && (range.start < 0 || (range.end !== undefined && range.end < range.start)))
-      throw new C8sError("INVALID_ARGUMENT", `invalid byte range ${range.start}…${range.end ?? ""}`, {
-        details: { key, range },
-        hint: "Give 0 ≤ start ≤ end.",
-      });
+    assertByteRange(key, range);
     // S3 has no empty range, and answers 416 for one past the end: both are no bytes here.
     if (range !== undefined) {
       const info = await this.stat(key);

@@ -1,7 +1,7 @@
-/** Stream helpers every BlobStore shares: a body as a Readable, and a byte limit on it. */
+/** What every BlobStore shares: a body as a Readable, a byte limit on it, the range check of `get`. */
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { C8sError } from "../errors/index.ts";
-import type { BlobBody } from "./types.ts";
+import type { BlobBody, GetOptions } from "./types.ts";
 
 export function toReadable(body: BlobBody): Readable {
   if (typeof body === "string" || body instanceof Uint8Array) return Readable.from([Buffer.from(body)]);
@@ -28,4 +28,13 @@ export class SizeLimit extends Transform {
       );
     else callback(null, chunk);
   }
+}
+
+/** INVALID_ARGUMENT unless `range` is 0 ≤ start ≤ end (end exclusive, optional). */
+export function assertByteRange(key: string, range: GetOptions["range"]): void {
+  if (range !== undefined && (range.start < 0 || (range.end !== undefined && range.end < range.start)))
+    throw new C8sError("INVALID_ARGUMENT", `invalid byte range ${range.start}…${range.end ?? ""}`, {
+      details: { key, range },
+      hint: "Give 0 ≤ start ≤ end.",
+    });
 }

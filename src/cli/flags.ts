@@ -1,6 +1,6 @@
 /** Flag parsing for every command: `node:util` parseArgs for the shape, zod for the values. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
 import { UsageError } from "./errors.ts";
 
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -61,6 +61,12 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   return Math.round(Number(match[1]) * (durationUnits[match[2] ?? "ms"] ?? 1));
 }
+
+/** A duration flag's schema: `30s`, `10m`, … → milliseconds; anything else a usage error naming the form. */
+export const durationFlag = z
+  .string()
+  .refine((v) => parseDuration(v) !== undefined, "expected a duration like 30s or 10m")
+  .transform((v) => parseDuration(v) ?? 0);
 
 const byteUnits: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Sandbox } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
-import { parseDuration, parseFlags, parsePairs } from "../flags.ts";
+import { durationFlag, parseFlags, parsePairs } from "../flags.ts";
 import { execExitCode, json } from "../format.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 
@@ -36,11 +36,7 @@ export const sandboxExecCommand: CliCommand = {
         interactive: z.boolean().optional(),
         env: z.array(z.string()).optional(),
         cwd: z.string().optional(),
-        timeout: z
-          .string()
-          .refine((v) => parseDuration(v) !== undefined, "expected a duration like 30s or 10m")
-          .transform((v) => parseDuration(v) ?? 0)
-          .optional(),
+        timeout: durationFlag.optional(),
         json: z.boolean().optional(),
       }),
       usage,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { Templates, type TemplateOptions } from "@c8s/sdk";
 import { sdkOptions } from "../client.ts";
 import { UsageError } from "../errors.ts";
-import { parseBytes, parseDuration, parseFlags, parsePairs } from "../flags.ts";
+import { durationFlag, parseBytes, parseFlags, parsePairs } from "../flags.ts";
 import { json, table } from "../format.ts";
 import type { CliCommand } from "../io.ts";
 
@@ -16,10 +16,6 @@ const bytes = z
   .string()
   .refine((v) => parseBytes(v) !== undefined, "expected a size like 256M or 1G")
   .transform((v) => parseBytes(v) ?? 0);
-const duration = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, "expected a duration like 30s or 10m")
-  .transform((v) => parseDuration(v) ?? 0);
 const count = z.coerce.number().int().min(0);
 
 const flagSchema = z.object({
@@ -32,8 +28,8 @@ const flagSchema = z.object({
   disk: bytes.optional(),
   network: z.enum(["none", "host"]).optional(),
   workdir: z.string().optional(),
-  ttl: duration.optional(),
-  idle: duration.optional(),
+  ttl: durationFlag.optional(),
+  idle: durationFlag.optional(),
   "pool-min": count.optional(),
   "pool-max": count.optional(),
 });
